@@ -1,0 +1,333 @@
+"""The Article: one validated Markdown file, and how raw front matter becomes one.
+
+``load(source, text, config)`` is a pure function of the file's text and the
+settings, so it can run in any process and be cached by content hash.  Each
+field has one converter (Pelican's table-of-converters idea); a converter
+raises ``ValueError`` with what was expected, and every problem in a file is
+reported, not just the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsdesk import frontmatter, urls, yamlio
+from newsdesk.config import SiteConfig
+from newsdesk.errors import Diagnostic, error, warning
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # display path, for messages
+    key: str  # path relative to content/, posix
+    id: str  # stable identity: front matter `id`, else the key
+    title: str
+    date: dt.datetime  # aware
+    desk: str
+    slug: str
+    url: str
+    body: str
+    body_line: int
+    topics: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    summary: str = ""
+    dateline: str = ""
+    updated: dt.datetime | None = None
+    draft: bool = False
+    image: Image | None = None
+    corrections: tuple[Correction, ...] = ()
+    aliases: tuple[str, ...] = ()
+    publish_at: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    unpublished: bool = False
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def live_at(self) -> dt.datetime:
+        """When the article may first be published (embargo)."""
+        return self.publish_at or self.date
+
+    @property
+    def modified(self) -> dt.datetime:
+        return max(self.updated or self.date, self.date)
+
+    def sort_key(self) -> tuple[float, str]:
+        """Newest first; ties broken by URL so the order never depends on the disk."""
+        return (-self.date.timestamp(), self.url)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    article: Article | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+# ---------------------------------------------------------------------------
+# Converters: raw YAML value -> field value, or ValueError("… (expected …)")
+# ---------------------------------------------------------------------------
+
+DATE_EXPECTED = "expected YYYY-MM-DD or an ISO 8601 datetime such as 2022-03-02T14:30:00+02:00"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"expected text, got {_kind(value)}")
+    text = str(value).strip()
+    if "\0" in text:
+        raise ValueError("contains a NUL character (expected plain text)")
+    return text
+
+
+def _required_text(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        raise ValueError("is empty (expected text)")
+    return text
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A name or a list of names (`topics`, `authors`); a string may be comma-separated."""
+    if isinstance(value, str):
+        items: list[Any] = value.split(",")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise ValueError(f"expected a list such as [Ukraine, Diplomacy], got {_kind(value)}")
+    names = []
+    for item in items:
+        if isinstance(item, list | dict) or item is None:
+            raise ValueError(f"expected a list of names, got {_kind(item)} inside it")
+        name = " ".join(_text(item).split())
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def parse_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime:
+    """A YAML date value to an aware datetime; naive values are in ``tz``."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date ({DATE_EXPECTED})") from None
+    else:
+        raise ValueError(f"{_kind(value)} is not a date ({DATE_EXPECTED})")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def _image(value: Any) -> Image:
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        raise ValueError(f"expected {{src: ..., alt: ...}} or a path, got {_kind(value)}")
+    unknown = set(value) - {"src", "alt", "caption", "credit"}
+    if unknown:
+        raise ValueError(f"unknown key {sorted(map(str, unknown))[0]!r} (expected src, alt, caption, credit)")
+    if "src" not in value:
+        raise ValueError("has no src (expected src: /static/photo.jpg)")
+    return Image(**{k: _text(v) for k, v in value.items() if v is not None})
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    paths = _names(value)
+    for path in paths:
+        try:
+            urls.output_path(path)
+        except ValueError:
+            raise ValueError(f"alias {path!r} is not a site path (expected /old/path/)") from None
+    return paths
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
+
+
+_SIMPLE: dict[str, Callable[[Any], Any]] = {
+    "title": _required_text,
+    "desk": _required_text,
+    "summary": _text,
+    "dateline": _text,
+    "slug": _text,
+    "id": _required_text,
+    "draft": _bool,
+    "unpublished": _bool,
+    "image": _image,
+    "aliases": _aliases,
+}
+_DATES = ("date", "updated", "publish_at", "expires")
+_LISTS = {"topics": "topics", "tags": "topics", "author": "authors", "authors": "authors"}
+REQUIRED = ("title", "date", "desk")
+
+
+def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
+    """Validate one article file's text."""
+    problems: list[Diagnostic] = []
+    try:
+        parts = frontmatter.split(text)
+    except frontmatter.FrontMatterMissing as exc:
+        return Loaded(None, (error(display, exc.line, exc.message),))
+    try:
+        raw = yamlio.parse(parts.front, parts.front_line)
+    except yamlio.YamlProblem as exc:
+        return Loaded(None, (error(display, exc.line, exc.message),))
+    if not isinstance(raw, dict):
+        return Loaded(
+            None,
+            (error(display, parts.front_line, "front matter is not a mapping (expected key: value lines)"),),
+        )
+
+    lines: dict[str, int] | None = None
+
+    def line_of(name: str) -> int:
+        nonlocal lines
+        if lines is None:
+            lines = yamlio.key_lines(parts.front, parts.front_line)
+        return lines.get(name, parts.front_line)
+
+    tz = zoneinfo.ZoneInfo(config.timezone)
+    values: dict[str, Any] = {}
+    meta: dict[str, Any] = {}
+    for raw_key, value in raw.items():
+        name = str(raw_key)
+        try:
+            if name in _SIMPLE:
+                values[name] = _SIMPLE[name](value)
+            elif name in _DATES:
+                values[name] = parse_datetime(value, tz)
+            elif name in _LISTS:
+                target = _LISTS[name]
+                values[target] = values.get(target, ()) + tuple(
+                    n for n in _names(value) if n not in values.get(target, ())
+                )
+            elif name == "corrections":
+                values[name] = _corrections(value, tz)
+            else:
+                meta[name] = value
+        except ValueError as exc:
+            problems.append(error(display, line_of(name), f"{name}: {exc}"))
+
+    for name in REQUIRED:
+        if name not in raw:
+            problems.append(
+                error(display, parts.front_line, f"missing {name!r} (expected '{name}: ...' in the front matter)")
+            )
+
+    desk = values.get("desk")
+    if desk and config.desks:
+        known = {d.name.casefold(): d.name for d in config.desks}
+        if desk.casefold() in known:
+            values["desk"] = known[desk.casefold()]
+        else:
+            names = ", ".join(d.name for d in config.desks)
+            problems.append(error(display, line_of("desk"), f"unknown desk {desk!r} (expected one of: {names})"))
+
+    for name in ("desk",):
+        if values.get(name) and not urls.slugify(values[name]):
+            problems.append(
+                error(display, line_of(name), f"{name}: {values[name]!r} has no letters or digits to make a URL from")
+            )
+    for name in ("topics", "authors"):
+        for item in values.get(name, ()):
+            if not urls.slugify(item):
+                problems.append(
+                    error(
+                        display,
+                        line_of(name if name in raw else {"authors": "author", "topics": "tags"}[name]),
+                        f"{name}: {item!r} has no letters or digits to make a URL from",
+                    )
+                )
+
+    if "title" in values or "slug" in values:
+        slug = urls.slugify(values.get("slug") or values.get("title", ""))
+        if not slug:
+            field_name = "slug" if values.get("slug") else "title"
+            problems.append(
+                error(
+                    display,
+                    line_of(field_name),
+                    f"{field_name}: cannot make a URL slug from {values.get(field_name)!r} (expected some letters or digits, or a slug: field)",
+                )
+            )
+        values["slug"] = slug
+
+    if not parts.body.strip():
+        problems.append(
+            error(
+                display, parts.body_line - 1, "the article has no body (expected Markdown text after the front matter)"
+            )
+        )
+
+    image = values.get("image")
+    if image is not None and not image.alt:
+        problems.append(
+            warning(
+                display,
+                line_of("image"),
+                "image has no alt text (expected alt: a description for readers who cannot see it)",
+            )
+        )
+
+    if any(p.is_error for p in problems):
+        return Loaded(None, tuple(problems))
+
+    date: dt.datetime = values["date"]
+    article = Article(
+        source=display,
+        key=key,
+        id=values.pop("id", key),
+        url=urls.article_url(date.astimezone(tz).date(), values["slug"]),
+        body=parts.body,
+        body_line=parts.body_line,
+        meta=meta,
+        **values,
+    )
+    return Loaded(article, tuple(problems))
+
+
+def _corrections(value: Any, tz: dt.tzinfo) -> tuple[Correction, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of {{date: ..., text: ...}}, got {_kind(value)}")
+    found = []
+    for item in value:
+        if not isinstance(item, dict) or "date" not in item or "text" not in item:
+            raise ValueError("expected each correction to have a date and a text")
+        found.append(Correction(parse_datetime(item["date"], tz), _required_text(item["text"])))
+    return tuple(sorted(found, key=lambda c: c.date))

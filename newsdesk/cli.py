@@ -1,0 +1,142 @@
+"""The ``newsdesk`` command: argument parsing and exit codes.
+
+This is the only module that catches :class:`~newsdesk.errors.NewsdeskError`
+and turns it into messages: 0 built, 1 content errors, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsdesk import __version__
+from newsdesk.errors import BuildFailed, Diagnostic, NewsdeskError, UsageError
+from newsdesk.pipeline import BuildOptions, build
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _now(value: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 datetime (expected e.g. 2022-03-02T12:00:00Z)"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("expected 1 or more")
+    return jobs
+
+
+def _site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="articles folder (default: content)")
+    parser.add_argument(
+        "--layouts",
+        type=Path,
+        default=Path("layouts"),
+        help="site templates that override the defaults (default: layouts)",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("output"), help="where the site is written (default: output)"
+    )
+    parser.add_argument("--config", type=Path, default=Path("site.yaml"), help="settings file (default: site.yaml)")
+    parser.add_argument("--base-url", help="override base_url from site.yaml")
+    parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    parser.add_argument("--future", action="store_true", help="include embargoed articles dated after now")
+    parser.add_argument("--now", type=_now, help="the build's 'now' (ISO 8601), for reproducible builds")
+    parser.add_argument("--jobs", type=_jobs, default=0, help="worker processes (default: one per core)")
+    parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdesk", description="Build a news site from Markdown articles.")
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _site_arguments(commands.add_parser("build", help="build the site into output/"))
+    _site_arguments(commands.add_parser("check", help="validate everything, write nothing"))
+    return parser
+
+
+def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
+    return BuildOptions(
+        content=args.content,
+        layouts=args.layouts,
+        output=args.output,
+        config=args.config,
+        base_url=args.base_url,
+        drafts=args.drafts,
+        future=args.future,
+        now=args.now,
+        jobs=args.jobs or (os.cpu_count() or 1),
+        dry_run=dry_run,
+    )
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except BuildFailed as failed:
+        print_diagnostics(failed.diagnostics)
+        errors = failed.errors
+        files = len({d.path for d in errors})
+        print(
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+    except UsageError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NewsdeskError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted; output/ left as it was", file=sys.stderr)
+        return 130
+    except Exception:  # an internal bug, not the user's mistake
+        if args.debug:
+            traceback.print_exc()
+        print(
+            "newsdesk: internal error: this is a bug in newsdesk, please report it "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command in ("build", "check"):
+        options = options_from(args, dry_run=args.command == "check")
+        report = build(options)
+        print_diagnostics(report.warnings)
+        if not args.quiet:
+            if options.dry_run:
+                print(f"checked {report.articles} articles, {report.pages} pages: no errors")
+            else:
+                print(
+                    f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
+                    f"({report.written} pages written, {report.unchanged} unchanged) → {options.output}"
+                )
+        return EXIT_OK
+    raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover - argparse refuses first

@@ -1,0 +1,151 @@
+"""Site settings: ``site.yaml`` read into a frozen :class:`SiteConfig`.
+
+Every key has a default, so a site with no ``site.yaml`` builds.  Unknown keys
+are errors (a typo in ``per_pgae`` should not silently do nothing); free-form
+values for templates go under ``params``.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsdesk import yamlio
+from newsdesk.errors import BuildFailed, Diagnostic, error
+
+
+@dataclass(frozen=True)
+class DeskInfo:
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "News"
+    base_url: str = "http://localhost:8000"
+    language: str = "en"
+    timezone: str = "UTC"
+    per_page: int = 20
+    feed_size: int = 50
+    description: str = ""
+    logo: str = ""
+    desks: tuple[DeskInfo, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def root_url(self) -> str:
+        """``base_url`` without a trailing slash, ready to prefix a path."""
+        return self.base_url.rstrip("/")
+
+    def absolute(self, url: str) -> str:
+        return self.root_url + url if url.startswith("/") else url
+
+    def with_base_url(self, base_url: str) -> SiteConfig:
+        from dataclasses import replace
+
+        return replace(self, base_url=base_url)
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError("expected a text value")
+    return str(value).strip()
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("expected a whole number of 1 or more")
+    return value
+
+
+def _timezone(value: Any) -> str:
+    name = _string(value)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Kyiv)") from None
+    return name
+
+
+def _base_url(value: Any) -> str:
+    url = _string(value)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url {url!r} is not absolute (expected https://host/...)")
+    return url
+
+
+def _desks(value: Any) -> tuple[DeskInfo, ...]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list of desks, each a name or {name, description}")
+    desks = []
+    for item in value:
+        if isinstance(item, str):
+            desks.append(DeskInfo(item.strip()))
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            desks.append(DeskInfo(item["name"].strip(), str(item.get("description") or "")))
+        else:
+            raise ValueError("expected each desk to be a name or {name: ..., description: ...}")
+    return tuple(desks)
+
+
+def _params(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    return value
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "title": _string,
+    "base_url": _base_url,
+    "language": _string,
+    "timezone": _timezone,
+    "per_page": _positive_int,
+    "feed_size": _positive_int,
+    "description": _string,
+    "logo": _string,
+    "desks": _desks,
+    "params": _params,
+}
+
+
+def load_config(path: Path | None, display_path: str = "site.yaml") -> SiteConfig:
+    """Read ``site.yaml``; a missing file means all defaults."""
+    if path is None or not path.exists():
+        return SiteConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed([error(display_path, 0, f"cannot read settings: {exc}")]) from None
+    try:
+        raw = yamlio.parse(text)
+    except yamlio.YamlProblem as exc:
+        raise BuildFailed([error(display_path, exc.line, exc.message)]) from None
+    if raw is None:
+        return SiteConfig()
+    if not isinstance(raw, dict):
+        raise BuildFailed([error(display_path, 1, "settings must be a mapping of key: value")])
+    lines = yamlio.key_lines(text)
+    problems: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        line = lines.get(str(key), 1)
+        convert = _CONVERTERS.get(str(key))
+        if convert is None:
+            known = ", ".join(sorted(_CONVERTERS))
+            problems.append(error(display_path, line, f"unknown setting {key!r} (expected one of: {known})"))
+            continue
+        try:
+            values[str(key)] = convert(value)
+        except ValueError as exc:
+            problems.append(error(display_path, line, f"{key}: {exc}"))
+    if problems:
+        raise BuildFailed(problems)
+    return SiteConfig(**values)

@@ -1,0 +1,74 @@
+"""Diagnostics and the exception hierarchy.
+
+Errors are data: every problem found in the site is a :class:`Diagnostic`
+carrying the file and line it belongs to.  Stages collect them and carry on so
+that one run reports everything; a stage that cannot go on raises
+:class:`BuildFailed` with all of them.  Only ``cli.py`` turns these into
+messages and exit codes.
+
+    NewsdeskError                 anything the user can act on
+    ├── BuildFailed               one or more error diagnostics (exit 1)
+    └── UsageError                bad command-line usage (exit 2)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located in a file (``line`` is 1-based; 0 = the whole file)."""
+
+    path: str
+    line: int
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+def error(path: str | Path, line: int, message: str) -> Diagnostic:
+    return Diagnostic(str(path), line, message, Severity.ERROR)
+
+
+def warning(path: str | Path, line: int, message: str) -> Diagnostic:
+    return Diagnostic(str(path), line, message, Severity.WARNING)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, str]:
+    return (d.path, d.line, d.message)
+
+
+class NewsdeskError(Exception):
+    """Base of every error the user can act on."""
+
+
+class BuildFailed(NewsdeskError):
+    """The site has errors; nothing was published."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=sort_key)
+        super().__init__(f"{len(self.errors)} errors")
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+
+class UsageError(NewsdeskError):
+    """The command line asks for something impossible."""

@@ -1,0 +1,146 @@
+"""The site model: every list a reader can browse, as pure functions of the articles.
+
+Desks, topics and authors are grouped by slug, so ``Ukraine``, ``ukraine `` and
+``UKRAINE`` are one topic (shown with the most common spelling) and two names
+can never claim one URL.  Archives group by the article's date in the site's
+time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from newsdesk import urls
+from newsdesk.articles import Article
+from newsdesk.config import SiteConfig
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A desk, topic or author and its articles, newest first."""
+
+    kind: str  # "desk" | "topic" | "author"
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Archive:
+    kind: str  # "year" | "month" | "day"
+    date: dt.date  # the first day of the period
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    articles: tuple[Article, ...]
+    desks: tuple[Term, ...]
+    topics: tuple[Term, ...]
+    authors: tuple[Term, ...]
+    archives: tuple[Archive, ...]  # years, months, days; newest first within each kind
+    _by_slug: dict[tuple[str, str], Term] = field(default_factory=dict, repr=False)
+
+    def term(self, kind: str, name: str) -> Term:
+        return self._by_slug[(kind, urls.slugify(name))]
+
+
+@dataclass(frozen=True)
+class Pager(Generic[T]):
+    """One page of a paginated list."""
+
+    number: int
+    count: int
+    items: tuple[T, ...]
+    first_url: str
+    total: int
+
+    @property
+    def url(self) -> str:
+        return urls.page_url(self.first_url, self.number)
+
+    @property
+    def prev_url(self) -> str | None:
+        return urls.page_url(self.first_url, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return urls.page_url(self.first_url, self.number + 1) if self.number < self.count else None
+
+
+def paginate(items: Sequence[T], per_page: int, first_url: str) -> list[Pager[T]]:
+    """Split ``items`` into pages; an empty list still has its first page."""
+    count = max(1, -(-len(items) // per_page))
+    return [
+        Pager(n + 1, count, tuple(items[n * per_page : (n + 1) * per_page]), first_url, len(items))
+        for n in range(count)
+    ]
+
+
+def build_index(articles: Iterable[Article], config: SiteConfig) -> SiteIndex:
+    ordered = tuple(sorted(articles, key=Article.sort_key))
+    tz = config.tz
+    desk_text = {d.name: d.description for d in config.desks}
+    desks = _terms(ordered, "desk", lambda a: (a.desk,), urls.desk_url, desk_text)
+    # Desks listed in site.yaml keep their order and have a page even when empty.
+    configured = {urls.slugify(d.name): i for i, d in enumerate(config.desks)}
+    present = {t.slug for t in desks}
+    desks += tuple(
+        Term("desk", d.name, urls.slugify(d.name), urls.desk_url(urls.slugify(d.name)), (), d.description)
+        for d in config.desks
+        if urls.slugify(d.name) not in present
+    )
+    desks = tuple(sorted(desks, key=lambda t: (configured.get(t.slug, len(configured)), t.name.casefold())))
+    topics = _terms(ordered, "topic", lambda a: a.topics, urls.topic_url, {})
+    authors = _terms(ordered, "author", lambda a: a.authors, urls.author_url, {})
+    by_slug = {(t.kind, t.slug): t for t in (*desks, *topics, *authors)}
+    return SiteIndex(ordered, desks, topics, authors, _archives(ordered, tz), by_slug)
+
+
+def _terms(
+    ordered: tuple[Article, ...],
+    kind: str,
+    names_of: Callable[[Article], Iterable[str]],
+    url_of: Callable[[str], str],
+    descriptions: dict[str, str],
+) -> tuple[Term, ...]:
+    members: dict[str, list[Article]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in ordered:
+        for name in names_of(article):
+            slug = urls.slugify(name)
+            if not members[slug] or members[slug][-1] is not article:
+                members[slug].append(article)
+            spellings[slug][name] += 1
+    terms = []
+    for slug, items in members.items():
+        # Most common spelling; ties go to the one that sorts first (capitals first).
+        name = min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        terms.append(Term(kind, name, slug, url_of(slug), tuple(items), descriptions.get(name, "")))
+    return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
+
+
+def _archives(ordered: tuple[Article, ...], tz: dt.tzinfo) -> tuple[Archive, ...]:
+    groups: dict[tuple[str, dt.date], list[Article]] = defaultdict(list)
+    for article in ordered:
+        day = article.date.astimezone(tz).date()
+        groups[("year", day.replace(month=1, day=1))].append(article)
+        groups[("month", day.replace(day=1))].append(article)
+        groups[("day", day)].append(article)
+    url_of = {
+        "year": lambda d: urls.year_url(d.year),
+        "month": lambda d: urls.month_url(d.year, d.month),
+        "day": lambda d: urls.day_url(d.year, d.month, d.day),
+    }
+    order = {"year": 0, "month": 1, "day": 2}
+    keys = sorted(groups, key=lambda k: (order[k[0]], -k[1].toordinal()))
+    return tuple(Archive(kind, date, url_of[kind](date), tuple(groups[(kind, date)])) for kind, date in keys)

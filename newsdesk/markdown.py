@@ -1,0 +1,151 @@
+"""Article bodies: Markdown to HTML, the default summary, and internal links.
+
+Conversion is a pure function of the body text (so it can be cached by hash
+and run in worker processes).  Links are *collected* during conversion and
+resolved afterwards against the whole site, in :func:`resolve_links`, because
+only the site knows which article lives at which URL.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import markdown as md
+from markdown.treeprocessors import Treeprocessor
+
+from newsdesk import urls
+from newsdesk.errors import Diagnostic, error
+
+EXTENSIONS = ["extra", "smarty", "toc", "sane_lists"]
+WORDS_PER_MINUTE = 230
+
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    summary: str  # the first paragraph as plain text
+    words: int
+    links: tuple[str, ...]  # every href/src the Markdown wrote, in order
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+class _LinkCollector(Treeprocessor):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and element.get("href"):
+                self.sink.append(element.get("href", ""))
+            elif element.tag == "img" and element.get("src"):
+                self.sink.append(element.get("src", ""))
+
+
+class Converter:
+    """One reusable Python-Markdown instance (building one costs more than a short article)."""
+
+    def __init__(self) -> None:
+        self._links: list[str] = []
+        self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
+        self._md.treeprocessors.register(_LinkCollector(self._links), "newsdesk-links", 1)
+
+    def convert(self, text: str) -> Body:
+        self._links.clear()
+        self._md.reset()
+        body_html = self._md.convert(text)
+        return Body(
+            html=body_html,
+            summary=plain_text(first_paragraph(body_html)),
+            words=len(_WORD.findall(text)),
+            links=tuple(self._links),
+        )
+
+
+def first_paragraph(body_html: str) -> str:
+    match = _FIRST_PARAGRAPH.search(body_html)
+    return match.group(1) if match else ""
+
+
+def plain_text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+
+
+# ---------------------------------------------------------------------------
+# Links between articles
+# ---------------------------------------------------------------------------
+
+
+def is_external(href: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href)) or href.startswith(("//", "#", "?"))
+
+
+def source_target(href: str, from_key: str) -> str | None:
+    """The content key a link to a ``.md`` file points at, or None for other links."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    if is_external(href) or not path.endswith(".md"):
+        return None
+    if path.startswith("/content/"):
+        return posixpath.normpath(path[len("/content/") :])
+    if path.startswith("/"):
+        return posixpath.normpath(path.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(from_key), path))
+
+
+def resolve_links(
+    body: Body,
+    key: str,
+    display: str,
+    source_text: str,
+    body_line: int,
+    by_key: Mapping[str, str],
+    known_urls: frozenset[str] | set[str],
+) -> tuple[str, list[Diagnostic]]:
+    """Rewrite links to ``.md`` sources to their article URLs; report dead ones.
+
+    ``by_key`` maps content keys to URLs; ``known_urls`` is every URL the site
+    serves (pages and static files), for checking root-relative links.
+    """
+    problems: list[Diagnostic] = []
+    result = body.html
+    for href in dict.fromkeys(body.links):
+        target = source_target(href, key)
+        if target is not None:
+            url = by_key.get(target)
+            if url is None:
+                problems.append(
+                    error(
+                        display,
+                        _line_of(href, source_text, body_line),
+                        f"link to {href!r}: no published article at content/{target} (expected the path of an article file)",
+                    )
+                )
+                continue
+            fragment = "#" + href.split("#", 1)[1] if "#" in href else ""
+            result = result.replace(f'="{html.escape(href)}"', f'="{url}{fragment}"')
+        elif href.startswith("/") and not href.startswith("//") and urls.normalize(href) not in known_urls:
+            problems.append(
+                error(
+                    display,
+                    _line_of(href, source_text, body_line),
+                    f"link to {href!r}: no page of the site has that URL (expected an existing page or file)",
+                )
+            )
+    return result, problems
+
+
+def _line_of(needle: str, body: str, body_line: int) -> int:
+    index = body.find(needle)
+    return body_line + body.count("\n", 0, index) if index >= 0 else body_line

@@ -1,0 +1,201 @@
+"""Which list pages the site has, and what each one shows.
+
+The plan is made from the index alone (no rendering), so every URL the site
+will serve is known before anything is written: that is how collisions and
+dead root-relative links are found up front.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from newsdesk import urls
+from newsdesk.config import SiteConfig
+from newsdesk.indexes import Archive, Pager, SiteIndex, Term, paginate
+from newsdesk.render import ArticleView, Link, Renderer, pager_of, term_links
+
+FRONT_SECTIONS = 4  # stories per desk on the front page
+
+
+@dataclass(frozen=True)
+class ListPage:
+    url: str
+    template: str
+    kind: str
+    context: Callable[[Mapping[str, ArticleView]], dict[str, Any]]
+
+
+def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list[ListPage]:
+    """Every page that is not an article: front, archives, desks, topics, authors, 404."""
+    pages: list[ListPage] = []
+    per = config.per_page
+
+    def listing(
+        kind: str,
+        first_url: str,
+        title: str,
+        description: str,
+        crumbs: tuple[Link, ...],
+        items: tuple[Any, ...],
+        template: str = "list.html",
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        for pager in paginate(items, per, first_url):
+            pages.append(
+                ListPage(
+                    pager.url,
+                    template,
+                    kind,
+                    _list_context(renderer, kind, title, description, crumbs, pager, extra or {}),
+                )
+            )
+
+    front_extra = {
+        "sections": tuple(
+            (t.name, t.url, tuple(a.url for a in t.articles[:FRONT_SECTIONS])) for t in index.desks if t.articles
+        )
+    }
+    listing(
+        "front",
+        "/",
+        config.title,
+        config.description or f"The latest stories from {config.title}",
+        (),
+        tuple(a.url for a in index.articles),
+        "index.html",
+        front_extra,
+    )
+
+    for archive in index.archives:
+        title, crumbs = _archive_title(archive)
+        listing(
+            archive.kind,
+            archive.url,
+            title,
+            f"Stories from {title} — {config.title}",
+            crumbs,
+            tuple(a.url for a in archive.articles),
+            extra={"archive": archive_children(index, archive)},
+        )
+
+    sections = (
+        ("desk", "Desks", urls.DESKS_URL, index.desks),
+        ("topic", "Topics", urls.TOPICS_URL, index.topics),
+        ("author", "Authors", urls.AUTHORS_URL, index.authors),
+    )
+    for kind, plural, directory, terms in sections:
+        for term in terms:
+            listing(
+                kind,
+                term.url,
+                term.name,
+                term.description or _term_description(kind, term, config),
+                (Link(plural, directory), Link(term.name, term.url)),
+                tuple(a.url for a in term.articles),
+                extra={"term": Link(term.name, term.url, len(term.articles), term.description)},
+            )
+        pages.append(
+            ListPage(
+                directory,
+                "terms.html",
+                f"{kind}s",
+                _terms_context(renderer, f"{kind}s", plural, directory, terms, config),
+            )
+        )
+
+    pages.append(
+        ListPage(
+            "/404.html",
+            "404.html",
+            "404",
+            lambda cards: {
+                "page": renderer.page(
+                    "404", "Page not found", "/404.html", "This page could not be found.", (), robots="noindex"
+                )
+            },
+        )
+    )
+    return pages
+
+
+def _list_context(
+    renderer: Renderer,
+    kind: str,
+    title: str,
+    description: str,
+    crumbs: tuple[Link, ...],
+    pager: Pager[str],
+    extra: Mapping[str, Any],
+) -> Callable[[Mapping[str, ArticleView]], dict[str, Any]]:
+    def make(cards: Mapping[str, ArticleView]) -> dict[str, Any]:
+        heading = title if pager.number == 1 else f"{title}, page {pager.number}"
+        page_crumbs = crumbs if pager.number == 1 else (*crumbs, Link(f"Page {pager.number}", pager.url))
+        items = [cards[u] for u in pager.items]
+        context: dict[str, Any] = {
+            "page": renderer.page(kind, heading, pager.url, description, page_crumbs),
+            "pager": pager_of(pager, items),
+            "articles": items,
+        }
+        for key, value in extra.items():
+            if key == "sections":
+                context[key] = (
+                    tuple((Link(name, url), [cards[u] for u in members]) for name, url, members in value)
+                    if pager.number == 1
+                    else ()
+                )
+            else:
+                context[key] = value
+        return context
+
+    return make
+
+
+def _terms_context(
+    renderer: Renderer, kind: str, plural: str, url: str, terms: tuple[Term, ...], config: SiteConfig
+) -> Callable[[Mapping[str, ArticleView]], dict[str, Any]]:
+    def make(cards: Mapping[str, ArticleView]) -> dict[str, Any]:
+        return {
+            "page": renderer.page(kind, plural, url, f"All {plural.lower()} of {config.title}", (Link(plural, url),)),
+            "terms": term_links(terms),
+        }
+
+    return make
+
+
+def _archive_title(archive: Archive) -> tuple[str, tuple[Link, ...]]:
+    d = archive.date
+    year = Link(str(d.year), urls.year_url(d.year))
+    month = Link(calendar.month_name[d.month], urls.month_url(d.year, d.month))
+    if archive.kind == "year":
+        return str(d.year), (year,)
+    if archive.kind == "month":
+        return f"{calendar.month_name[d.month]} {d.year}", (year, month)
+    return f"{calendar.month_name[d.month]} {d.day}, {d.year}", (year, month, Link(str(d.day), archive.url))
+
+
+def archive_children(index: SiteIndex, archive: Archive) -> tuple[Link, ...]:
+    """The months of a year, or the days of a month, for archive navigation."""
+    child = {"year": "month", "month": "day"}.get(archive.kind)
+    if child is None:
+        return ()
+    d = archive.date
+    found = []
+    for other in index.archives:
+        if other.kind != child or other.date.year != d.year or (child == "day" and other.date.month != d.month):
+            continue
+        name = calendar.month_name[other.date.month] if child == "month" else str(other.date.day)
+        found.append(Link(name, other.url, len(other.articles)))
+    return tuple(sorted(found, key=lambda link: link.url))
+
+
+def _term_description(kind: str, term: Term, config: SiteConfig) -> str:
+    if kind == "author":
+        return f"Stories by {term.name} — {config.title}"
+    return f"{term.name}: the latest stories from {config.title}"
+
+
+def plan_urls(pages: list[ListPage]) -> Iterator[str]:
+    return (p.url for p in pages)

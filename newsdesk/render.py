@@ -1,0 +1,261 @@
+"""Rendering: one Jinja environment, plain views in, HTML text out.
+
+Templates never see an :class:`~newsdesk.articles.Article` directly: they get
+views (plain frozen dataclasses) with everything a layout author needs already
+worked out: URLs, links, human and machine dates.  The variables are documented
+in ``docs/templates.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from newsdesk import urls
+from newsdesk.articles import Article, Correction, Image
+from newsdesk.config import SiteConfig
+from newsdesk.errors import BuildFailed, error
+from newsdesk.indexes import Pager, SiteIndex, Term
+from newsdesk.markdown import Body
+
+PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
+
+PAGE_TEMPLATES = ("article.html", "index.html", "list.html", "terms.html", "404.html")
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+    count: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    title: str
+    url: str
+    permalink: str
+    date: dt.datetime  # in the site's time zone
+    date_iso: str  # as written, with its own offset
+    updated: dt.datetime | None
+    updated_iso: str
+    desk: Link
+    topics: tuple[Link, ...]
+    authors: tuple[Link, ...]
+    summary: str
+    dateline: str
+    image: Image | None
+    corrections: tuple[Correction, ...]
+    body: Markup
+    words: int
+    reading_minutes: int
+    meta: Mapping[str, Any]
+    source: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_url: str
+    timezone: str
+    logo: str
+    desks: tuple[Link, ...]
+    years: tuple[Link, ...]
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class PageView:
+    kind: str  # article, front, year, month, day, desk, topic, author, desks, topics, authors, 404
+    title: str  # the page's own heading
+    url: str
+    permalink: str
+    description: str
+    breadcrumbs: tuple[Link, ...]
+    feeds: tuple[Link, ...] = ()
+    robots: str = ""
+    head_title: str = ""  # the <title>: "Heading — Site"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def human_date(value: dt.datetime) -> str:
+    return f"{value:%B} {value.day}, {value:%Y}"
+
+
+def human_datetime(value: dt.datetime) -> str:
+    return f"{human_date(value)}, {value:%H:%M} {value.tzname() or ''}".rstrip()
+
+
+class Renderer:
+    """Owns the Jinja environment and turns views into pages."""
+
+    def __init__(self, config: SiteConfig, layouts: Path | None) -> None:
+        self.config = config
+        loaders: list[jinja2.BaseLoader] = []
+        if layouts is not None and layouts.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(layouts)))
+        loaders.append(jinja2.FileSystemLoader(str(PACKAGE_LAYOUTS)))
+        self.layouts = layouts
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["human_date"] = human_date
+        self.env.filters["human_datetime"] = human_datetime
+        self.env.filters["absolute"] = config.absolute
+        self.tz = config.tz
+        self.site: SiteView | None = None
+
+    def bind(self, index: SiteIndex) -> None:
+        """Make the site-wide view (desk navigation, archive years) available to every page."""
+        self.site = self.site_view(index)
+
+    # -- views -------------------------------------------------------------
+
+    def site_view(self, index: SiteIndex) -> SiteView:
+        years = tuple(Link(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year")
+        return SiteView(
+            title=self.config.title,
+            description=self.config.description,
+            language=self.config.language,
+            base_url=self.config.root_url,
+            timezone=self.config.timezone,
+            logo=self.config.logo,
+            desks=tuple(Link(t.name, t.url, len(t.articles), t.description) for t in index.desks),
+            years=years,
+            params=self.config.params,
+        )
+
+    def article_view(self, article: Article, body: Body, body_html: str, index: SiteIndex) -> ArticleView:
+        def link(term: Term) -> Link:
+            return Link(term.name, term.url, len(term.articles))
+
+        return ArticleView(
+            id=article.id,
+            title=article.title,
+            url=article.url,
+            permalink=self.config.absolute(article.url),
+            date=article.date.astimezone(self.tz),
+            date_iso=article.date.isoformat(),
+            updated=article.updated.astimezone(self.tz) if article.updated else None,
+            updated_iso=article.updated.isoformat() if article.updated else "",
+            desk=link(index.term("desk", article.desk)),
+            topics=tuple(link(index.term("topic", t)) for t in article.topics),
+            authors=tuple(link(index.term("author", a)) for a in article.authors),
+            summary=article.summary or body.summary,
+            dateline=article.dateline,
+            image=article.image,
+            corrections=article.corrections,
+            body=Markup(body_html),
+            words=body.words,
+            reading_minutes=body.reading_minutes,
+            meta=article.meta,
+            source=article.source,
+        )
+
+    def page(
+        self,
+        kind: str,
+        title: str,
+        url: str,
+        description: str,
+        breadcrumbs: Sequence[Link],
+        feeds: Sequence[Link] = (),
+        robots: str = "",
+    ) -> PageView:
+        site = self.config.title
+        head = site if kind == "front" and url == "/" else f"{title} — {site}"
+        return PageView(
+            kind=kind,
+            title=title,
+            url=url,
+            permalink=self.config.absolute(url),
+            description=description,
+            breadcrumbs=(Link("Home", "/"), *breadcrumbs),
+            feeds=tuple(feeds),
+            robots=robots,
+            head_title=head,
+        )
+
+    # -- output ------------------------------------------------------------
+
+    def check_templates(self) -> None:
+        """Compile every page template up front so syntax errors stop the build before writing."""
+        problems = []
+        for name in PAGE_TEMPLATES:
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(
+                    error(self._template_path(exc.name or name), exc.lineno, f"template error: {exc.message}")
+                )
+            except jinja2.TemplateNotFound as exc:
+                problems.append(error(self._template_path(name), 0, f"template not found: {exc.name}"))
+        if problems:
+            raise BuildFailed(problems)
+
+    def render(self, template: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(template).render(site=self.site, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildFailed(
+                [error(self._template_path(exc.name or template), exc.lineno, f"template error: {exc.message}")]
+            ) from None
+        except jinja2.TemplateError as exc:
+            name, line = _template_frame(exc, template)
+            raise BuildFailed(
+                [
+                    error(
+                        self._template_path(name),
+                        line,
+                        f"template error: {exc} (while rendering {context.get('page').url if context.get('page') else template})",
+                    )
+                ]
+            ) from None
+
+    def _template_path(self, name: str) -> str:
+        if self.layouts is not None and (self.layouts / name).is_file():
+            from newsdesk.sources import display_path
+
+            return display_path(self.layouts / name)
+        return f"<newsdesk>/layouts/{name}"
+
+
+def _template_frame(exc: BaseException, default: str) -> tuple[str, int]:
+    """The innermost template file and line in a traceback."""
+    found = (default, 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") or filename.endswith(".xml"):
+            found = (
+                Path(filename).name if "/layouts/" not in filename else filename.split("/layouts/", 1)[1],
+                tb.tb_lineno,
+            )
+        tb = tb.tb_next
+    return found
+
+
+def term_links(terms: Sequence[Term]) -> tuple[Link, ...]:
+    return tuple(Link(t.name, t.url, len(t.articles), t.description) for t in terms)
+
+
+def pager_of(pager: Pager[Any], items: Sequence[Any]) -> Pager[Any]:
+    """The same page with its items swapped for views."""
+    return Pager(pager.number, pager.count, tuple(items), pager.first_url, pager.total)
+
+
+__all__ = ["ArticleView", "Link", "PageView", "Renderer", "SiteView", "pager_of", "term_links", "urls"]

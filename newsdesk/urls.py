@@ -1,0 +1,91 @@
+"""All URL rules in one place: slugs, permalinks, list pages and output paths.
+
+Every URL is "pretty" (a folder with ``index.html``) and is built only from
+slugs, which are lowercase ASCII made by python-slugify, so no front matter
+value can name a path outside the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+
+from slugify import slugify as _slugify
+
+MAX_SLUG = 80
+
+# Names Windows refuses as file or folder names, whatever the extension.
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+
+
+def slugify(text: str) -> str:
+    """Readable ASCII: ``Київ`` → ``kyiv``, ``Côte d’Ivoire`` → ``cote-divoire``.
+
+    Returns ``""`` when nothing usable is left; callers report that.
+    """
+    slug: str = _slugify(
+        text.replace("’", "").replace("'", ""),
+        max_length=MAX_SLUG,
+        word_boundary=True,
+        save_order=True,
+    )
+    if slug in _WINDOWS_RESERVED:
+        slug = f"{slug}-x"
+    return slug
+
+
+def article_url(local_date: dt.date, slug: str) -> str:
+    return f"/{local_date:%Y/%m/%d}/{slug}/"
+
+
+def year_url(year: int) -> str:
+    return f"/{year:04d}/"
+
+
+def month_url(year: int, month: int) -> str:
+    return f"/{year:04d}/{month:02d}/"
+
+
+def day_url(year: int, month: int, day: int) -> str:
+    return f"/{year:04d}/{month:02d}/{day:02d}/"
+
+
+DESKS_URL = "/desks/"
+TOPICS_URL = "/topics/"
+AUTHORS_URL = "/authors/"
+
+
+def desk_url(slug: str) -> str:
+    return f"{DESKS_URL}{slug}/"
+
+
+def topic_url(slug: str) -> str:
+    return f"{TOPICS_URL}{slug}/"
+
+
+def author_url(slug: str) -> str:
+    return f"{AUTHORS_URL}{slug}/"
+
+
+def page_url(first: str, number: int) -> str:
+    """The URL of page ``number`` of a list whose first page is ``first``."""
+    return first if number == 1 else f"{first}page/{number}/"
+
+
+def output_path(url: str) -> PurePosixPath:
+    """The file, relative to the output folder, that serves ``url``."""
+    if not url.startswith("/") or "\\" in url or "\0" in url:
+        raise ValueError(f"not a site URL: {url!r}")
+    parts = [p for p in url.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise ValueError(f"URL leaves the site: {url!r}")
+    path = PurePosixPath(*parts) if parts else PurePosixPath()
+    return path / "index.html" if url.endswith("/") else path
+
+
+def normalize(url: str) -> str:
+    """The form two URLs are compared in: ``/a/b/index.html`` is ``/a/b/``."""
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    if url.endswith("/index.html"):
+        url = url[: -len("index.html")]
+    return url

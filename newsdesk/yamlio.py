@@ -1,0 +1,73 @@
+"""YAML parsing that keeps the file's own line numbers.
+
+Front matter and ``site.yaml`` are both parsed here, with libyaml's
+``CSafeLoader`` when it is available.  Errors come back as diagnostics whose
+line numbers are the line numbers of the file, not of the YAML fragment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class Loader(_Base):  # type: ignore[valid-type,misc]
+    """The safe loader, minus YAML's own timestamps.
+
+    YAML would turn ``2022-13-45`` into a crash inside the loader and
+    ``2022-03-02`` into a naive date; dates stay text here and
+    ``articles.py`` parses them with a message that names the field.
+    """
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+class YamlProblem(Exception):
+    """A YAML syntax error at a line (1-based, in the file)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse(text: str, first_line: int = 1) -> Any:
+    """Parse ``text``, whose first line is line ``first_line`` of its file."""
+    try:
+        return yaml.load(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 0
+        what = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(line, f"invalid YAML at column {column}: {what}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
+
+
+def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
+    """Map each top-level key of a YAML mapping to its line in the file.
+
+    Only called when something needs reporting, so the second parse costs
+    nothing on a clean build.
+    """
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    lines: dict[str, int] = {}
+    for key, _value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines.setdefault(str(key.value), first_line + key.start_mark.line)
+    return lines

@@ -1,0 +1,133 @@
+"""One fixture helper for every test: a little site in ``tmp_path``, built for real."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import html5lib
+import pytest
+import yaml
+
+from newsdesk.cli import main
+
+NOW = "2026-11-25T12:00:00+00:00"
+
+
+def require_tool(name: str, reason: str) -> None:
+    """Skip (or, in CI with NEWSDESK_REQUIRE_TOOLS=1, fail) when a system tool is missing."""
+    if shutil.which(name) is None:
+        if os.environ.get("NEWSDESK_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{name} is required here: {reason}")
+        pytest.skip(f"{name} not installed: {reason}")
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
+
+
+class Site:
+    """A site folder: write articles, settings and layouts, build it, read the pages."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        self.layouts = root / "layouts"
+        self.content.mkdir(parents=True, exist_ok=True)
+        self.config({"title": "Test Desk", "base_url": "https://news.example.org"})
+
+    def config(self, settings: dict[str, Any]) -> None:
+        (self.root / "site.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+
+    def article(self, path: str, body: str = "A paragraph of copy.\n", **front: Any) -> Path:
+        front.setdefault("title", Path(path).stem.replace("-", " ").title())
+        front.setdefault("date", "2024-03-02T10:00:00+00:00")
+        front.setdefault("desk", "World")
+        text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body
+        return self.write(f"content/{path}", text)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    def args(self, *extra: str, command: str = "build") -> list[str]:
+        return [
+            command,
+            "--content", str(self.content),
+            "--output", str(self.output),
+            "--config", str(self.root / "site.yaml"),
+            "--layouts", str(self.layouts),
+            "--now", NOW,
+            "--jobs", "1",
+            *extra,
+        ]  # fmt: skip
+
+    def run(self, *extra: str, command: str = "build") -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _chdir(self.root):
+            code = main(self.args(*extra, command=command))
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def build(self, *extra: str) -> Result:
+        result = self.run(*extra)
+        assert result.code == 0, result
+        return result
+
+    def file(self, url: str) -> Path:
+        relative = url.lstrip("/")
+        return self.output / (relative + "index.html" if url.endswith("/") else relative)
+
+    def page(self, url: str) -> ElementTree.Element:
+        return html5lib.parse(self.file(url).read_text(encoding="utf-8"), namespaceHTMLElements=False)
+
+    def exists(self, url: str) -> bool:
+        return self.file(url).is_file()
+
+    def listed(self, url: str) -> list[str]:
+        """Article URLs a list page links to, in order (one per story card)."""
+        found = [a.get("href", "") for h in find_class(self.page(url), "card-title") for a in h.iter("a")]
+        return list(dict.fromkeys(found))  # the front page repeats stories in its desk sections
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {
+            p.relative_to(self.output).as_posix(): p.read_bytes() for p in sorted(self.output.rglob("*")) if p.is_file()
+        }
+
+
+@contextlib.contextmanager
+def _chdir(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def text_of(element: ElementTree.Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def find_class(doc: ElementTree.Element, cls: str) -> list[ElementTree.Element]:
+    return [e for e in doc.iter() if cls in (e.get("class") or "").split()]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path / "site")

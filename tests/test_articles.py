@@ -1,0 +1,142 @@
+import datetime as dt
+
+import pytest
+
+from newsdesk.articles import load
+from newsdesk.config import DeskInfo, SiteConfig
+
+CONFIG = SiteConfig(timezone="UTC")
+
+
+def loaded(front: str, body: str = "Text.\n", config: SiteConfig = CONFIG):
+    return load("2022/03/x.md", "content/2022/03/x.md", f"---\n{front}\n---\n{body}", config)
+
+
+def ok(front: str, **kw):
+    result = loaded(front, **kw)
+    assert result.article is not None, result.diagnostics
+    return result.article
+
+
+def messages(front: str, body: str = "Text.\n", config: SiteConfig = CONFIG):
+    result = loaded(front, body, config)
+    return [(d.line, d.message) for d in result.diagnostics]
+
+
+BASE = "title: Talks\ndesk: World\n"
+
+
+def test_required_fields_and_defaults():
+    article = ok(BASE + "date: 2022-03-02")
+    assert article.title == "Talks"
+    assert article.date == dt.datetime(2022, 3, 2, tzinfo=dt.UTC)
+    assert article.url == "/2022/03/02/talks/"
+    assert article.id == "2022/03/x.md"
+    assert article.topics == () and article.authors == () and not article.draft
+    assert article.body_line == 6
+
+
+def test_bare_date_is_midnight_in_the_site_timezone():
+    article = ok(BASE + "date: 2022-03-02", config=SiteConfig(timezone="Europe/Kyiv"))
+    assert article.date.utcoffset() == dt.timedelta(hours=2)
+    assert article.date.hour == 0
+
+
+def test_aware_datetime_keeps_its_offset_and_naive_is_local():
+    aware = ok(BASE + "date: 2022-03-02T23:30:00-05:00")
+    assert aware.date.utcoffset() == dt.timedelta(hours=-5)
+    assert aware.url == "/2022/03/03/talks/"  # the day in the UTC site
+    naive = ok(BASE + "date: 2022-07-01 09:00:00", config=SiteConfig(timezone="Europe/Kyiv"))
+    assert naive.date.utcoffset() == dt.timedelta(hours=3)
+
+
+def test_tags_alias_authors_and_meta():
+    article = ok(BASE + "date: 2022-03-02\ntags: [Ukraine, ukraine, Diplomacy]\nauthor: Jane Doe\nmood: grim")
+    assert article.topics == ("Ukraine", "ukraine", "Diplomacy")
+    assert article.authors == ("Jane Doe",)
+    assert article.meta == {"mood": "grim"}
+
+
+def test_comma_separated_topics_and_multiple_authors():
+    article = ok(BASE + "date: 2022-03-02\ntopics: Energy, Trade\nauthors: [A B, C D]")
+    assert article.topics == ("Energy", "Trade")
+    assert article.authors == ("A B", "C D")
+
+
+def test_missing_required_fields_are_each_reported():
+    found = messages("summary: x")
+    assert {m for _, m in found} >= {
+        "missing 'title' (expected 'title: ...' in the front matter)",
+        "missing 'date' (expected 'date: ...' in the front matter)",
+        "missing 'desk' (expected 'desk: ...' in the front matter)",
+    }
+
+
+@pytest.mark.parametrize("value", ["2022-13-45", "March 2", "[2022]"])
+def test_bad_dates_name_the_line(value):
+    found = messages(f"title: T\ndesk: W\ndate: {value}")
+    assert len(found) == 1
+    line, message = found[0]
+    assert line == 4 and message.startswith("date: ") and "is not a date" in message
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        ("topics: 5", 5, "topics: expected a list"),
+        ('draft: "maybe"', 5, "draft: expected true or false"),
+        ("desk2: x\nsummary: [a]", 6, "summary: expected text"),
+    ],
+)
+def test_wrong_types(front, line, words):
+    found = messages(BASE + "date: 2022-03-02\n" + front)
+    assert [(ln, m) for ln, m in found if m.startswith(words)] != [], found
+    assert any(ln == line for ln, m in found if m.startswith(words))
+
+
+def test_desk_must_be_one_name():
+    found = messages("title: T\ndate: 2022-03-02\ndesk: [a, b]")
+    assert found == [(4, "desk: expected text, got a list")]
+
+
+def test_unknown_desk_when_desks_are_configured():
+    config = SiteConfig(desks=(DeskInfo("World"), DeskInfo("Sport")))
+    assert ok(BASE.replace("World", "world") + "date: 2022-03-02", config=config).desk == "World"
+    found = messages("title: T\ndesk: Wrld\ndate: 2022-03-02", config=config)
+    assert found == [(3, "unknown desk 'Wrld' (expected one of: World, Sport)")]
+
+
+def test_empty_body_is_an_error():
+    found = messages(BASE + "date: 2022-03-02", body="\n  \n")
+    assert found == [(5, "the article has no body (expected Markdown text after the front matter)")]
+
+
+def test_image_without_alt_is_a_warning():
+    result = loaded(BASE + "date: 2022-03-02\nimage: /static/a.jpg")
+    assert result.article is not None and result.article.image.src == "/static/a.jpg"
+    assert [d.severity.value for d in result.diagnostics] == ["warning"]
+
+
+def test_slug_is_slugified_and_unusable_titles_are_errors():
+    assert ok(BASE + "date: 2022-03-02\nslug: ../../etc").url == "/2022/03/02/etc/"
+    found = messages("title: '???'\ndesk: W\ndate: 2022-03-02")
+    assert found and found[0][0] == 2 and "cannot make a URL slug" in found[0][1]
+
+
+def test_yaml_syntax_error_maps_to_file_line():
+    found = messages("title: T\ndesk: W\ndate: [unclosed")
+    assert len(found) == 1 and found[0][0] in (4, 5) and "invalid YAML" in found[0][1]
+
+
+def test_front_matter_not_a_mapping():
+    assert messages("- a\n- b") == [(2, "front matter is not a mapping (expected key: value lines)")]
+
+
+def test_corrections_and_updated():
+    article = ok(
+        BASE
+        + "date: 2022-03-02\nupdated: 2022-03-03T09:00:00Z\ncorrections:\n  - date: 2022-03-03\n    text: Fixed a name."
+    )
+    assert article.updated == dt.datetime(2022, 3, 3, 9, tzinfo=dt.UTC)
+    assert article.corrections[0].text == "Fixed a name."
+    assert article.modified == article.updated

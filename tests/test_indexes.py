@@ -1,0 +1,73 @@
+import datetime as dt
+
+import pytest
+
+from newsdesk.articles import load
+from newsdesk.config import DeskInfo, SiteConfig
+from newsdesk.indexes import build_index, paginate
+
+UTC = SiteConfig()
+
+
+def art(name: str, date: str, desk: str = "World", topics=(), authors=(), config=UTC):
+    front = f"title: {name}\ndate: {date}\ndesk: {desk}\ntopics: {list(topics)}\nauthors: {list(authors)}"
+    loaded = load(f"{name}.md", f"content/{name}.md", f"---\n{front}\n---\nBody.\n", config)
+    assert loaded.article is not None, loaded.diagnostics
+    return loaded.article
+
+
+def test_newest_first_with_ties_broken_by_url():
+    same = "2022-03-02T10:00:00Z"
+    index = build_index([art("b", same), art("a", same), art("c", "2022-03-03")], UTC)
+    assert [a.title for a in index.articles] == ["c", "a", "b"]
+
+
+def test_topics_fold_case_and_spacing_and_show_the_most_common_spelling():
+    index = build_index(
+        [
+            art("a", "2022-01-01", topics=["ukraine "]),
+            art("b", "2022-01-02", topics=["Ukraine"]),
+            art("c", "2022-01-03", topics=["Ukraine"]),
+            art("d", "2022-01-04", topics=["Trade"]),
+        ],
+        UTC,
+    )
+    assert [(t.name, t.slug, len(t.articles)) for t in index.topics] == [
+        ("Trade", "trade", 1),
+        ("Ukraine", "ukraine", 3),
+    ]
+    assert [a.title for a in index.term("topic", "UKRAINE").articles] == ["c", "b", "a"]
+
+
+def test_configured_desks_keep_their_order_and_exist_when_empty():
+    config = SiteConfig(desks=(DeskInfo("Sport"), DeskInfo("World", "News from abroad")))
+    index = build_index([art("a", "2022-01-01", config=config)], config)
+    assert [(t.name, len(t.articles), t.description) for t in index.desks] == [
+        ("Sport", 0, ""),
+        ("World", 1, "News from abroad"),
+    ]
+
+
+def test_archives_use_the_day_in_the_site_timezone():
+    late = art("late", "2022-03-01T23:30:00-05:00")  # 04:30 UTC on March 2
+    index = build_index([late, art("early", "2022-03-01T08:00:00Z")], UTC)
+    days = {a.url: [x.title for x in a.articles] for a in index.archives if a.kind == "day"}
+    assert days == {"/2022/03/02/": ["late"], "/2022/03/01/": ["early"]}
+    kinds = [a.kind for a in index.archives]
+    assert kinds == sorted(kinds, key=["year", "month", "day"].index)
+
+
+@pytest.mark.parametrize(("count", "pages"), [(0, 1), (1, 1), (3, 1), (4, 2), (7, 3)])
+def test_pagination_boundaries(count, pages):
+    pagers = paginate(list(range(count)), 3, "/x/")
+    assert len(pagers) == pages
+    assert sum(len(p.items) for p in pagers) == count
+    assert pagers[0].prev_url is None and pagers[-1].next_url is None
+    if pages > 1:
+        assert pagers[0].next_url == "/x/page/2/" and pagers[1].prev_url == "/x/"
+        assert pagers[1].url == "/x/page/2/"
+
+
+def test_dates_are_aware():
+    a = art("a", "2022-03-01")
+    assert a.date.tzinfo is not None and a.date == dt.datetime(2022, 3, 1, tzinfo=dt.UTC)
