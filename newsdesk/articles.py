@@ -59,6 +59,12 @@ class Article:
     expires: dt.datetime | None = None
     unpublished: bool = False
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # Front matter lines of the keys later stages report on (``id``, ``aliases``); found only
+    # for files that have those keys, so most articles never parse their YAML twice.
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
     @property
     def live_at(self) -> dt.datetime:
@@ -159,13 +165,7 @@ def _image(value: Any) -> Image:
 
 
 def _aliases(value: Any) -> tuple[str, ...]:
-    paths = _names(value)
-    for path in paths:
-        try:
-            urls.output_path(path)
-        except ValueError:
-            raise ValueError(f"alias {path!r} is not a site path (expected /old/path/)") from None
-    return paths
+    return tuple(dict.fromkeys(urls.alias_url(path) for path in _names(value)))
 
 
 def _kind(value: Any) -> str:
@@ -195,6 +195,7 @@ _SIMPLE: dict[str, Callable[[Any], Any]] = {
 _DATES = ("date", "updated", "publish_at", "expires")
 _LISTS = {"topics": "topics", "tags": "topics", "author": "authors", "authors": "authors"}
 REQUIRED = ("title", "date", "desk")
+LINED = ("id", "aliases")
 
 
 def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
@@ -305,6 +306,18 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
             )
         )
 
+    expires = values.get("expires")
+    starts = values.get("publish_at") or values.get("date")
+    if expires is not None and starts is not None and expires <= starts:
+        problems.append(
+            error(
+                display,
+                line_of("expires"),
+                f"expires: {expires.isoformat()} is not after the article goes live at {starts.isoformat()} "
+                "(expected a time after date and publish_at)",
+            )
+        )
+
     if any(p.is_error for p in problems):
         return Loaded(None, tuple(problems))
 
@@ -317,6 +330,7 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         body=parts.body,
         body_line=parts.body_line,
         meta=meta,
+        lines={name: line_of(name) for name in LINED if name in raw},
         **values,
     )
     return Loaded(article, tuple(problems))

@@ -14,9 +14,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsdesk import __version__
+from newsdesk import __version__, lifecycle
 from newsdesk.errors import BuildFailed, Diagnostic, NewsdeskError, UsageError
-from newsdesk.pipeline import BuildOptions, build
+from newsdesk.pipeline import BuildOptions, build, plan
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -57,6 +57,11 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     parser.add_argument("--future", action="store_true", help="include embargoed articles dated after now")
     parser.add_argument("--now", type=_now, help="the build's 'now' (ISO 8601), for reproducible builds")
+    parser.add_argument(
+        "--allow-removal",
+        action="store_true",
+        help="let URLs in urls.lock whose article file was deleted stop working (default: an error)",
+    )
     parser.add_argument("--jobs", type=_jobs, default=0, help="worker processes (default: one per core)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -68,6 +73,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _site_arguments(commands.add_parser("build", help="build the site into output/"))
     _site_arguments(commands.add_parser("check", help="validate everything, write nothing"))
+    _site_arguments(commands.add_parser("schedule", help="list upcoming embargoes and expiries, build nothing"))
     return parser
 
 
@@ -81,6 +87,7 @@ def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
         drafts=args.drafts,
         future=args.future,
         now=args.now,
+        allow_removal=args.allow_removal,
         jobs=args.jobs or (os.cpu_count() or 1),
         dry_run=dry_run,
     )
@@ -138,5 +145,11 @@ def _run(args: argparse.Namespace) -> int:
                     f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
                     f"({report.written} pages written, {report.unchanged} unchanged) → {options.output}"
                 )
+            if report.next_change is not None:
+                print(f"next change at {report.next_change.describe()}")
+        return EXIT_OK
+    if args.command == "schedule":
+        life = plan(options_from(args, dry_run=True))
+        print(lifecycle.schedule_table(life.changes, life.now), end="")
         return EXIT_OK
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover - argparse refuses first

@@ -19,7 +19,7 @@ import markdown as md
 from markdown.treeprocessors import Treeprocessor
 
 from newsdesk import urls
-from newsdesk.errors import Diagnostic, error
+from newsdesk.errors import Diagnostic, error, warning
 
 EXTENSIONS = ["extra", "smarty", "toc", "sane_lists"]
 WORDS_PER_MINUTE = 230
@@ -112,11 +112,15 @@ def resolve_links(
     body_line: int,
     by_key: Mapping[str, str],
     known_urls: frozenset[str] | set[str],
+    hidden: Mapping[str, str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Rewrite links to ``.md`` sources to their article URLs; report dead ones.
 
     ``by_key`` maps content keys to URLs; ``known_urls`` is every URL the site
-    serves (pages and static files), for checking root-relative links.
+    serves (pages and static files), for checking root-relative links.  ``hidden``
+    maps the keys of articles that exist but are not on the site to why (``embargoed``,
+    ``expired``...): a link to one is a warning, not an error, and shows as plain text,
+    because an embargo lifting or an expiry passing must never stop a scheduled build.
     """
     problems: list[Diagnostic] = []
     result = body.html
@@ -124,6 +128,17 @@ def resolve_links(
         target = source_target(href, key)
         if target is not None:
             url = by_key.get(target)
+            if url is None and hidden and target in hidden:
+                problems.append(
+                    warning(
+                        display,
+                        _line_of(href, source_text, body_line),
+                        f"link to {href!r}: content/{target} is {hidden[target]} and not on the site "
+                        "(the link is shown as plain text until it is)",
+                    )
+                )
+                result = _unlink(result, href)
+                continue
             if url is None:
                 problems.append(
                     error(
@@ -144,6 +159,12 @@ def resolve_links(
                 )
             )
     return result, problems
+
+
+def _unlink(body_html: str, href: str) -> str:
+    """Replace each ``<a href="href">text</a>`` with its text."""
+    anchor = re.compile(rf'<a\b[^>]*\shref="{re.escape(html.escape(href))}"[^>]*>(.*?)</a>', re.S)
+    return anchor.sub(r"\1", body_html)
 
 
 def _line_of(needle: str, body: str, body_line: int) -> int:

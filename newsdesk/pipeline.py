@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsdesk import urls
+from newsdesk import ledger, lifecycle, redirects, urls
 from newsdesk.articles import Article, load
 from newsdesk.config import SiteConfig, load_config
 from newsdesk.errors import BuildFailed, Diagnostic, error
@@ -40,10 +40,20 @@ class BuildOptions:
     now: dt.datetime | None = None
     jobs: int = 0  # 0 = one per core
     dry_run: bool = False  # `newsdesk check`: validate and render, write nothing
+    allow_removal: bool = False  # let URLs in urls.lock whose article file is gone disappear
+
+    @property
+    def preview(self) -> bool:
+        """A build with drafts or embargoed stories in it: it must not record their URLs in urls.lock."""
+        return self.drafts or self.future
 
     @property
     def site_dir(self) -> Path:
         return self.config.parent
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.site_dir / ledger.FILENAME
 
     def static_dirs(self) -> list[Path]:
         return [d for d in (self.site_dir / STATIC_DIR, self.content / STATIC_DIR) if d.is_dir()]
@@ -57,6 +67,7 @@ class BuildReport:
     unchanged: int
     seconds: float
     warnings: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    next_change: lifecycle.Change | None = None
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -71,24 +82,31 @@ def build(options: BuildOptions) -> BuildReport:
     sources, problems = discover(options.content)
     articles, found = load_articles(sources, config)
     problems += found
-    published = [a for a in articles if is_published(a, now, options)]
-    index = build_index(published, config)
+    life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
+    index = build_index(life.live, config)
     renderer.bind(index)
     pages = list_pages(index, config, renderer)
     statics = static_files(options)
     problems += find_collisions(index.articles, pages, statics)
+    generated = generated_urls(pages, statics) | redirects.HOST_FILES
+    moves = resolve_urls(options, articles, life, generated, problems)
     _stop_on_errors(problems)
 
-    known_urls = {urls.normalize(p.url) for p in pages} | {a.url for a in index.articles} | set(statics)
+    known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
     with OutputWriter(options.output, dry_run=options.dry_run) as out:
-        cards = yield_articles(index, config, renderer, out, by_key, known_urls, problems)
+        cards = yield_articles(index, config, renderer, out, by_key, known_urls, problems, life.hidden())
         _stop_on_errors(problems)
         for page in pages:
             out.write(page.url, renderer.render(page.template, **page.context(cards)).encode())
         for url, path in sorted(statics.items()):
             out.copy(url, path)
+        for url, data in redirects.files(moves, renderer):
+            out.write(url, data)
+        out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
         out.commit()
+    if not options.dry_run and not options.preview:
+        ledger.save(options.ledger_path, moves.ledger)
     return BuildReport(
         articles=len(index.articles),
         pages=len(index.articles) + len(pages),
@@ -96,6 +114,7 @@ def build(options: BuildOptions) -> BuildReport:
         unchanged=out.unchanged,
         seconds=time.perf_counter() - started,
         warnings=tuple(p for p in problems if not p.is_error),
+        next_change=life.next_change,
     )
 
 
@@ -114,10 +133,30 @@ def load_articles(sources: Iterable[Source], config: SiteConfig) -> tuple[list[A
     return articles, problems
 
 
-def is_published(article: Article, now: dt.datetime, options: BuildOptions) -> bool:
-    if article.draft and not options.drafts:
-        return False
-    return options.future or article.live_at <= now
+def resolve_urls(
+    options: BuildOptions,
+    articles: list[Article],
+    life: lifecycle.Lifecycle,
+    generated: dict[str, str],
+    problems: list[Diagnostic],
+) -> ledger.Resolution:
+    """Carry urls.lock forward: what every URL ever published serves after this build."""
+    lock = display_path(options.ledger_path)
+    old, found = ledger.read(options.ledger_path, lock)
+    place = ledger.Place(lock, display_path(options.content))
+    moves = ledger.resolve(old, articles, life, generated, place, allow_removal=options.allow_removal)
+    problems += [*found, *moves.problems]
+    return moves
+
+
+def plan(options: BuildOptions) -> lifecycle.Lifecycle:
+    """`newsdesk schedule`: load and validate the articles, build nothing."""
+    now = options.now or dt.datetime.now(dt.UTC)
+    config = load_config(options.config, display_path(options.config))
+    sources, problems = discover(options.content)
+    articles, found = load_articles(sources, config)
+    _stop_on_errors(problems + found)
+    return lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
 
 
 def yield_articles(
@@ -128,6 +167,7 @@ def yield_articles(
     by_key: dict[str, str],
     known_urls: set[str],
     problems: list[Diagnostic],
+    hidden: Mapping[str, str] | None = None,
 ) -> dict[str, ArticleView]:
     """Convert and write every article page; return the list-page cards (views without bodies)."""
     converter = Converter()
@@ -135,7 +175,14 @@ def yield_articles(
     for article in index.articles:
         body = converter.convert(article.body)
         body_html, link_problems = resolve_links(
-            body, article.key, article.source, article.body, article.body_line, by_key, known_urls
+            body,
+            article.key,
+            article.source,
+            article.body,
+            article.body_line,
+            by_key,
+            known_urls,
+            hidden,
         )
         problems.extend(link_problems)
         view = renderer.article_view(article, body, body_html, index)
@@ -163,10 +210,16 @@ def _walk_files(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
+def generated_urls(pages: list[ListPage], statics: dict[str, Path]) -> dict[str, str]:
+    """Every URL the build writes that is not an article, and what it is, for messages."""
+    owners: dict[str, str] = {urls.normalize(p.url): f"the {p.kind} page" for p in pages}
+    owners.update({url: display_path(path) for url, path in statics.items()})
+    return owners
+
+
 def find_collisions(articles: Iterable[Article], pages: list[ListPage], statics: dict[str, Path]) -> list[Diagnostic]:
     """Two things that would be written to the same URL."""
-    owners: dict[str, str] = {p.url: f"the {p.kind} page" for p in pages}
-    owners.update({url: display_path(path) for url, path in statics.items()})
+    owners = generated_urls(pages, statics)
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
         other = owners.get(article.url)

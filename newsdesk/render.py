@@ -26,7 +26,7 @@ from newsdesk.markdown import Body
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
-PAGE_TEMPLATES = ("article.html", "index.html", "list.html", "terms.html", "404.html")
+PAGE_TEMPLATES = ("article.html", "index.html", "list.html", "terms.html", "404.html", "redirect.html", "gone.html")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class SiteView:
 
 @dataclass(frozen=True)
 class PageView:
-    kind: str  # article, front, year, month, day, desk, topic, author, desks, topics, authors, 404
+    kind: str  # article, front, year, month, day, desk, topic, author, desks, topics, authors, 404, redirect, gone
     title: str  # the page's own heading
     url: str
     permalink: str

@@ -8,6 +8,7 @@ value can name a path outside the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import PurePosixPath
 
 from slugify import slugify as _slugify
@@ -81,6 +82,33 @@ def output_path(url: str) -> PurePosixPath:
         raise ValueError(f"URL leaves the site: {url!r}")
     path = PurePosixPath(*parts) if parts else PurePosixPath()
     return path / "index.html" if url.endswith("/") else path
+
+
+# What an alias may contain: the characters every host's rule file (_redirects, an nginx map)
+# takes without quoting, so a path can be written into them as it is.
+_ALIAS = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,=:@%/-]*$")
+
+
+def alias_url(path: str) -> str:
+    """An old URL (front matter ``aliases``) in the form it is served at.
+
+    ``/old/path`` becomes ``/old/path/`` (a folder, like every page); ``/old/page.html`` stays a file.
+    Raises ``ValueError`` saying what was expected.
+    """
+    if not _ALIAS.match(path) or "//" in path:
+        raise ValueError(f"alias {path!r} is not a site path (expected /old/path/ with no spaces, ? or #)")
+    if "/." in path:  # /../ would leave the site; hosts hide /.dot/ folders
+        raise ValueError(f"alias {path!r} has a part starting with a dot (expected /old/path/)")
+    last = path.rsplit("/", 1)[1]
+    if not last:
+        return path
+    if "." not in last:
+        return path + "/"
+    if last.endswith((".html", ".htm")):
+        return path
+    raise ValueError(
+        f"alias {path!r} names a file a static host cannot redirect from (expected /old/path/ or /old/page.html)"
+    )
 
 
 def normalize(url: str) -> str:
