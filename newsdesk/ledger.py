@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsdesk import urls
 from newsdesk.articles import Article
 from newsdesk.errors import Diagnostic, error
 from newsdesk.lifecycle import Lifecycle
@@ -268,6 +269,7 @@ def resolve(
                 )
             claim(alias, article.id, ALIAS)
 
+    in_the_way = _obstacles(generated, claims, pages)
     for url, held in sorted(claims.items()):
         ranked = sorted(held.items(), key=lambda item: (_RANK[item[1]], item[0]))
         owner, owner_how = ranked[0]
@@ -275,14 +277,15 @@ def resolve(
             if how == PAGE:  # two live articles on one URL: find_collisions reports those
                 continue
             problems.append(_conflict(url, owner, owner_how, id, how, present, old, place, file_of))
-        if url in generated:
+        obstacle = in_the_way(url)
+        if obstacle is not None:
             for id, how in ranked:
                 if how == ALIAS:
                     problems.append(
                         error(
                             present[id].source,
                             present[id].line_of("aliases"),
-                            f"alias {url} is {generated[url]} (expected an old URL no page of the site has)",
+                            f"alias {url} is {obstacle} (expected an old URL no page of the site has)",
                         )
                     )
                 elif how == HISTORY:
@@ -290,7 +293,7 @@ def resolve(
                         error(
                             place.lock,
                             old.line_of(id, url),
-                            f"{url}, published by {file_of(id)}, is now {generated[url]} "
+                            f"{url}, published by {file_of(id)}, is now {obstacle} "
                             "(expected the old URL left free for its redirect: move the page or file)",
                         )
                     )
@@ -302,6 +305,26 @@ def resolve(
                     problems.append(_removal(url, id, entry, old, place))
 
     return _outcome(old, history, live, present, tuple(problems))
+
+
+def _obstacles(
+    generated: Mapping[str, str], claims: Mapping[str, object], pages: Mapping[str, str]
+) -> Callable[[str], str | None]:
+    """What stops a redirect or tombstone being written at a URL: a generated page on it, or a
+    file where its folder would have to be (``/static/a.css/old/``)."""
+    files = {urls.output_path(url).as_posix(): f"the article {url}" for url in pages}
+    files.update({urls.output_path(url).as_posix(): f"the redirect {url}" for url in claims if url not in pages})
+    files.update({urls.output_path(url).as_posix(): what for url, what in generated.items()})
+
+    def obstacle(url: str) -> str | None:
+        if url in generated:
+            return generated[url]
+        for parent in urls.output_path(url).parents:
+            if parent.as_posix() in files:
+                return f"inside {files[parent.as_posix()]}"
+        return None
+
+    return obstacle
 
 
 def _outcome(

@@ -100,8 +100,8 @@ def alias_url(path: str) -> str:
     if "/." in path:  # /../ would leave the site; hosts hide /.dot/ folders
         raise ValueError(f"alias {path!r} has a part starting with a dot (expected /old/path/)")
     last = path.rsplit("/", 1)[1]
-    if not last:
-        return path
+    if not last or last == "index.html":
+        return normalize(path)
     if "." not in last:
         return path + "/"
     if last.endswith((".html", ".htm")):

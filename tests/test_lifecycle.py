@@ -1,0 +1,304 @@
+"""Drafts, embargoes, expiry and takedowns on real builds; the schedule and `newsdesk schedule`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Site, text_of
+
+STORY = "/2024/03/02/harbour-story/"
+
+
+def story(site: Site, **front) -> None:
+    front.setdefault("title", "Harbour story")
+    front.setdefault("date", "2024-03-02T10:00:00Z")
+    site.article("2024/03/story.md", topics=["Harbour"], author="Jane Doe", desk="City", body="The story.\n", **front)
+    site.article("2024/03/other.md", title="Other story", date="2024-03-02T09:00:00Z", desk="City")
+
+
+def pages_mentioning(site: Site, url: str) -> list[str]:
+    """Every file of the site whose text contains ``url``, except the page at ``url`` itself
+    and the host files in .newsdesk/: indexes, lists and (when the site has them) feeds and sitemaps."""
+    own = site.file(url)
+    found = []
+    for path in sorted(site.output.rglob("*")):
+        if not path.is_file() or path == own or ".newsdesk" in path.parts or path.suffix in (".css", ".svg"):
+            continue
+        if url in path.read_text(encoding="utf-8"):
+            found.append(path.relative_to(site.output).as_posix())
+    return found
+
+
+def lists_with_story(site: Site) -> dict[str, bool]:
+    """Which list pages show the story (a list with nothing left in it is not written at all)."""
+    return {
+        url: site.exists(url) and STORY in site.listed(url)
+        for url in ["/", "/desks/city/", "/topics/harbour/", "/authors/jane-doe/", "/2024/", "/2024/03/"]
+    }
+
+
+# -- embargo ---------------------------------------------------------------------------
+
+
+def test_embargo_lifts_at_the_exact_second(site: Site):
+    story(site, date="2026-11-25T12:00:00Z", title="Harbour story")
+    url = "/2026/11/25/harbour-story/"
+    site.build("--now", "2026-11-25T11:59:59Z")
+    assert not site.exists(url)
+    assert pages_mentioning(site, url) == []
+    site.build("--now", "2026-11-25T12:00:00Z")
+    assert site.exists(url)
+    assert url in site.listed("/") and url in site.listed("/topics/harbour/")
+
+
+def test_publish_at_embargoes_a_story_whose_date_has_passed(site: Site):
+    story(site, publish_at="2026-11-25T12:00:00+01:00")  # 11:00 UTC
+    site.build("--now", "2026-11-25T10:59:59Z")
+    assert not site.exists(STORY) and pages_mentioning(site, STORY) == []
+    site.build("--now", "2026-11-25T11:00:00Z")
+    assert site.exists(STORY) and all(lists_with_story(site).values())
+
+
+def test_future_flag_shows_embargoed_stories(site: Site):
+    story(site, publish_at="2030-01-01T00:00:00Z")
+    site.build("--future")
+    assert site.exists(STORY)
+
+
+# -- expiry and takedown --------------------------------------------------------------
+
+
+def test_expired_article_is_gone_from_every_index_and_says_so_at_its_url(site: Site):
+    story(site, expires="2026-11-25T12:00:00Z")
+    site.build("--now", "2026-11-25T11:59:59Z")
+    assert all(lists_with_story(site).values())
+    assert text_of(site.page(STORY).find(".//h1")) == "Harbour story"
+
+    result = site.build("--now", "2026-11-25T12:00:00Z")
+    assert "built 1 articles" in result.out
+    assert not any(lists_with_story(site).values())
+    assert site.listed("/") == ["/2024/03/02/other-story/"]
+    assert pages_mentioning(site, STORY) == []
+    gone = site.page(STORY)
+    assert text_of(gone.find(".//h1")) == "This article is no longer available"
+    assert "Harbour story" not in site.file(STORY).read_text()
+    robots = [m.get("content") for m in gone.iter("meta") if m.get("name") == "robots"]
+    assert robots == ["noindex"]
+    assert site.file("/.newsdesk/removed.txt").read_text() == STORY + "\n"
+
+
+def test_unpublished_takes_a_published_story_down_at_once(site: Site):
+    story(site)
+    site.build()
+    story(site, unpublished=True)
+    site.build()
+    assert pages_mentioning(site, STORY) == []
+    assert text_of(site.page(STORY).find(".//h1")) == "This article is no longer available"
+    assert site.file("/.newsdesk/removed.txt").read_text() == STORY + "\n"
+    assert site.file("/.newsdesk/gone.nginx.map").read_text().splitlines()[1:] == [f"{STORY} 1;"]
+
+
+def test_unpublished_overrides_drafts_and_future(site: Site):
+    story(site, unpublished=True, draft=True, publish_at="2030-01-01T00:00:00Z")
+    site.build("--drafts", "--future")
+    assert not site.exists(STORY)
+
+
+def test_a_never_published_story_leaves_no_trace_when_taken_down(site: Site):
+    """Its URL was never public: a tombstone or the removed list would leak its headline."""
+    story(site, unpublished=True)
+    site.build()
+    assert not site.exists(STORY)
+    assert site.file("/.newsdesk/removed.txt").read_text() == ""
+    assert "harbour-story" not in (site.root / "urls.lock").read_text()
+
+
+def test_a_published_story_put_back_to_draft_says_it_is_gone(site: Site):
+    story(site)
+    site.build()
+    story(site, draft=True)
+    site.build()
+    assert text_of(site.page(STORY).find(".//h1")) == "This article is no longer available"
+    story(site)
+    site.build()
+    assert text_of(site.page(STORY).find(".//h1")) == "Harbour story"
+    assert site.file("/.newsdesk/removed.txt").read_text() == ""
+
+
+def test_expires_must_come_after_the_story_goes_live(site: Site):
+    site.write(
+        "content/2024/03/bad.md",
+        "---\ntitle: Bad\ndate: 2024-03-02T10:00:00Z\ndesk: City\nexpires: 2024-03-02T10:00:00Z\n---\nBody.\n",
+    )
+    result = site.run()
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "content/2024/03/bad.md:5: error: expires: 2024-03-02T10:00:00+00:00 is not after the article goes live "
+        "at 2024-03-02T10:00:00+00:00 (expected a time after date and publish_at)"
+    )
+    assert not site.output.exists()
+
+
+# -- links to articles that are not on the site ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("front", "why"),
+    [
+        ({"draft": True}, "a draft"),
+        ({"date": "2030-01-01T00:00:00Z"}, "embargoed"),
+        ({"expires": "2025-01-01T00:00:00Z"}, "expired"),
+        ({"unpublished": True}, "unpublished"),
+    ],
+)
+def test_a_link_to_a_story_not_on_the_site_is_a_warning_and_plain_text(site: Site, front, why):
+    """A warning, not an error: an embargo lifting or an expiry passing must never stop a scheduled build."""
+    site.article("2024/03/target.md", **{"title": "Target", "date": "2024-03-01T10:00:00Z", **front})
+    site.article(
+        "2024/03/linker.md",
+        title="Linker",
+        date="2024-03-02T10:00:00Z",
+        body="First paragraph.\n\nSee [the target story](target.md) for more.\n",
+    )
+    result = site.build()
+    assert (
+        f"content/2024/03/linker.md:8: warning: link to 'target.md': content/2024/03/target.md is {why} "
+        "and not on the site (the link is shown as plain text until it is)"
+    ) in result.err
+    body = site.page("/2024/03/02/linker/").find(".//main//article")
+    assert "See the target story for more." in text_of(body)
+    assert [a.get("href") for a in body.iter("a") if "target" in (a.get("href") or "")] == []
+
+
+def test_a_link_to_a_missing_file_is_still_an_error(site: Site):
+    site.article("2024/03/linker.md", title="Linker", body="See [it](nowhere.md).\n")
+    result = site.run()
+    assert result.code == 1
+    assert "content/2024/03/linker.md:6: error: link to 'nowhere.md': no published article" in result.err
+
+
+# -- the plan ---------------------------------------------------------------------------
+
+
+def plan_site(site: Site) -> None:
+    site.article("2026/12/late.md", title="Late", date="2026-12-01T06:00:00Z")  # goes live last of the embargoes
+    site.article("2026/11/soon.md", title="Soon", date="2026-11-20T00:00:00Z", publish_at="2026-11-26T06:00:00Z")
+    site.article("2024/01/old.md", title="Old", date="2024-01-01T00:00:00Z", expires="2026-11-30T00:00:00Z")
+    site.article("2024/01/past.md", title="Past", date="2024-01-01T00:00:00Z", expires="2025-01-01T00:00:00Z")
+    site.article("2026/12/draft.md", title="Draft", date="2026-12-02T00:00:00Z", draft=True)
+    site.article("2026/12/pulled.md", title="Pulled", date="2026-12-03T00:00:00Z", unpublished=True)
+    site.article(
+        "2026/12/brief.md",
+        title="Brief",
+        date="2026-12-01T06:00:00Z",
+        expires="2026-12-08T00:00:00+02:00",
+    )
+
+
+def test_schedule_json_lists_every_upcoming_change_in_order(site: Site):
+    plan_site(site)
+    result = site.build()
+    assert "next change at 2026-11-26T06:00:00+00:00: content/2026/11/soon.md goes live" in result.out.splitlines()
+    plan = json.loads(site.file("/.newsdesk/schedule.json").read_text())
+    assert plan == {
+        "changes": [
+            {
+                "at": "2026-11-26T06:00:00+00:00",
+                "change": "goes live",
+                "source": "2026/11/soon.md",
+                "id": "2026/11/soon.md",
+                "url": "/2026/11/20/soon/",
+            },
+            {
+                "at": "2026-11-30T00:00:00+00:00",
+                "change": "expires",
+                "source": "2024/01/old.md",
+                "id": "2024/01/old.md",
+                "url": "/2024/01/01/old/",
+            },
+            {
+                "at": "2026-12-01T06:00:00+00:00",
+                "change": "goes live",
+                "source": "2026/12/brief.md",
+                "id": "2026/12/brief.md",
+                "url": "/2026/12/01/brief/",
+            },
+            {
+                "at": "2026-12-01T06:00:00+00:00",
+                "change": "goes live",
+                "source": "2026/12/late.md",
+                "id": "2026/12/late.md",
+                "url": "/2026/12/01/late/",
+            },
+            {
+                "at": "2026-12-07T22:00:00+00:00",
+                "change": "expires",
+                "source": "2026/12/brief.md",
+                "id": "2026/12/brief.md",
+                "url": "/2026/12/01/brief/",
+            },
+        ]
+    }
+
+
+def test_schedule_is_in_the_site_timezone_and_unchanged_while_nothing_happens(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    plan_site(site)
+    site.build("--now", "2026-11-25T00:00:00Z")
+    first = site.file("/.newsdesk/schedule.json").read_bytes()
+    assert json.loads(first)["changes"][0]["at"] == "2026-11-26T08:00:00+02:00"
+    site.build("--now", "2026-11-26T05:59:59Z")
+    assert site.file("/.newsdesk/schedule.json").read_bytes() == first
+    site.build("--now", "2026-11-26T06:00:00Z")
+    assert [c["source"] for c in json.loads(site.file("/.newsdesk/schedule.json").read_text())["changes"]][0] == (
+        "2024/01/old.md"
+    )
+
+
+def test_drafts_are_planned_only_with_the_drafts_flag(site: Site):
+    plan_site(site)
+    result = site.run("--drafts", command="schedule")
+    assert "content/2026/12/draft.md" in result.out
+    assert "content/2026/12/draft.md" not in site.run(command="schedule").out
+
+
+def test_schedule_command_prints_the_plan_and_writes_nothing(site: Site):
+    plan_site(site)
+    result = site.run(command="schedule")
+    assert result.code == 0, result
+    assert result.out.splitlines() == [
+        "when                       change     file                      url",
+        "2026-11-26T06:00:00+00:00  goes live  content/2026/11/soon.md   /2026/11/20/soon/",
+        "2026-11-30T00:00:00+00:00  expires    content/2024/01/old.md    /2024/01/01/old/",
+        "2026-12-01T06:00:00+00:00  goes live  content/2026/12/brief.md  /2026/12/01/brief/",
+        "2026-12-01T06:00:00+00:00  goes live  content/2026/12/late.md   /2026/12/01/late/",
+        "2026-12-07T22:00:00+00:00  expires    content/2026/12/brief.md  /2026/12/01/brief/",
+    ]
+    assert not site.output.exists() and not (site.root / "urls.lock").exists()
+
+
+def test_schedule_command_with_nothing_planned(site: Site):
+    site.article("2024/01/a.md", date="2024-01-01")
+    result = site.run(command="schedule")
+    assert result.code == 0
+    assert result.out == "nothing scheduled after 2026-11-25T12:00:00+00:00\n"
+
+
+def test_schedule_command_reports_content_errors(site: Site):
+    site.write("content/2024/01/bad.md", "---\ntitle: Bad\ndate: soon\ndesk: World\n---\nBody\n")
+    result = site.run(command="schedule")
+    assert result.code == 1
+    assert "content/2024/01/bad.md:3: error: date: 'soon' is not a date" in result.err
+    assert result.out == ""
+
+
+def test_preview_builds_do_not_record_urls(site: Site):
+    site.article("2024/01/a.md", title="Public", date="2024-01-01")
+    site.article("2030/01/f.md", title="Future", date="2030-01-01")
+    site.article("2024/01/d.md", title="Draft", date="2024-01-01", draft=True)
+    site.build()
+    lock = (site.root / "urls.lock").read_bytes()
+    site.build("--future", "--drafts")
+    assert site.exists("/2030/01/01/future/") and site.exists("/2024/01/01/draft/")
+    assert (site.root / "urls.lock").read_bytes() == lock
