@@ -131,7 +131,7 @@ def schedule_table(changes: Iterable[Change], now: dt.datetime) -> str:
     rows = [("when", "change", "file", "url")]
     rows += [(c.at.isoformat(), c.kind.value, c.source, c.url) for c in changes]
     if len(rows) == 1:
-        return f"nothing scheduled after {now.isoformat()}\n"
+        return f"nothing scheduled after {now.replace(microsecond=0).isoformat()}\n"
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3]]) for row in rows]
     return "\n".join(lines) + "\n"
