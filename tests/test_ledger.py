@@ -315,12 +315,19 @@ def test_check_never_writes_urls_lock(site: Site):
     assert lock_bytes(site) == before
 
 
-def test_a_failed_build_changes_neither_output_nor_urls_lock(site: Site):
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "---\ntitle: Bad\ndesk: City\n---\nBody\n",  # fails while loading
+        "---\ntitle: Bad\ndate: 2024-03-01\ndesk: City\n---\n[dead](nowhere.md)\n",  # fails while rendering
+    ],
+)
+def test_a_failed_build_changes_neither_output_nor_urls_lock(site: Site, bad):
     ferry(site)
     site.build()
     before, ledger = site.snapshot(), lock_bytes(site)
     ferry(site, title="Ferry fares rise again")
-    site.write("content/2024/03/bad.md", "---\ntitle: Bad\ndesk: City\n---\nBody\n")
+    site.write("content/2024/03/bad.md", bad)
     assert site.run().code == 1
     assert site.snapshot() == before and lock_bytes(site) == ledger
 
