@@ -252,13 +252,12 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
             )
 
     desk = values.get("desk")
-    if desk and config.desks:
-        known = {d.name.casefold(): d.name for d in config.desks}
-        if desk.casefold() in known:
-            values["desk"] = known[desk.casefold()]
+    if desk:
+        named = config.desk_named(desk)
+        if named is None:
+            problems.append(error(display, line_of("desk"), unknown_desk(desk, config)))
         else:
-            names = ", ".join(d.name for d in config.desks)
-            problems.append(error(display, line_of("desk"), f"unknown desk {desk!r} (expected one of: {names})"))
+            values["desk"] = named
 
     for name in ("desk",):
         if values.get(name) and not urls.slugify(values[name]):
@@ -318,6 +317,16 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
             )
         )
 
+    if meta.get("headline_from_lede") is True:
+        problems.append(
+            warning(
+                display,
+                line_of("headline_from_lede"),
+                "the headline is the wire's first sentence (expected an editor's headline: "
+                "write a title and remove headline_from_lede)",
+            )
+        )
+
     if any(p.is_error for p in problems):
         return Loaded(None, tuple(problems))
 
@@ -334,6 +343,10 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         **values,
     )
     return Loaded(article, tuple(problems))
+
+
+def unknown_desk(desk: str, config: SiteConfig) -> str:
+    return f"unknown desk {desk!r} (expected one of: {config.desk_names()})"
 
 
 def _corrections(value: Any, tz: dt.tzinfo) -> tuple[Correction, ...]:

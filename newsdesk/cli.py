@@ -15,8 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsdesk import __version__, lifecycle
+from newsdesk.config import load_config
 from newsdesk.errors import BuildFailed, Diagnostic, NewsdeskError, UsageError
+from newsdesk.newfiles import import_wire, new_article
 from newsdesk.pipeline import BuildOptions, build, plan
+from newsdesk.sources import display_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +77,30 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arguments(commands.add_parser("build", help="build the site into output/"))
     _site_arguments(commands.add_parser("check", help="validate everything, write nothing"))
     _site_arguments(commands.add_parser("schedule", help="list upcoming embargoes and expiries, build nothing"))
+
+    new = commands.add_parser("new", help="write a new (draft) article file and print its path")
+    new.add_argument("headline", help="the article's title")
+    new.add_argument("--desk", required=True, help="the desk the story belongs to")
+    new.add_argument("--topics", type=_topics, default=(), help="comma-separated topics, e.g. Ukraine,Diplomacy")
+    new.add_argument("--author", default="", help="the byline")
+    new.add_argument("--now", type=_now, help="the article's date (default: now, in the site's time zone)")
+    _file_arguments(new)
+
+    wire = commands.add_parser("import", help="turn raw wire copy into articles")
+    wire.add_argument("files", nargs="+", type=Path, metavar="FILE", help="wire copy files")
+    wire.add_argument("--desk", help="the desk for every story (default: the one each file's date line names)")
+    _file_arguments(wire)
     return parser
+
+
+def _file_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="articles folder (default: content)")
+    parser.add_argument("--config", type=Path, default=Path("site.yaml"), help="settings file (default: site.yaml)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _topics(value: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in value.split(",") if t.strip())
 
 
 def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
@@ -151,5 +177,26 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schedule":
         life = plan(options_from(args, dry_run=True))
         print(lifecycle.schedule_table(life.changes, life.now), end="")
+        return EXIT_OK
+    config = load_config(args.config, display_path(args.config))
+    if args.command == "new":
+        now = args.now or dt.datetime.now(dt.UTC)
+        path = new_article(
+            args.headline,
+            args.desk,
+            topics=args.topics,
+            author=args.author,
+            now=now,
+            content=args.content,
+            config=config,
+        )
+        print(path)
+        return EXIT_OK
+    if args.command == "import":
+        report = import_wire(args.files, desk=args.desk, content=args.content, config=config)
+        for origin, path in report.written:
+            print(f"{origin} → {path}")
+        if report.problems:
+            raise BuildFailed(report.problems)
         return EXIT_OK
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover - argparse refuses first

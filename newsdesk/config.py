@@ -48,6 +48,16 @@ class SiteConfig:
     def absolute(self, url: str) -> str:
         return self.root_url + url if url.startswith("/") else url
 
+    def desk_named(self, name: str) -> str | None:
+        """The desk's name as ``site.yaml`` spells it; None when desks are listed and this is not one."""
+        if not self.desks:
+            return name
+        known = {d.name.casefold(): d.name for d in self.desks}
+        return known.get(name.casefold())
+
+    def desk_names(self) -> str:
+        return ", ".join(d.name for d in self.desks)
+
     def with_base_url(self, base_url: str) -> SiteConfig:
         from dataclasses import replace
 

@@ -6,7 +6,11 @@ every later error can point at the file's own lines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from newsdesk import yamlio
 
 FENCE = "---"
 CLOSERS = ("---", "...")
@@ -42,3 +46,8 @@ def split(text: str) -> Split:
             body = "\n".join(lines[index + 1 :])
             return Split(front=front, front_line=2, body=body, body_line=index + 2)
     raise FrontMatterMissing(1, "front matter is not closed (expected a second '---' line after it)")
+
+
+def compose(front: Mapping[str, Any], body: str) -> str:
+    """An article's text: the inverse of :func:`split`."""
+    return f"{FENCE}\n{yamlio.dump(front)}{FENCE}\n\n{body}"

@@ -25,6 +25,15 @@ EXTENSIONS = ["extra", "smarty", "toc", "sane_lists"]
 WORDS_PER_MINUTE = 230
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+# Plain text that Markdown (with EXTENSIONS) would read as markup, and how to say it literally.
+# Backslash escapes where Python-Markdown has them (smarty adds the straight quotes); entities
+# for the rest.  Only line starts and runs are escaped where that is enough, so an editor can
+# still read the file.
+_ALWAYS = re.compile(r"""[\\`*_\[\]{}|"']""")
+_RUNS = re.compile(r"-{2,}|\.{3,}")  # smarty's dashes and ellipses
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"^(\d+)\.|^([#>+-])|^([:~=])", re.M)
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
 
@@ -72,6 +81,30 @@ class Converter:
             words=len(_WORD.findall(text)),
             links=tuple(self._links),
         )
+
+
+def escape(text: str) -> str:
+    """Markdown source that renders as exactly ``text``: one paragraph, nothing typographic.
+
+    ``text`` is one paragraph of plain text (no blank lines, no leading or
+    trailing spaces); ``tests/test_markdown.py`` checks the round trip on
+    generated text.
+    """
+    text = _ALWAYS.sub(lambda m: "\\" + m.group(), text)
+    text = _RUNS.sub(lambda m: "".join("\\" + c for c in m.group()), text)
+    text = _ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
+
+    def line_start(match: re.Match[str]) -> str:
+        digits, marker, other = match.groups()
+        if digits is not None:
+            return digits + "\\."  # `1.` would start an ordered list
+        if marker is not None:
+            return "\\" + marker  # heading, quote, list item
+        return f"&#{ord(other)};"  # definition list, code fence, no backslash escape for these
+
+    text = _LINE_START.sub(line_start, text)
+    # Markdown strips Unicode spaces (a no-break space) at the ends of a paragraph: keep them.
+    return _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text)
 
 
 def first_paragraph(body_html: str) -> str:

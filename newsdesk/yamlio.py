@@ -7,6 +7,7 @@ line numbers are the line numbers of the file, not of the YAML fragment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -25,10 +26,30 @@ class Loader(_Base):  # type: ignore[valid-type,misc]
     """
 
 
-Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
-}
+def _without_timestamps(resolvers: dict[Any, list[tuple[str, Any]]]) -> dict[Any, list[tuple[str, Any]]]:
+    return {first: [(tag, rx) for tag, rx in found if tag != _TIMESTAMP] for first, found in resolvers.items()}
+
+
+Loader.yaml_implicit_resolvers = _without_timestamps(_Base.yaml_implicit_resolvers)
+
+
+class Dumper(yaml.SafeDumper):
+    """The safe dumper with the loader's resolvers, so ``2022-03-02`` is written as plain text
+    and read back as the same text (not quoted, not a YAML date)."""
+
+
+Dumper.yaml_implicit_resolvers = _without_timestamps(yaml.SafeDumper.yaml_implicit_resolvers)
+
+
+Dumper.add_representer(
+    list, lambda dumper, items: dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True)
+)
+
+
+def dump(mapping: Mapping[str, Any]) -> str:
+    """YAML for a mapping, keys in the given order, Unicode as itself, one line per value."""
+    text: str = yaml.dump(dict(mapping), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+    return text
 
 
 class YamlProblem(Exception):

@@ -79,9 +79,16 @@ class Site:
         ]  # fmt: skip
 
     def run(self, *extra: str, command: str = "build") -> Result:
+        return self.cli(*self.args(*extra, command=command))
+
+    def cli(self, *argv: str) -> Result:
+        """Run any ``newsdesk`` command in the site folder."""
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _chdir(self.root):
-            code = main(self.args(*extra, command=command))
+            try:
+                code = main(list(argv))
+            except SystemExit as exit:  # argparse's usage errors
+                code = int(exit.code or 0)
         return Result(code, out.getvalue(), err.getvalue())
 
     def build(self, *extra: str) -> Result:

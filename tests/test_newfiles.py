@@ -1,0 +1,225 @@
+"""`newsdesk import` and `newsdesk new`: real files into a real site, then built and read back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from conftest import Site, find_class, text_of
+
+from newsdesk import frontmatter, yamlio
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wire"
+CITY = FIXTURES / "2024-05-14-city-desk.txt"
+SPORT = FIXTURES / "2024-06-01-sport-desk-crlf.txt"
+CITY_ARTICLE = "content/2024/05/harbourside-council-voted-on-tuesday-to-keep-the-night-ferry-running-through-the.md"
+
+
+def wire_paragraphs(path: Path) -> list[str]:
+    """The paragraphs as the wire sent them, worked out here independently of newsdesk."""
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", text.strip())]
+    return [b for b in blocks if b][1:]  # the first block is the date line
+
+
+def copy_wire(site: Site, *fixtures: Path) -> list[str]:
+    names = []
+    for fixture in fixtures:
+        target = site.root / "wire" / fixture.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fixture, target)
+        names.append(f"wire/{fixture.name}")
+    return names
+
+
+def front_of(path: Path) -> dict[str, object]:
+    loaded: dict[str, object] = yamlio.parse(frontmatter.split(path.read_text(encoding="utf-8")).front)
+    return loaded
+
+
+def content_files(site: Site) -> dict[str, bytes]:
+    return {p.relative_to(site.root).as_posix(): p.read_bytes() for p in sorted(site.content.rglob("*")) if p.is_file()}
+
+
+def test_import_round_trip_publishes_exactly_the_wires_words(site: Site):
+    (wire_file,) = copy_wire(site, CITY)
+    result = site.cli("import", wire_file)
+    assert result.code == 0, result
+    assert result.out == f"{wire_file} → {CITY_ARTICLE}\n"
+    assert front_of(site.root / CITY_ARTICLE) == {
+        "title": "Harbourside council voted on Tuesday to keep the night ferry running through the winter",
+        "date": "2024-05-14",
+        "desk": "City",
+        "headline_from_lede": True,
+    }
+
+    site.build()
+    (url,) = site.listed("/")
+    assert url == "/2024/05/14/harbourside-council-voted-on-tuesday-to-keep-the-night-ferry-running-through-the/"
+    page = site.page(url)
+    body = find_class(page, "story-body")[0]
+    published = ["".join(p.itertext()) for p in body.iter("p")]
+    assert published == wire_paragraphs(CITY)
+    assert '"lifeline" service -- which' in published[1] and "in spring... if" in published[1]
+    assert [p[:2] for p in published[2:6]] == ["#1", "1.", "> ", "* "]
+    assert not [e.tag for e in body.iter() if e.tag in ("h1", "h2", "ol", "ul", "blockquote", "em", "strong")]
+
+
+def test_import_joins_wrapped_lines_and_reads_crlf(site: Site):
+    (wire_file,) = copy_wire(site, SPORT)
+    assert site.cli("import", wire_file).code == 0
+    site.build()
+    (url,) = site.listed("/desks/sport/")
+    published = ["".join(p.itertext()) for p in find_class(site.page(url), "story-body")[0].iter("p")]
+    assert published == wire_paragraphs(SPORT)
+    assert (
+        text_of(site.page(url).find(".//h1")) == "Harbourside Rovers won the regatta cup for a third year on Saturday"
+    )
+
+
+def test_check_and_build_warn_about_a_headline_from_the_lede(site: Site):
+    copy_wire(site, CITY)
+    site.cli("import", f"wire/{CITY.name}")
+    warning = f"{CITY_ARTICLE}:5: warning: the headline is the wire's first sentence (expected an editor's headline"
+    checked = site.run(command="check")
+    assert checked.code == 0 and warning in checked.err
+    assert warning in site.build().err
+    article = site.root / CITY_ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace("headline_from_lede: true\n", ""), encoding="utf-8")
+    assert "headline" not in site.run(command="check").err
+
+
+def test_import_never_overwrites_an_existing_article(site: Site):
+    city, sport = copy_wire(site, CITY, SPORT)
+    assert site.cli("import", city).code == 0
+    existing = site.root / CITY_ARTICLE
+    existing.write_text(existing.read_text(encoding="utf-8") + "\nAn editor's addition.\n", encoding="utf-8")
+    before, mtime = existing.read_bytes(), existing.stat().st_mtime_ns
+
+    result = site.cli("import", city, sport)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"{city}:1: error: {CITY_ARTICLE} already exists (expected a new article; not overwritten, skipped)",
+        "1 error in 1 file",
+    ]
+    assert existing.read_bytes() == before and existing.stat().st_mtime_ns == mtime
+    assert (
+        result.out
+        == f"{sport} → content/2024/06/harbourside-rovers-won-the-regatta-cup-for-a-third-year-on-saturday.md\n"
+    )
+
+
+def test_two_wire_stories_that_make_the_same_file_are_reported(site: Site):
+    site.write("wire/a.txt", "date 2024-05-01 CITY DESK\n\nThe ferry ran late. Again.")
+    site.write("wire/b.txt", "date 2024-05-09 CITY DESK\n\nThe ferry ran late. This time by an hour.")
+    result = site.cli("import", "wire/a.txt", "wire/b.txt")
+    assert result.code == 1
+    assert (
+        "wire/b.txt:1: error: content/2024/05/the-ferry-ran-late.md is also made from wire/a.txt (expected stories "
+        "with different first sentences on one month; skipped)"
+    ) in result.err
+    assert "the ferry ran late" not in result.out.lower().replace("wire/a.txt", "") or "a.txt" in result.out
+    assert list(content_files(site)) == ["content/2024/05/the-ferry-ran-late.md"]
+
+
+def test_malformed_copy_stops_the_import_and_names_file_and_line(site: Site):
+    site.write("content/2024/01/kept.md", "---\ntitle: Kept\ndate: 2024-01-01\ndesk: City\n---\nText.\n")
+    before = content_files(site)
+    good = copy_wire(site, CITY)
+    shutil.copytree(FIXTURES / "bad", site.root / "wire" / "bad")
+    bad = [f"wire/bad/{p.name}" for p in sorted((FIXTURES / "bad").iterdir())]
+    result = site.cli("import", *good, *bad, "wire/missing.txt")
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.splitlines() == [
+        "wire/bad/empty-body.txt:2: error: the copy has no text (expected paragraphs after the date line, then a blank line)",
+        "wire/bad/impossible-date.txt:1: error: 2023-02-29 is not a day of the calendar (expected a real date, YYYY-MM-DD)",
+        "wire/bad/no-date-line.txt:1: error: no date line (expected a first line 'date YYYY-MM-DD DESK NAME', e.g. "
+        "'date 2022-03-02 WEB DESK', got 'Harbourside council met on Tuesday.')",
+        "wire/bad/not-utf8.txt:3: error: file is not UTF-8: byte 0xe9 at offset 38 (expected UTF-8 text; re-save the "
+        "file as UTF-8)",
+        "wire/missing.txt: error: no such wire file (expected a path to a text file)",
+        "5 errors in 5 files",
+    ]
+    assert content_files(site) == before
+
+
+def test_desk_override_and_the_sites_desk_list(site: Site):
+    site.config({"title": "T", "desks": [{"name": "City"}, {"name": "Sport"}, {"name": "Web"}]})
+    site.write("wire/web.txt", "date 2022-03-02 WEB DESK\n\nTalks resumed.")
+    site.write("wire/odd.txt", "\n\ndate 2022-03-02 FOREIGN DESK\n\nTalks resumed elsewhere.")
+    site.write("wire/none.txt", "date 2022-03-03\n\nNo desk here.")
+
+    unknown = site.cli("import", "wire/odd.txt", "wire/none.txt")
+    assert unknown.code == 1
+    assert unknown.err.splitlines()[:2] == [
+        "wire/none.txt:1: error: the date line names no desk (expected a first line 'date YYYY-MM-DD DESK NAME', "
+        "e.g. 'date 2022-03-02 WEB DESK', or --desk)",
+        "wire/odd.txt:3: error: unknown desk 'Foreign' (expected one of: City, Sport, Web)",
+    ]
+    usage = site.cli("import", "wire/web.txt", "--desk", "Weather")
+    assert usage.code == 2
+    assert "--desk: unknown desk 'Weather' (expected one of: City, Sport, Web)" in usage.err
+
+    assert site.cli("import", "wire/odd.txt", "wire/none.txt", "--desk", "city").code == 0
+    assert site.cli("import", "wire/web.txt").code == 0
+    desks = {p.name: front_of(p)["desk"] for p in site.content.rglob("*.md")}
+    assert desks == {"talks-resumed-elsewhere.md": "City", "no-desk-here.md": "City", "talks-resumed.md": "Web"}
+
+
+def test_a_lede_without_letters_cannot_make_a_headline(site: Site):
+    site.write("wire/x.txt", "date 2022-03-02 WEB DESK\n\n\n... -- ...\n\nThen words.")
+    result = site.cli("import", "wire/x.txt")
+    assert result.code == 1
+    assert result.err.startswith("wire/x.txt:4: error: cannot make a headline from the first paragraph '... -- ...'")
+
+
+def test_new_writes_a_draft_dated_now_in_the_site_timezone(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv", "desks": [{"name": "World"}, {"name": "City"}]})
+    result = site.cli(
+        "new", "Ferry strike called off", "--desk", "world", "--topics", "Transport, Harbour ,",
+        "--author", "Zoë Marchetti", "--now", "2024-03-31T22:30:00Z",
+    )  # fmt: skip
+    path = "content/2024/04/ferry-strike-called-off.md"  # already April in Kyiv
+    assert (result.code, result.out, result.err) == (0, path + "\n", "")
+    assert front_of(site.root / path) == {
+        "title": "Ferry strike called off",
+        "date": "2024-04-01T01:30:00+03:00",
+        "desk": "World",
+        "topics": ["Transport", "Harbour"],
+        "author": "Zoë Marchetti",
+        "draft": True,
+    }
+    site.build()
+    assert site.listed("/") == []
+    site.build("--drafts")
+    assert site.listed("/") == ["/2024/04/01/ferry-strike-called-off/"]
+    page = site.page("/2024/04/01/ferry-strike-called-off/")
+    assert [text_of(a) for a in page.iter("a") if a.get("rel") == "tag"] == ["Transport", "Harbour"]
+
+
+def test_new_never_overwrites_and_rejects_bad_arguments(site: Site):
+    site.config({"title": "T", "desks": [{"name": "World"}]})
+    args = ("new", "Ferry strike", "--desk", "World", "--now", "2024-03-02T10:00:00Z")
+    assert site.cli(*args).code == 0
+    path = site.root / "content/2024/03/ferry-strike.md"
+    path.write_text("edited by hand", encoding="utf-8")
+    again = site.cli(*args)
+    assert again.code == 1
+    assert again.err.splitlines() == [
+        "content/2024/03/ferry-strike.md: error: content/2024/03/ferry-strike.md already exists (expected a new "
+        "article; not overwritten)",
+        "1 error in 1 file",
+    ]
+    assert path.read_text(encoding="utf-8") == "edited by hand"
+
+    desk = site.cli("new", "Other", "--desk", "Weather")
+    assert desk.code == 2 and "--desk: unknown desk 'Weather' (expected one of: World)" in desk.err
+    slug = site.cli("new", "!!!", "--desk", "World")
+    assert slug.code == 2 and "cannot make a URL slug from the headline '!!!'" in slug.err
+    topic = site.cli("new", "Fine", "--desk", "World", "--topics", "ok,???")
+    assert topic.code == 2 and "topics: '???' has no letters or digits to make a URL from" in topic.err
+    missing = site.cli("new", "No desk")
+    assert missing.code == 2 and "--desk" in missing.err
+    assert [p.name for p in site.content.rglob("*")] == ["2024", "03", "ferry-strike.md"]
