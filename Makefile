@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check serve clean
+.PHONY: build test check serve clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,search]'
 	touch $(STAMP)
 
 build: $(STAMP)
@@ -26,6 +26,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --cov=newsdesk --cov-report=term-missing:skip-covered
+
+screenshots: $(STAMP)
+	$(BIN)/python tests/take_screenshots.py
 
 clean:
 	rm -rf output .newsdesk-cache $(VENV)

@@ -73,7 +73,8 @@ class Article:
 
     @property
     def modified(self) -> dt.datetime:
-        return max(self.updated or self.date, self.date)
+        """The last change: the date, ``updated:`` or the latest correction, whichever is latest."""
+        return max([self.date, *([self.updated] if self.updated else []), *(c.date for c in self.corrections)])
 
     def sort_key(self) -> tuple[float, str]:
         """Newest first; ties broken by URL so the order never depends on the disk."""

@@ -9,8 +9,9 @@ time zone.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -49,6 +50,7 @@ class SiteIndex:
     authors: tuple[Term, ...]
     archives: tuple[Archive, ...]  # years, months, days; newest first within each kind
     _by_slug: dict[tuple[str, str], Term] = field(default_factory=dict, repr=False)
+    related: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)  # by article URL
 
     def term(self, kind: str, name: str) -> Term:
         return self._by_slug[(kind, urls.slugify(name))]
@@ -103,7 +105,7 @@ def build_index(articles: Iterable[Article], config: SiteConfig) -> SiteIndex:
     topics = _terms(ordered, "topic", lambda a: a.topics, urls.topic_url, {})
     authors = _terms(ordered, "author", lambda a: a.authors, urls.author_url, {})
     by_slug = {(t.kind, t.slug): t for t in (*desks, *topics, *authors)}
-    return SiteIndex(ordered, desks, topics, authors, _archives(ordered, tz), by_slug)
+    return SiteIndex(ordered, desks, topics, authors, _archives(ordered, tz), by_slug, related_articles(topics))
 
 
 def _terms(
@@ -144,3 +146,38 @@ def _archives(ordered: tuple[Article, ...], tz: dt.tzinfo) -> tuple[Archive, ...
     order = {"year": 0, "month": 1, "day": 2}
     keys = sorted(groups, key=lambda k: (order[k[0]], -k[1].toordinal()))
     return tuple(Archive(kind, date, url_of[kind](date), tuple(groups[(kind, date)])) for kind, date in keys)
+
+
+RELATED = 4  # stories under each article
+NEIGHBOURS = 10  # candidates looked at on each side of an article in each of its topics
+
+
+def related_articles(topics: Iterable[Term], limit: int = RELATED) -> dict[str, tuple[Article, ...]]:
+    """For each article, the stories that share the most topics with it, nearest in time first.
+
+    Candidates are an article's neighbours in each of its topics (newest-first lists), so
+    the cost stays linear in the number of articles even when one topic holds thousands;
+    the order depends on nothing but the articles, so a build is reproducible.
+    """
+    topics_of: dict[str, set[str]] = defaultdict(set)
+    candidates: dict[str, set[str]] = defaultdict(set)
+    by_url: dict[str, Article] = {}
+    for term in topics:
+        members = term.articles
+        for position, article in enumerate(members):
+            by_url[article.url] = article
+            topics_of[article.url].add(term.slug)
+            candidates[article.url].update(
+                a.url for a in members[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
+            )
+    when = {url: article.date.timestamp() for url, article in by_url.items()}
+    related: dict[str, tuple[Article, ...]] = {}
+    for url, others in candidates.items():
+        mine, now = topics_of[url], when[url]
+
+        def rank(other: str, mine: set[str] = mine, now: float = now) -> tuple[int, float, str]:
+            return (-len(mine & topics_of[other]), abs(when[other] - now), other)
+
+        others.discard(url)
+        related[url] = tuple(by_url[u] for u in heapq.nsmallest(limit, others, key=rank))
+    return related

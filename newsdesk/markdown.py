@@ -31,7 +31,7 @@ _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 # still read the file.
 _ALWAYS = re.compile(r"""[\\`*_\[\]{}|"']""")
 _RUNS = re.compile(r"-{2,}|\.{3,}")  # smarty's dashes and ellipses
-_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_ENTITY_LIKE = re.compile(r"&(?=[#A-Za-z])")  # HTML reads &copy and &#0 as characters, even without ;
 _LINE_START = re.compile(r"^(\d+)\.|^([#>+-])|^([:~=])", re.M)
 _EDGE_SPACE = re.compile(r"^\s+|\s+$")
 _TAG = re.compile(r"<[^>]+>")

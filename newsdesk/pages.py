@@ -12,12 +12,38 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsdesk import urls
+from newsdesk import search, urls
 from newsdesk.config import SiteConfig
 from newsdesk.indexes import Archive, Pager, SiteIndex, Term, paginate
 from newsdesk.render import ArticleView, Link, Renderer, pager_of, term_links
 
 FRONT_SECTIONS = 4  # stories per desk on the front page
+FRONT_LATEST = 6  # headlines beside the lead story
+LEAD_CANDIDATES = 3  # the lead is the newest of these with a picture (or else the newest)
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    """What the first front page shows, by article URL: each story once."""
+
+    lead: str
+    latest: tuple[str, ...]
+    sections: tuple[tuple[Link, tuple[str, ...]], ...]  # per desk, in desk order
+
+
+def front_page(index: SiteIndex) -> FrontPage | None:
+    if not index.articles:
+        return None
+    newest = index.articles[:LEAD_CANDIDATES]
+    lead = next((a for a in newest if a.image is not None), newest[0])
+    latest = tuple(a.url for a in index.articles if a is not lead)[:FRONT_LATEST]
+    shown = {lead.url, *latest}
+    sections = []
+    for desk in index.desks:
+        stories = tuple(a.url for a in desk.articles if a.url not in shown)[:FRONT_SECTIONS]
+        if stories:
+            sections.append((Link(desk.name, desk.url, len(desk.articles), desk.description), stories))
+    return FrontPage(lead.url, latest, tuple(sections))
 
 
 @dataclass(frozen=True)
@@ -53,11 +79,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                 )
             )
 
-    front_extra = {
-        "sections": tuple(
-            (t.name, t.url, tuple(a.url for a in t.articles[:FRONT_SECTIONS])) for t in index.desks if t.articles
-        )
-    }
+    front_extra = {"front": front_page(index)}
     listing(
         "front",
         "/",
@@ -108,6 +130,18 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
 
     pages.append(
         ListPage(
+            search.SEARCH_URL,
+            "search.html",
+            "search",
+            lambda cards: {
+                "page": renderer.page(
+                    "search", "Search", search.SEARCH_URL, f"Search the stories of {config.title}", ()
+                )
+            },
+        )
+    )
+    pages.append(
+        ListPage(
             "/404.html",
             "404.html",
             "404",
@@ -140,13 +174,12 @@ def _list_context(
             "articles": items,
         }
         for key, value in extra.items():
-            if key == "sections":
-                context[key] = (
-                    tuple((Link(name, url), [cards[u] for u in members]) for name, url, members in value)
-                    if pager.number == 1
-                    else ()
-                )
-            else:
+            if isinstance(value, FrontPage):
+                first = pager.number == 1
+                context["lead"] = cards[value.lead] if first else None
+                context["latest"] = [cards[u] for u in value.latest] if first else []
+                context["sections"] = [(desk, [cards[u] for u in members]) for desk, members in value.sections] * first
+            elif value is not None:
                 context[key] = value
         return context
 

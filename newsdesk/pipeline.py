@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsdesk import ledger, lifecycle, redirects, urls
+from newsdesk import ledger, lifecycle, redirects, search, urls
 from newsdesk.articles import Article, load
 from newsdesk.config import SiteConfig, load_config
 from newsdesk.errors import BuildFailed, Diagnostic, error
@@ -22,6 +22,7 @@ from newsdesk.indexes import SiteIndex, build_index
 from newsdesk.markdown import Converter, resolve_links
 from newsdesk.pages import ListPage, list_pages
 from newsdesk.render import ArticleView, Link, Renderer
+from newsdesk.search import Indexer, find_indexer
 from newsdesk.sources import STATIC_DIR, Source, discover, display_path
 from newsdesk.write import OutputWriter
 
@@ -84,7 +85,9 @@ def build(options: BuildOptions) -> BuildReport:
     problems += found
     life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
     index = build_index(life.live, config)
-    renderer.bind(index)
+    indexer = find_indexer() if not options.dry_run else Indexer(None)
+    problems += indexer.missing() if not options.dry_run else []
+    renderer.bind(index, search=indexer.available)
     pages = list_pages(index, config, renderer)
     statics = static_files(options)
     problems += find_collisions(index.articles, pages, statics)
@@ -104,6 +107,9 @@ def build(options: BuildOptions) -> BuildReport:
         for url, data in redirects.files(moves, renderer):
             out.write(url, data)
         out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
+        if indexer.available:
+            problems += indexer.index(out.temp)  # inside the new site, so the swap stays atomic
+            out.keep_unchanged(search.BUNDLE)
         out.commit()
     if not options.dry_run and not options.preview:
         ledger.save(options.ledger_path, moves.ledger)

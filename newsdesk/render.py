@@ -26,7 +26,9 @@ from newsdesk.markdown import Body
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
-PAGE_TEMPLATES = ("article.html", "index.html", "list.html", "terms.html", "404.html", "redirect.html", "gone.html")
+PAGE_TEMPLATES = (
+    "article.html", "index.html", "list.html", "terms.html", "search.html", "404.html", "redirect.html", "gone.html",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,25 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Teaser:
+    """A story as a link to it: what a list of related stories shows."""
+
+    title: str
+    url: str
+    date: dt.datetime  # in the site's time zone
+    date_iso: str
+    desk: Link
+    dateline: str
+    image: Image | None
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: Link
+    months: tuple[Link, ...]  # oldest first, as a calendar reads
+
+
+@dataclass(frozen=True)
 class ArticleView:
     id: str
     title: str
@@ -45,7 +66,7 @@ class ArticleView:
     permalink: str
     date: dt.datetime  # in the site's time zone
     date_iso: str  # as written, with its own offset
-    updated: dt.datetime | None
+    updated: dt.datetime | None  # the last change (updated: or the latest correction), if after `date`
     updated_iso: str
     desk: Link
     topics: tuple[Link, ...]
@@ -59,6 +80,7 @@ class ArticleView:
     reading_minutes: int
     meta: Mapping[str, Any]
     source: str
+    related: tuple[Teaser, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,8 @@ class SiteView:
     desks: tuple[Link, ...]
     years: tuple[Link, ...]
     params: Mapping[str, Any]
+    archive: tuple[ArchiveYear, ...] = ()  # years, newest first, each with its months
+    search: bool = False  # a search index is built, so /search/ works
 
 
 @dataclass(frozen=True)
@@ -119,14 +143,19 @@ class Renderer:
         self.tz = config.tz
         self.site: SiteView | None = None
 
-    def bind(self, index: SiteIndex) -> None:
+    def bind(self, index: SiteIndex, *, search: bool = False) -> None:
         """Make the site-wide view (desk navigation, archive years) available to every page."""
-        self.site = self.site_view(index)
+        self.site = self.site_view(index, search=search)
 
     # -- views -------------------------------------------------------------
 
-    def site_view(self, index: SiteIndex) -> SiteView:
+    def site_view(self, index: SiteIndex, *, search: bool = False) -> SiteView:
         years = tuple(Link(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year")
+        months: dict[int, list[Link]] = {}
+        for archive in index.archives:
+            if archive.kind == "month":
+                link = Link(f"{archive.date:%B}", archive.url, len(archive.articles))
+                months.setdefault(archive.date.year, []).insert(0, link)
         return SiteView(
             title=self.config.title,
             description=self.config.description,
@@ -134,15 +163,16 @@ class Renderer:
             base_url=self.config.root_url,
             timezone=self.config.timezone,
             logo=self.config.logo,
-            desks=tuple(Link(t.name, t.url, len(t.articles), t.description) for t in index.desks),
+            desks=term_links(index.desks),
             years=years,
             params=self.config.params,
+            archive=tuple(ArchiveYear(year, tuple(months.get(int(year.name), ()))) for year in years),
+            search=search,
         )
 
     def article_view(self, article: Article, body: Body, body_html: str, index: SiteIndex) -> ArticleView:
-        def link(term: Term) -> Link:
-            return Link(term.name, term.url, len(term.articles))
-
+        link = term_link
+        changed = article.modified if article.modified > article.date else None
         return ArticleView(
             id=article.id,
             title=article.title,
@@ -150,20 +180,32 @@ class Renderer:
             permalink=self.config.absolute(article.url),
             date=article.date.astimezone(self.tz),
             date_iso=article.date.isoformat(),
-            updated=article.updated.astimezone(self.tz) if article.updated else None,
-            updated_iso=article.updated.isoformat() if article.updated else "",
+            updated=changed.astimezone(self.tz) if changed else None,
+            updated_iso=changed.isoformat() if changed else "",
             desk=link(index.term("desk", article.desk)),
             topics=tuple(link(index.term("topic", t)) for t in article.topics),
             authors=tuple(link(index.term("author", a)) for a in article.authors),
             summary=article.summary or body.summary,
             dateline=article.dateline,
             image=article.image,
-            corrections=article.corrections,
+            corrections=tuple(Correction(c.date.astimezone(self.tz), c.text) for c in article.corrections),
             body=Markup(body_html),
             words=body.words,
             reading_minutes=body.reading_minutes,
             meta=article.meta,
             source=article.source,
+            related=tuple(self.teaser(other, index) for other in index.related.get(article.url, ())),
+        )
+
+    def teaser(self, article: Article, index: SiteIndex) -> Teaser:
+        return Teaser(
+            title=article.title,
+            url=article.url,
+            date=article.date.astimezone(self.tz),
+            date_iso=article.date.isoformat(),
+            desk=term_link(index.term("desk", article.desk)),
+            dateline=article.dateline,
+            image=article.image,
         )
 
     def page(
@@ -249,8 +291,12 @@ def _template_frame(exc: BaseException, default: str) -> tuple[str, int]:
     return found
 
 
+def term_link(term: Term) -> Link:
+    return Link(term.name, term.url, len(term.articles), term.description)
+
+
 def term_links(terms: Sequence[Term]) -> tuple[Link, ...]:
-    return tuple(Link(t.name, t.url, len(t.articles), t.description) for t in terms)
+    return tuple(term_link(t) for t in terms)
 
 
 def pager_of(pager: Pager[Any], items: Sequence[Any]) -> Pager[Any]:

@@ -75,6 +75,22 @@ class OutputWriter:
         shutil.copyfile(source, target)
         self.written += 1
 
+    def keep_unchanged(self, folder: str) -> None:
+        """Files another program wrote under ``folder`` of the new site: where one has the
+        bytes of the file it replaces, keep the old file (and its modification time)."""
+        if self.dry_run:
+            return
+        for path in sorted((self.temp / folder).rglob("*")):
+            if not path.is_file():
+                continue
+            self.urls.add("/" + path.relative_to(self.temp).as_posix())
+            previous = self.output / path.relative_to(self.temp)
+            if _same_file(previous, path):
+                os.replace(_linked(previous, path), path)
+                self.unchanged += 1
+            else:
+                self.written += 1
+
     def commit(self) -> None:
         """Swap the new site in; the old one is removed after the swap."""
         if self.dry_run:
@@ -99,6 +115,13 @@ def remove_leftovers(output: Path) -> None:
     for mark in (TEMP_MARK, OLD_MARK):
         for stale in output.parent.glob(f"{mark}{output.name}-*"):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _linked(previous: Path, beside: Path) -> Path:
+    """A new hard link to ``previous`` next to ``beside``, to rename over it."""
+    link = beside.with_name(f"{TEMP_MARK}{uuid.uuid4().hex[:12]}")
+    os.link(previous, link)
+    return link
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import io
 import os
 import shutil
@@ -14,15 +15,20 @@ from xml.etree import ElementTree
 import html5lib
 import pytest
 import yaml
+from browser import CHROMIUM, chromium
 
+from newsdesk import search
 from newsdesk.cli import main
 
 NOW = "2026-11-25T12:00:00+00:00"
 
 
-def require_tool(name: str, reason: str) -> None:
-    """Skip (or, in CI with NEWSDESK_REQUIRE_TOOLS=1, fail) when a system tool is missing."""
-    if shutil.which(name) is None:
+def require_tool(name: str, reason: str, found: bool | None = None) -> None:
+    """Skip (or, in CI with NEWSDESK_REQUIRE_TOOLS=1, fail) when a system tool is missing.
+
+    ``found`` says whether it is there, for tools that are files rather than commands on PATH.
+    """
+    if not (shutil.which(name) is not None if found is None else found):
         if os.environ.get("NEWSDESK_REQUIRE_TOOLS") == "1":
             pytest.fail(f"{name} is required here: {reason}")
         pytest.skip(f"{name} not installed: {reason}")
@@ -112,8 +118,12 @@ class Site:
         return list(dict.fromkeys(found))  # the front page repeats stories in its desk sections
 
     def snapshot(self) -> dict[str, bytes]:
+        """Every output file's bytes, but for the search index files Pagefind writes differently each run."""
+        files = {p.relative_to(self.output).as_posix(): p for p in sorted(self.output.rglob("*")) if p.is_file()}
         return {
-            p.relative_to(self.output).as_posix(): p.read_bytes() for p in sorted(self.output.rglob("*")) if p.is_file()
+            name: path.read_bytes()
+            for name, path in files.items()
+            if not any(fnmatch.fnmatchcase(name, pattern) for pattern in search.UNSTABLE)
         }
 
 
@@ -138,3 +148,11 @@ def find_class(doc: ElementTree.Element, cls: str) -> list[ElementTree.Element]:
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     return Site(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's), launched once for the whole run."""
+    require_tool("chromium", "the search and accessibility tests drive a real browser", Path(CHROMIUM).is_file())
+    with chromium() as launched:
+        yield launched

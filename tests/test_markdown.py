@@ -29,6 +29,7 @@ def paragraphs_of(markdown_source: str) -> list[str]:
 @example(['"Straight" quotes -- and --- dashes... it\'s', "---", "***", "___", "- - -", "+ item"])
 @example([": not a definition", "~~~", "~~~", "```", "=== below", "AT&T &amp; &copy; <b>x</b>"])
 @example(["[TOC]", "[link](http://x)", "![img](x.png)", "{: .class}", "a | b", "--- | ---", "*[HTML]: x"])
+@example(["&#0", "&copy", "R & D", "&amp"])
 @example(["12345. numbered", "\\", "a\\", "<!-- c -->", "<http://x.example>", "back`tick`"])
 def test_escaped_text_renders_as_exactly_that_text(texts: list[str]) -> None:
     # ASCII spaces only: a no-break space is part of the copy and must survive.
