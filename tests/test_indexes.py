@@ -71,3 +71,37 @@ def test_pagination_boundaries(count, pages):
 def test_dates_are_aware():
     a = art("a", "2022-03-01")
     assert a.date.tzinfo is not None and a.date == dt.datetime(2022, 3, 1, tzinfo=dt.UTC)
+
+
+def related_titles(index, title: str) -> list[str]:
+    (article,) = [a for a in index.articles if a.title == title]
+    return [a.title for a in index.related.get(article.url, ())]
+
+
+def test_related_stories_share_the_most_topics_then_are_nearest_in_time():
+    index = build_index(
+        [
+            art("talks", "2022-03-02", topics=["Ukraine", "Diplomacy"]),
+            art("both-late", "2022-06-01", topics=["diplomacy", "UKRAINE"]),
+            art("one-near", "2022-03-03", topics=["Ukraine"]),
+            art("one-far", "2021-01-01", topics=["Diplomacy"]),
+            art("other", "2022-03-02", topics=["Sport"]),
+            art("bare", "2022-03-02"),
+        ],
+        UTC,
+    )
+    assert related_titles(index, "talks") == ["both-late", "one-near", "one-far"]
+    assert related_titles(index, "one-near") == ["talks", "both-late"]
+    assert related_titles(index, "other") == [] and related_titles(index, "bare") == []
+
+
+def test_related_stories_are_at_most_four_and_ties_go_by_url():
+    same = "2022-03-02"
+    index = build_index([art(f"s{n}", same, topics=["Harbour"]) for n in range(7)], UTC)
+    assert related_titles(index, "s3") == ["s0", "s1", "s2", "s4"]
+
+
+def test_in_a_big_topic_the_nearest_stories_in_time_come_first():
+    stories = [art(f"s{n:03d}", f"2022-01-01T00:{n // 60:02d}:{n % 60:02d}Z", topics=["Ukraine"]) for n in range(100)]
+    index = build_index(stories, UTC)
+    assert related_titles(index, "s050") == ["s049", "s051", "s048", "s052"]

@@ -1,0 +1,187 @@
+"""The shipped theme, read the way readers get it: structure on real pages, and axe in Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import pytest
+from browser import AXE, serve
+from conftest import NOW, Site, find_class, require_tool, text_of
+
+from newsdesk.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ARTICLE = "/2024/03/02/harbour-council-approves-new-ferry-timetable/"
+
+
+def front_site(site: Site) -> None:
+    site.config({"title": "Harbour Post", "desks": [{"name": "City"}, {"name": "Sport"}, {"name": "World"}]})
+    picture = {"src": "/static/p.svg", "alt": "A rowing crew"}
+    site.write("static/p.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9"/>')
+    site.article("2024/03/a.md", title="Newest, no picture", date="2024-03-05T10:00:00Z", desk="City")
+    site.article(
+        "2024/03/b.md", title="Rowers win", date="2024-03-04T10:00:00Z", desk="Sport", image=picture,
+        topics=["Rowing", "Harbour"], author="Tomás Okafor", dateline="GULL POINT",
+    )  # fmt: skip
+    for n in range(8):
+        site.article(f"2023/0{n + 1}/c{n}.md", title=f"City story {n}", date=f"2023-0{n + 1}-10", desk="City")
+    site.article("2022/11/w.md", title="World story", date="2022-11-01", desk="World", author="Ivan Petrenko")
+
+
+def test_front_page_leads_with_a_picture_then_latest_then_desks(site: Site):
+    front_site(site)
+    site.build()
+    page = site.page("/")
+    (lead,) = find_class(page, "front-lead")
+    assert site.listed("/")[0] == "/2024/03/04/rowers-win/"  # the newest of the first three with a picture
+    assert lead.find(".//img").get("src") == "/static/p.svg"
+    assert [text_of(c) for c in find_class(lead, "chip")] == ["Rowing", "Harbour"]
+    assert "GULL POINT —" in text_of(lead) and "By Tomás Okafor" in text_of(lead)
+    latest = [text_of(h) for h in find_class(find_class(page, "front-latest")[0], "card-title")]
+    assert latest == ["Newest, no picture", *(f"City story {n}" for n in (7, 6, 5, 4, 3))]
+    sections = {
+        text_of(s.find(".//h2")): [text_of(t) for t in find_class(s, "card-title")]
+        for s in find_class(page, "desk-section")
+    }
+    assert sections == {"City": ["City story 2", "City story 1", "City story 0"], "World": ["World story"]}
+    every = [text_of(t) for t in find_class(page, "card-title")]
+    assert len(every) == len(set(every)) == 11  # each story once
+
+
+def test_front_page_has_masthead_desk_navigation_and_archive_by_year_and_month(site: Site):
+    front_site(site)
+    site.build()
+    page = site.page("/")
+    assert text_of(find_class(page, "site-title")[0]) == "Harbour Post"
+    nav = [(text_of(a), a.get("href")) for a in find_class(page, "desk-nav")[0].iter("a")]
+    assert nav == [
+        ("Latest", "/"), ("City", "/desks/city/"), ("Sport", "/desks/sport/"), ("World", "/desks/world/"),
+        ("Topics", "/topics/"), ("Search", "/search/"),
+    ]  # fmt: skip
+    archive = find_class(page, "archive-nav")[0]
+    years = {
+        a.get("href"): [m.get("href") for m in li.iter("a") if m is not a]
+        for li in find_class(archive, "archive-years")[0]
+        for a in find_class(li, "archive-year")
+    }
+    assert years == {
+        "/2024/": ["/2024/03/"],
+        "/2023/": [f"/2023/0{n}/" for n in range(1, 9)],
+        "/2022/": ["/2022/11/"],
+    }
+
+
+def test_article_shows_byline_reading_time_dateline_and_related_stories(site: Site):
+    front_site(site)
+    site.article(
+        "2024/02/r.md", title="Regatta preview", date="2024-02-01", desk="Sport", topics=["Rowing"],
+        body="word " * 920,
+    )  # fmt: skip
+    site.build()
+    page = site.page("/2024/03/04/rowers-win/")
+    story = page.find(".//main//article")
+    assert "By Tomás Okafor" in text_of(find_class(story, "story-meta")[0])
+    assert "1 min read" in text_of(story)
+    assert text_of(find_class(story, "dateline")[0]) == "GULL POINT —"
+    related = find_class(page, "related")[0]
+    assert [(a.get("href"), text_of(a)) for h in related.iter("h3") for a in h.iter("a")] == [
+        ("/2024/02/01/regatta-preview/", "Regatta preview")
+    ]
+    assert "4 min read" in text_of(site.page("/2024/02/01/regatta-preview/").find(".//main//article"))
+
+
+def test_corrections_box_and_updated_line(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    site.article(
+        "2024/03/c.md", title="Corrected", date="2024-03-02T10:00:00+02:00",
+        corrections=[
+            {"date": "2024-03-04", "text": "An earlier version misspelled the harbour master's name."},
+            {"date": "2024-03-03T18:30:00Z", "text": "The fare is £4, not £5."},
+        ],
+    )  # fmt: skip
+    site.article("2024/03/u.md", title="Updated", date="2024-03-02T10:00:00Z", updated="2024-03-02T15:45:00Z")
+    site.article("2024/03/n.md", title="Untouched", date="2024-03-02T10:00:00Z", updated="2024-03-02T10:00:00Z")
+    site.build()
+
+    page = site.page("/2024/03/02/corrected/")
+    box = find_class(page, "corrections")[0]
+    items = [(li.find("time").get("datetime"), text_of(li)) for li in box.iter("li")]
+    assert items == [
+        ("2024-03-03T20:30:00+02:00", "March 3, 2024: The fare is £4, not £5."),
+        ("2024-03-04T00:00:00+02:00", "March 4, 2024: An earlier version misspelled the harbour master's name."),
+    ]
+    updated = find_class(page, "updated")[0]
+    assert text_of(updated) == "Updated March 4, 2024, 00:00 EET · 2 corrections"
+    assert updated.find("time").get("datetime") == "2024-03-04T00:00:00+02:00"
+
+    updated = find_class(site.page("/2024/03/02/updated/"), "updated")[0]
+    assert text_of(updated) == "Updated March 2, 2024, 17:45 EET"
+    assert not find_class(site.page("/2024/03/02/untouched/"), "updated")
+    assert not find_class(site.page("/2024/03/02/untouched/"), "corrections")
+
+
+def test_no_page_loads_anything_from_another_host(tmp_path: Path):
+    output = build_sample(tmp_path)
+    pages = sorted(output.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        doc = html5lib.parse(path.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+        for element in doc.iter():
+            for attribute in ("src", "href") if element.tag in ("script", "img", "link", "iframe", "source") else ():
+                value = element.get(attribute)
+                if value is None or (element.tag == "link" and element.get("rel") == "canonical"):
+                    continue
+                assert value.startswith("/") and not value.startswith("//"), (path, element.tag, value)
+
+
+# -- in the browser ---------------------------------------------------------------------------
+
+
+def build_sample(tmp_path: Path) -> Path:
+    """The repository's sample site, built with the shipped theme plus its one override."""
+    site = tmp_path / "sample"
+    for name in ("content", "layouts", "static", "site.yaml"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, site / name)
+    output = site / "output"
+    argv = ["build", "--quiet", "--now", NOW, "--jobs", "1", "--content", str(site / "content")]
+    argv += ["--layouts", str(site / "layouts"), "--config", str(site / "site.yaml"), "--output", str(output)]
+    assert main(argv) == 0
+    return output
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("url", ["/", SAMPLE_ARTICLE, "/desks/city/", "/search/"])
+def test_axe_finds_no_serious_accessibility_problem(sample: Path, browser: Any, url: str, width: int, scheme: str):
+    require_tool("axe-core", "run `npm install --prefix .tools axe-core` for the accessibility rules", AXE.is_file())
+    with serve(sample) as base:
+        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        page.goto(base + url)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+        page.close()
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("url", ["/", SAMPLE_ARTICLE, "/topics/", "/2024/"])
+def test_pages_fit_a_360_pixel_screen(sample: Path, browser: Any, url: str):
+    with serve(sample) as base:
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        page.goto(base + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.close()
+    assert width <= 360
