@@ -1,7 +1,8 @@
-"""Headless Chromium on a built site: Debian's /usr/bin/chromium driven by Playwright.
+"""A built site the way a reader gets it: served over HTTP, opened in headless Chromium.
 
-Never a browser download: Playwright is pointed at the system Chromium.  The site is
-served from its output folder by ``http.server`` in a thread on a free local port.
+``serve`` runs Python's ``http.server`` on the output folder, in a thread on a free
+local port.  ``chromium`` is Debian's /usr/bin/chromium driven by Playwright: never a
+browser download.
 """
 
 from __future__ import annotations

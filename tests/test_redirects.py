@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import re
 import socket
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -18,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import html5lib
+from browser import serve
 from conftest import Site, require_tool, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,24 +36,6 @@ def renamed_and_removed(site: Site) -> None:
     ferry(site, title="Ferry fares rise again", aliases=["/news/ferry.html", "/old/ferry"])
     site.article("2024/02/pulled.md", title="Pulled story", date="2024-02-01T10:00:00Z", desk="City", unpublished=True)
     site.build()
-
-
-@contextlib.contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """Python's own static file server on a free port, in a thread."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def get(url: str) -> tuple[str, str]:
@@ -85,7 +65,7 @@ def test_a_slug_change_redirects_over_http(site: Site):
     site.build()
     ferry(site, title="Ferry fares rise again")
     site.build()
-    with serving(site.output) as base:
+    with serve(site.output) as base:
         path, page, hops = follow_meta_refresh(base, OLD)
     assert hops == [NEW] and path == NEW
     doc = html5lib.parse(page, namespaceHTMLElements=False)
@@ -108,7 +88,7 @@ def test_the_redirect_page_is_canonical_noindex_and_links_on(site: Site):
 
 def test_aliases_and_takedowns_over_http(site: Site):
     renamed_and_removed(site)
-    with serving(site.output) as base:
+    with serve(site.output) as base:
         for old in ["/news/ferry.html", "/old/ferry", "/old/ferry/", OLD]:
             path, page, _ = follow_meta_refresh(base, old)
             assert path == NEW, old
