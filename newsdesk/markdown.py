@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
@@ -170,3 +171,67 @@ def _unlink(body_html: str, href: str) -> str:
 def _line_of(needle: str, body: str, body_line: int) -> int:
     index = body.find(needle)
     return body_line + body.count("\n", 0, index) if index >= 0 else body_line
+
+
+# ---------------------------------------------------------------------------
+# Absolute links, for HTML read away from the site (feed readers)
+# ---------------------------------------------------------------------------
+
+_URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
+
+
+class _StartTags(HTMLParser):
+    """Every start tag with its position, as written (script and style content is skipped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[int, int, str, str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        self.tags.append((line, column, self.get_starttag_text() or "", tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def absolute_links(fragment: str, page_url: str, root_url: str) -> str:
+    """Make every link and image in ``fragment`` absolute, as if read on the page at ``page_url``.
+
+    Only start tags that hold a URL are rewritten; every other byte of the HTML is kept.
+    """
+    parser = _StartTags()
+    parser.feed(fragment)
+    parser.close()
+    line_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
+    pieces: list[str] = []
+    done = 0
+    for line, column, written, tag, attrs in parser.tags:
+        start = line_starts[line - 1] + column
+        if fragment[start : start + len(written)] != written or start < done:
+            continue  # the parser recovered from broken markup here; leave that tag as it was
+        rewritten = [(name, _absolute_attribute(name, value, page_url, root_url)) for name, value in attrs]
+        if rewritten == attrs:
+            continue
+        pieces += [fragment[done:start], _start_tag(tag, rewritten, written.endswith("/>"))]
+        done = start + len(written)
+    pieces.append(fragment[done:])
+    return "".join(pieces)
+
+
+def _absolute_attribute(name: str, value: str | None, page_url: str, root_url: str) -> str | None:
+    if value is None:
+        return None
+    if name in _URL_ATTRIBUTES:
+        return urls.absolute_url(value.strip(), page_url, root_url)
+    if name == "srcset":  # "a.jpg 1x, b.jpg 2x": each candidate is a URL and a descriptor
+        candidates = []
+        for candidate in value.split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            candidates.append(f"{urls.absolute_url(url, page_url, root_url)} {descriptor}".strip())
+        return ", ".join(candidates)
+    return value
+
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> str:
+    written = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"' for name, value in attrs)
+    return f"<{tag}{written}{' /' if self_closing else ''}>"
