@@ -1,7 +1,7 @@
 """Feeds: Atom 1.0 for the site and for every desk, topic and author; JSON Feed 1.1 for the site.
 
 Which articles each feed holds is planned from the index alone, before anything is
-rendered, so the pipeline knows up front which article bodies to keep in memory (only
+rendered, so the pipeline knows up front which articles' HTML to keep in memory (only
 those that appear in some feed) and every feed URL is known when links are checked.
 Entries carry the full article HTML with every link and image made absolute, since a
 feed reader shows it away from the site.
@@ -97,8 +97,18 @@ def entry_html(article: ArticleView, config: SiteConfig) -> str:
     return absolute_links("\n".join(parts), article.url, config.root_url)
 
 
-def atom(feed: Feed, views: Mapping[str, ArticleView], config: SiteConfig, fallback_updated: dt.datetime) -> bytes:
-    """The Atom 1.0 document (RFC 4287) of ``feed``; ``views`` hold the articles' bodies."""
+def atom(
+    feed: Feed,
+    cards: Mapping[str, ArticleView],
+    contents: Mapping[str, str],
+    config: SiteConfig,
+    fallback_updated: dt.datetime,
+) -> bytes:
+    """The Atom 1.0 document (RFC 4287) of ``feed``.
+
+    ``cards`` are the articles' views by URL, ``contents`` their :func:`entry_html`, made once
+    per article however many feeds carry it.
+    """
     root = ElementTree.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": config.language})
     child(root, "title", feed.title)
     if feed.subtitle:
@@ -113,7 +123,7 @@ def atom(feed: Feed, views: Mapping[str, ArticleView], config: SiteConfig, fallb
     if config.logo:
         child(root, "logo", urls.absolute_url(config.logo, "/", config.root_url))
     for article in feed.articles:
-        view = views[article.url]
+        view = cards[article.url]
         entry = child(root, "entry")
         child(entry, "title", view.title)
         child(entry, "link", rel="alternate", type="text/html", href=view.permalink)
@@ -126,7 +136,7 @@ def atom(feed: Feed, views: Mapping[str, ArticleView], config: SiteConfig, fallb
         for topic in view.topics:
             child(entry, "category", term=topic.name, scheme=config.absolute(urls.TOPICS_URL))
         child(entry, "summary", view.summary, type="text")
-        child(entry, "content", entry_html(view, config), type="html")
+        child(entry, "content", contents[article.url], type="html")
     return serialise(root)
 
 
@@ -136,7 +146,7 @@ def _person(parent: ElementTree.Element, name: str, uri: str) -> None:
     child(person, "uri", uri)
 
 
-def json_feed(feed: Feed, views: Mapping[str, ArticleView], config: SiteConfig) -> bytes:
+def json_feed(feed: Feed, cards: Mapping[str, ArticleView], contents: Mapping[str, str], config: SiteConfig) -> bytes:
     """The JSON Feed 1.1 document of ``feed``, with the same entries as its Atom feed."""
     home = config.root_url + "/"
     document: dict[str, object] = {
@@ -153,12 +163,12 @@ def json_feed(feed: Feed, views: Mapping[str, ArticleView], config: SiteConfig) 
         document["icon"] = urls.absolute_url(config.logo, "/", config.root_url)
     items = []
     for article in feed.articles:
-        view = views[article.url]
+        view = cards[article.url]
         item: dict[str, object] = {
             "id": view.permalink,
             "url": view.permalink,
             "title": view.title,
-            "content_html": entry_html(view, config),
+            "content_html": contents[article.url],
             "summary": view.summary,
             "date_published": view.date_iso,
             "date_modified": view.modified_iso,

@@ -55,6 +55,25 @@ class _LinkCollector(Treeprocessor):
                 self.sink.append(element.get("src", ""))
 
 
+class _HeadingLevels(Treeprocessor):
+    """Body headings start at h2 and never skip a level.
+
+    The page's h1 is the headline, and reporters pick ``###`` for its looks: left alone, an
+    article would open its outline with an h3 under the h1, which HTML checkers reject and
+    screen-reader users trip over.  Each heading keeps its place in the outline; only gaps close.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        previous = 1
+        for element in root.iter():
+            if element.tag in _HEADINGS:
+                level = min(max(int(element.tag[1]), 2), previous + 1)
+                element.tag, previous = f"h{level}", level
+
+
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+
+
 class Converter:
     """One reusable Python-Markdown instance (building one costs more than a short article)."""
 
@@ -62,6 +81,7 @@ class Converter:
         self._links: list[str] = []
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
         self._md.treeprocessors.register(_LinkCollector(self._links), "newsdesk-links", 1)
+        self._md.treeprocessors.register(_HeadingLevels(), "newsdesk-headings", 2)
 
     def convert(self, text: str) -> Body:
         self._links.clear()

@@ -107,16 +107,18 @@ def build(options: BuildOptions) -> BuildReport:
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
     with OutputWriter(options.output, dry_run=options.dry_run) as out:
-        keep = feeds.articles_in_feeds(site_feeds)
-        views = yield_articles(index, config, renderer, out, by_key, known_urls, problems, keep, life.hidden())
+        in_feeds = feeds.articles_in_feeds(site_feeds)
+        cards, contents = yield_articles(
+            index, config, renderer, out, by_key, known_urls, problems, in_feeds, life.hidden()
+        )
         _stop_on_errors(problems)
         for page in pages:
-            out.write(page.url, renderer.render(page.template, **page.context(views)).encode())
+            out.write(page.url, renderer.render(page.template, **page.context(cards)).encode())
         # An empty feed still needs an <updated>: the site's last change keeps rebuilds byte-identical.
         fallback = newest_change(index.articles) or now
         for feed in site_feeds:
-            out.write(feed.url, feeds.atom(feed, views, config, fallback))
-        out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], views, config))
+            out.write(feed.url, feeds.atom(feed, cards, contents, config, fallback))
+        out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], cards, contents, config))
         for url, data in crawler_files:
             out.write(url, data)
         for url, path in sorted(statics.items()):
@@ -187,16 +189,17 @@ def yield_articles(
     by_key: dict[str, str],
     known_urls: set[str],
     problems: list[Diagnostic],
-    keep_body: frozenset[str],
+    in_feeds: frozenset[str],
     hidden: Mapping[str, str] | None = None,
-) -> dict[str, ArticleView]:
-    """Convert and write every article page; return every article's view.
+) -> tuple[dict[str, ArticleView], dict[str, str]]:
+    """Convert and write every article page.
 
-    Only the articles in ``keep_body`` (those some feed carries) keep their body HTML;
-    the rest become list-page cards without it, so memory stays flat on a big site.
+    Returns the list-page cards (views without bodies, so memory stays flat on a big site)
+    and, for the articles in ``in_feeds`` only, the HTML their feed entries carry.
     """
     converter = Converter()
     cards: dict[str, ArticleView] = {}
+    contents: dict[str, str] = {}
     for article in index.articles:
         body = converter.convert(article.body)
         body_html, link_problems = resolve_links(
@@ -216,8 +219,10 @@ def yield_articles(
             "article", view.title, view.url, view.summary, crumbs, feeds.page_feeds(config), article=view
         )
         out.write(article.url, renderer.render("article.html", page=page, article=view).encode())
-        cards[article.url] = view if article.url in keep_body else replace(view, body=type(view.body)(""))
-    return cards
+        cards[article.url] = replace(view, body=type(view.body)(""))
+        if article.url in in_feeds:
+            contents[article.url] = feeds.entry_html(view, config)
+    return cards, contents
 
 
 def static_files(options: BuildOptions) -> dict[str, Path]:

@@ -268,8 +268,11 @@ def test_every_html_page_advertises_its_feeds(site: Site):
 
 
 def test_feed_urls_are_known_to_the_link_checker(site: Site):
-    site.article("2024/01/a.md", body="Subscribe to [World](/desks/world/feed.xml) or [JSON](/feed.json).\n")
-    site.build()  # not a dead link: the feeds are pages of the site
+    site.article(
+        "2024/01/a.md",
+        body="Subscribe to [World](/desks/world/feed.xml) or [JSON](/feed.json); [map](/sitemap.xml), [bots](/robots.txt).\n",
+    )
+    site.build()  # not dead links: feeds, sitemaps and robots.txt are files of the site
     site.article("2024/01/a.md", body="Subscribe to [Nowhere](/desks/nowhere/feed.xml).\n")
     result = site.run()
     assert result.code == 1

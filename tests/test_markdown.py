@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.markdown import absolute_links
+from newsdesk.markdown import Converter, absolute_links
 
 ROOT = "https://news.example.org"
 PAGE = "/2024/03/02/talks/"
@@ -48,3 +48,10 @@ def test_positions_survive_many_lines_and_multibyte_text():
     assert absolute_links(fragment, PAGE, ROOT) == (
         f'<p>Київ — café</p>\n\n<p>Second</p>\n<p><a href="{ROOT}{PAGE}x/">a</a> and <img src="{ROOT}{PAGE}y.png"></p>\n'
     )
+
+
+def test_body_headings_start_at_h2_and_never_skip_a_level():
+    body = Converter().convert("# Top\n\ntext\n\n### Deep\n\n###### Deeper\n\n## Back\n\n#### Again\n")
+    tags = [line.split(" ", 1)[0] for line in body.html.splitlines() if line.startswith("<h")]
+    assert tags == ["<h2", "<h3", "<h4", "<h2", "<h3"]
+    assert '<h3 id="deep">Deep</h3>' in body.html  # the table-of-contents ids are kept
