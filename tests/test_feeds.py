@@ -250,8 +250,10 @@ def test_control_characters_and_markup_in_titles_stay_valid(site: Site):
 
 def test_every_html_page_advertises_its_feeds(site: Site):
     newsroom(site, per_page=1)
+    site.article("2023/12/old.md", **ARTICLES["2023/12/old.md"], unpublished=True)  # its URL now says "gone"
+    site.build()
     pages = site.html_urls()
-    assert "/desks/world/page/2/" in pages and "/404.html" in pages
+    assert "/desks/world/page/2/" in pages and "/404.html" in pages and URLS["2023/12/old.md"] in pages
     for url in pages:
         links = {
             (link.get("type"), link.get("href"))

@@ -13,7 +13,9 @@ from conftest import VNU_JAR, Site, require_file, require_tool
 
 PAGE_TYPES = {
     "article": "/2024/03/02/talks/",
-    "article-plain": "/2024/01/05/brief/",
+    "article-plain": "/2024/01/05/brief-note/",
+    "redirect": "/2024/01/05/brief/",  # the old URL of a renamed story
+    "gone": "/2024/02/05/match/",  # a story taken down
     "front": "/",
     "front-page-2": "/page/2/",
     "year": "/2024/",
@@ -62,6 +64,9 @@ def test_every_page_type_is_valid_html(site: Site, tmp_path):
     )
     site.article("2024/01/brief.md", title="Brief", date="2024-01-05", desk="World", author="Jane Doe")
     site.article("2024/02/match.md", title="Match", date="2024-02-05", desk="Sport", topics=["Ukraine"])
+    site.build()
+    site.article("2024/01/brief.md", title="Brief note", date="2024-01-05", desk="World", author="Jane Doe")
+    site.article("2024/02/match.md", title="Match", date="2024-02-05", desk="Sport", unpublished=True)
     site.build()
 
     folder = tmp_path / "pages"
