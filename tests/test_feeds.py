@@ -281,9 +281,12 @@ def test_feed_urls_are_known_to_the_link_checker(site: Site):
     assert "content/2024/01/a.md:" in result.err and "'/desks/nowhere/feed.xml': no page of the site" in result.err
 
 
-def test_site_logo_is_the_feed_logo_and_json_icon(site: Site):
-    site.config({"title": "T", "base_url": BASE, "logo": "/static/logo.svg"})
+def test_site_logo_and_description_reach_both_feeds(site: Site):
+    site.config({"title": "T", "base_url": BASE, "logo": "/static/logo.svg", "description": "All the news."})
     site.article("2024/01/a.md", date="2024-01-01T09:00:00Z")
     site.build()
     assert parse(site, "/feed.xml").feed.logo == f"{BASE}/static/logo.svg"
-    assert json.loads(site.file("/feed.json").read_text())["icon"] == f"{BASE}/static/logo.svg"
+    assert parse(site, "/feed.xml").feed.subtitle == "All the news."
+    document = json.loads(site.file("/feed.json").read_text())
+    assert document["icon"] == f"{BASE}/static/logo.svg"
+    assert document["description"] == "All the news."
