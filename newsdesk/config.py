@@ -90,7 +90,7 @@ def _language(value: Any) -> str:
 
 def _twitter(value: Any) -> str:
     handle = _string(value)
-    if handle and not re.fullmatch(r"@?\w{1,15}", handle):
+    if handle and not re.fullmatch(r"@?[A-Za-z0-9_]{1,15}", handle):
         raise ValueError(f"{handle!r} is not a Twitter/X handle (expected @name)")
     return "@" + handle.lstrip("@") if handle else ""
 

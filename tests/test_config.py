@@ -19,6 +19,9 @@ def test_bad_language_and_twitter_handle_name_their_lines_and_leave_output_alone
     assert lines[1].endswith("site.yaml:4: error: twitter: 'not a handle' is not a Twitter/X handle (expected @name)")
     assert lines[-1] == "2 errors in 1 file"
     assert site.snapshot() == before
+    site.write("site.yaml", "title: T\ntwitter: '@київ'\n")  # handles are ASCII letters, digits and _
+    assert "site.yaml:2: error: twitter: '@київ' is not a Twitter/X handle" in site.run().err
+    assert site.snapshot() == before
 
 
 def test_twitter_handle_is_written_with_one_at_sign(site: Site):
