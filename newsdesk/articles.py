@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,11 @@ class Article:
     def sort_key(self) -> tuple[float, str]:
         """Newest first; ties broken by URL so the order never depends on the disk."""
         return (-self.date.timestamp(), self.url)
+
+
+def newest_change(articles: Iterable[Article]) -> dt.datetime | None:
+    """The latest ``modified`` time of ``articles`` (None for none): a list's or a feed's last change."""
+    return max((a.modified for a in articles), default=None)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ values for templates go under ``params``.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class SiteConfig:
     feed_size: int = 50
     description: str = ""
     logo: str = ""
+    twitter: str = ""  # the site's @handle, for twitter:site
     desks: tuple[DeskInfo, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
 
@@ -85,6 +87,24 @@ def _timezone(value: Any) -> str:
     return name
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(value: Any) -> str:
+    # Feeds, sitemaps and structured data all repeat this tag, and validators reject a malformed one.
+    tag = _string(value)
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise ValueError(f"{tag!r} is not a language tag (expected a BCP 47 tag such as en or pt-BR)")
+    return tag
+
+
+def _twitter(value: Any) -> str:
+    handle = _string(value)
+    if handle and not re.fullmatch(r"@?[A-Za-z0-9_]{1,15}", handle):
+        raise ValueError(f"{handle!r} is not a Twitter/X handle (expected @name)")
+    return "@" + handle.lstrip("@") if handle else ""
+
+
 def _base_url(value: Any) -> str:
     url = _string(value)
     if not url.startswith(("http://", "https://")):
@@ -115,12 +135,13 @@ def _params(value: Any) -> Mapping[str, Any]:
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "title": _string,
     "base_url": _base_url,
-    "language": _string,
+    "language": _language,
     "timezone": _timezone,
     "per_page": _positive_int,
     "feed_size": _positive_int,
     "description": _string,
     "logo": _string,
+    "twitter": _twitter,
     "desks": _desks,
     "params": _params,
 }

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
@@ -63,6 +64,25 @@ class _LinkCollector(Treeprocessor):
                 self.sink.append(element.get("src", ""))
 
 
+class _HeadingLevels(Treeprocessor):
+    """Body headings start at h2 and never skip a level.
+
+    The page's h1 is the headline, and reporters pick ``###`` for its looks: left alone, an
+    article would open its outline with an h3 under the h1, which HTML checkers reject and
+    screen-reader users trip over.  Each heading keeps its place in the outline; only gaps close.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        previous = 1
+        for element in root.iter():
+            if element.tag in _HEADINGS:
+                level = min(max(int(element.tag[1]), 2), previous + 1)
+                element.tag, previous = f"h{level}", level
+
+
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+
+
 class Converter:
     """One reusable Python-Markdown instance (building one costs more than a short article)."""
 
@@ -70,6 +90,7 @@ class Converter:
         self._links: list[str] = []
         self._md = md.Markdown(extensions=EXTENSIONS, output_format="html")
         self._md.treeprocessors.register(_LinkCollector(self._links), "newsdesk-links", 1)
+        self._md.treeprocessors.register(_HeadingLevels(), "newsdesk-headings", 2)
 
     def convert(self, text: str) -> Body:
         self._links.clear()
@@ -203,3 +224,67 @@ def _unlink(body_html: str, href: str) -> str:
 def _line_of(needle: str, body: str, body_line: int) -> int:
     index = body.find(needle)
     return body_line + body.count("\n", 0, index) if index >= 0 else body_line
+
+
+# ---------------------------------------------------------------------------
+# Absolute links, for HTML read away from the site (feed readers)
+# ---------------------------------------------------------------------------
+
+_URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
+
+
+class _StartTags(HTMLParser):
+    """Every start tag with its position, as written (script and style content is skipped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[int, int, str, str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        self.tags.append((line, column, self.get_starttag_text() or "", tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def absolute_links(fragment: str, page_url: str, root_url: str) -> str:
+    """Make every link and image in ``fragment`` absolute, as if read on the page at ``page_url``.
+
+    Only start tags that hold a URL are rewritten; every other byte of the HTML is kept.
+    """
+    parser = _StartTags()
+    parser.feed(fragment)
+    parser.close()
+    line_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
+    pieces: list[str] = []
+    done = 0
+    for line, column, written, tag, attrs in parser.tags:
+        start = line_starts[line - 1] + column
+        if fragment[start : start + len(written)] != written or start < done:
+            continue  # the parser recovered from broken markup here; leave that tag as it was
+        rewritten = [(name, _absolute_attribute(name, value, page_url, root_url)) for name, value in attrs]
+        if rewritten == attrs:
+            continue
+        pieces += [fragment[done:start], _start_tag(tag, rewritten, written.endswith("/>"))]
+        done = start + len(written)
+    pieces.append(fragment[done:])
+    return "".join(pieces)
+
+
+def _absolute_attribute(name: str, value: str | None, page_url: str, root_url: str) -> str | None:
+    if value is None:
+        return None
+    if name in _URL_ATTRIBUTES:
+        return urls.absolute_url(value.strip(), page_url, root_url)
+    if name == "srcset":  # "a.jpg 1x, b.jpg 2x": each candidate is a URL and a descriptor
+        candidates = []
+        for candidate in value.split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            candidates.append(f"{urls.absolute_url(url, page_url, root_url)} {descriptor}".strip())
+        return ", ".join(candidates)
+    return value
+
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> str:
+    written = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"' for name, value in attrs)
+    return f"<{tag}{written}{' /' if self_closing else ''}>"

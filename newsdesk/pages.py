@@ -8,12 +8,15 @@ dead root-relative links are found up front.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from newsdesk import search, urls
+from newsdesk.articles import Article, newest_change
 from newsdesk.config import SiteConfig
+from newsdesk.feeds import page_feeds
 from newsdesk.indexes import Archive, Pager, SiteIndex, Term, paginate
 from newsdesk.render import ArticleView, Link, Renderer, pager_of, term_links
 
@@ -52,6 +55,7 @@ class ListPage:
     template: str
     kind: str
     context: Callable[[Mapping[str, ArticleView]], dict[str, Any]]
+    lastmod: dt.datetime | None = None  # the newest change among the stories it shows (for sitemaps)
 
 
 def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list[ListPage]:
@@ -65,17 +69,21 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         title: str,
         description: str,
         crumbs: tuple[Link, ...],
-        items: tuple[Any, ...],
+        articles: tuple[Article, ...],
         template: str = "list.html",
         extra: Mapping[str, Any] | None = None,
+        term: Term | None = None,
     ) -> None:
-        for pager in paginate(items, per, first_url):
+        feeds = page_feeds(config, term)
+        for pager in paginate(articles, per, first_url):
+            shown = Pager(pager.number, pager.count, tuple(a.url for a in pager.items), first_url, pager.total)
             pages.append(
                 ListPage(
                     pager.url,
                     template,
                     kind,
-                    _list_context(renderer, kind, title, description, crumbs, pager, extra or {}),
+                    _list_context(renderer, kind, title, description, crumbs, shown, extra or {}, feeds),
+                    newest_change(pager.items),
                 )
             )
 
@@ -86,7 +94,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         config.title,
         config.description or f"The latest stories from {config.title}",
         (),
-        tuple(a.url for a in index.articles),
+        index.articles,
         "index.html",
         front_extra,
     )
@@ -99,7 +107,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
             title,
             f"Stories from {title} — {config.title}",
             crumbs,
-            tuple(a.url for a in archive.articles),
+            archive.articles,
             extra={"archive": archive_children(index, archive)},
         )
 
@@ -116,8 +124,9 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                 term.name,
                 term.description or _term_description(kind, term, config),
                 (Link(plural, directory), Link(term.name, term.url)),
-                tuple(a.url for a in term.articles),
+                term.articles,
                 extra={"term": Link(term.name, term.url, len(term.articles), term.description)},
+                term=term,
             )
         pages.append(
             ListPage(
@@ -125,6 +134,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                 "terms.html",
                 f"{kind}s",
                 _terms_context(renderer, f"{kind}s", plural, directory, terms, config),
+                newest_change(a for t in terms for a in t.articles),
             )
         )
 
@@ -135,7 +145,12 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
             "search",
             lambda cards: {
                 "page": renderer.page(
-                    "search", "Search", search.SEARCH_URL, f"Search the stories of {config.title}", ()
+                    "search",
+                    "Search",
+                    search.SEARCH_URL,
+                    f"Search the stories of {config.title}",
+                    (),
+                    page_feeds(config),
                 )
             },
         )
@@ -147,7 +162,13 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
             "404",
             lambda cards: {
                 "page": renderer.page(
-                    "404", "Page not found", "/404.html", "This page could not be found.", (), robots="noindex"
+                    "404",
+                    "Page not found",
+                    "/404.html",
+                    "This page could not be found.",
+                    (),
+                    page_feeds(config),
+                    robots="noindex",
                 )
             },
         )
@@ -163,13 +184,14 @@ def _list_context(
     crumbs: tuple[Link, ...],
     pager: Pager[str],
     extra: Mapping[str, Any],
+    feeds: tuple[Link, ...],
 ) -> Callable[[Mapping[str, ArticleView]], dict[str, Any]]:
     def make(cards: Mapping[str, ArticleView]) -> dict[str, Any]:
         heading = title if pager.number == 1 else f"{title}, page {pager.number}"
         page_crumbs = crumbs if pager.number == 1 else (*crumbs, Link(f"Page {pager.number}", pager.url))
         items = [cards[u] for u in pager.items]
         context: dict[str, Any] = {
-            "page": renderer.page(kind, heading, pager.url, description, page_crumbs),
+            "page": renderer.page(kind, heading, pager.url, description, page_crumbs, feeds),
             "pager": pager_of(pager, items),
             "articles": items,
         }
@@ -191,7 +213,9 @@ def _terms_context(
 ) -> Callable[[Mapping[str, ArticleView]], dict[str, Any]]:
     def make(cards: Mapping[str, ArticleView]) -> dict[str, Any]:
         return {
-            "page": renderer.page(kind, plural, url, f"All {plural.lower()} of {config.title}", (Link(plural, url),)),
+            "page": renderer.page(
+                kind, plural, url, f"All {plural.lower()} of {config.title}", (Link(plural, url),), page_feeds(config)
+            ),
             "terms": term_links(terms),
         }
 

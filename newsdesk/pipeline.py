@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsdesk import ledger, lifecycle, redirects, search, urls
-from newsdesk.articles import Article, load
+from newsdesk import feeds, ledger, lifecycle, redirects, search, sitemaps, urls
+from newsdesk.articles import Article, load, newest_change
 from newsdesk.config import SiteConfig, load_config
 from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.indexes import SiteIndex, build_index
@@ -91,17 +91,39 @@ def build(options: BuildOptions) -> BuildReport:
     pages = list_pages(index, config, renderer)
     statics = static_files(options)
     problems += find_collisions(index.articles, pages, statics)
-    generated = generated_urls(pages, statics) | redirects.HOST_FILES
+    site_feeds = feeds.plan_feeds(index, config)
+    crawler_files = [
+        *sitemaps.sitemap_files(sitemaps.entries(pages, index.articles), config),
+        (urls.NEWS_SITEMAP_URL, sitemaps.news_sitemap(sitemaps.news_articles(index.articles, now), config)),
+        (urls.ROBOTS_URL, sitemaps.robots_txt(config)),
+    ]
+    generated = (
+        generated_urls(pages, statics)
+        | redirects.HOST_FILES
+        | {f.url: f"the {f.kind} feed" for f in site_feeds}
+        | {urls.JSON_FEED_URL: "the JSON feed"}
+        | {url: "a file for crawlers" for url, _ in crawler_files}
+    )
     moves = resolve_urls(options, articles, life, generated, problems)
     _stop_on_errors(problems)
 
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
     with OutputWriter(options.output, dry_run=options.dry_run) as out:
-        cards = yield_articles(index, config, renderer, out, by_key, known_urls, problems, life.hidden())
+        in_feeds = feeds.articles_in_feeds(site_feeds)
+        cards, contents = yield_articles(
+            index, config, renderer, out, by_key, known_urls, problems, in_feeds, life.hidden()
+        )
         _stop_on_errors(problems)
         for page in pages:
             out.write(page.url, renderer.render(page.template, **page.context(cards)).encode())
+        # An empty feed still needs an <updated>: the site's last change keeps rebuilds byte-identical.
+        fallback = newest_change(index.articles) or now
+        for feed in site_feeds:
+            out.write(feed.url, feeds.atom(feed, cards, contents, config, fallback))
+        out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], cards, contents, config))
+        for url, data in crawler_files:
+            out.write(url, data)
         for url, path in sorted(statics.items()):
             out.copy(url, path)
         for url, data in redirects.files(moves, renderer):
@@ -173,11 +195,17 @@ def yield_articles(
     by_key: dict[str, str],
     known_urls: set[str],
     problems: list[Diagnostic],
+    in_feeds: frozenset[str],
     hidden: Mapping[str, str] | None = None,
-) -> dict[str, ArticleView]:
-    """Convert and write every article page; return the list-page cards (views without bodies)."""
+) -> tuple[dict[str, ArticleView], dict[str, str]]:
+    """Convert and write every article page.
+
+    Returns the list-page cards (views without bodies, so memory stays flat on a big site)
+    and, for the articles in ``in_feeds`` only, the HTML their feed entries carry.
+    """
     converter = Converter()
     cards: dict[str, ArticleView] = {}
+    contents: dict[str, str] = {}
     for article in index.articles:
         body = converter.convert(article.body)
         body_html, link_problems = resolve_links(
@@ -193,10 +221,14 @@ def yield_articles(
         problems.extend(link_problems)
         view = renderer.article_view(article, body, body_html, index)
         crumbs = (view.desk, Link(view.title, view.url))
-        page = renderer.page("article", view.title, view.url, view.summary, crumbs)
+        page = renderer.page(
+            "article", view.title, view.url, view.summary, crumbs, feeds.page_feeds(config), article=view
+        )
         out.write(article.url, renderer.render("article.html", page=page, article=view).encode())
         cards[article.url] = replace(view, body=type(view.body)(""))
-    return cards
+        if article.url in in_feeds:
+            contents[article.url] = feeds.entry_html(view, config)
+    return cards, contents
 
 
 def static_files(options: BuildOptions) -> dict[str, Path]:

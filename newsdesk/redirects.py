@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from newsdesk.feeds import page_feeds
 from newsdesk.ledger import Resolution
 from newsdesk.lifecycle import SCHEDULE_URL
 from newsdesk.render import Link, Renderer
@@ -40,7 +41,7 @@ def files(resolution: Resolution, renderer: Renderer) -> Iterator[tuple[str, byt
         )
         yield redirect.source, renderer.render("redirect.html", page=page, target=target).encode()
     for url in resolution.gone:
-        page = renderer.page("gone", GONE_TITLE, url, GONE_TITLE, (), robots="noindex")
+        page = renderer.page("gone", GONE_TITLE, url, GONE_TITLE, (), page_feeds(renderer.config), robots="noindex")
         yield url, renderer.render("gone.html", page=page).encode()
 
     moves = [(r.source, r.target) for r in resolution.redirects]

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsdesk import urls
+from newsdesk import structured, urls
 from newsdesk.articles import Article, Correction, Image
 from newsdesk.config import SiteConfig
 from newsdesk.errors import BuildFailed, error
@@ -68,6 +68,7 @@ class ArticleView:
     date_iso: str  # as written, with its own offset
     updated: dt.datetime | None  # the last change (updated: or the latest correction), if after `date`
     updated_iso: str
+    modified_iso: str  # the last change (`updated_iso`) when there is one, else the date: for feeds and search engines
     desk: Link
     topics: tuple[Link, ...]
     authors: tuple[Link, ...]
@@ -109,6 +110,8 @@ class PageView:
     feeds: tuple[Link, ...] = ()
     robots: str = ""
     head_title: str = ""  # the <title>: "Heading — Site"
+    json_ld: tuple[Markup, ...] = ()  # serialised JSON-LD objects, each for one <script>
+    social: tuple[structured.MetaTag, ...] = ()  # OpenGraph and Twitter <meta> tags
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -182,6 +185,7 @@ class Renderer:
             date_iso=article.date.isoformat(),
             updated=changed.astimezone(self.tz) if changed else None,
             updated_iso=changed.isoformat() if changed else "",
+            modified_iso=article.modified.isoformat(),
             desk=link(index.term("desk", article.desk)),
             topics=tuple(link(index.term("topic", t)) for t in article.topics),
             authors=tuple(link(index.term("author", a)) for a in article.authors),
@@ -217,19 +221,27 @@ class Renderer:
         breadcrumbs: Sequence[Link],
         feeds: Sequence[Link] = (),
         robots: str = "",
+        article: ArticleView | None = None,
     ) -> PageView:
+        """A page's head and heading; ``article`` on article pages adds NewsArticle data."""
         site = self.config.title
         head = site if kind == "front" and url == "/" else f"{title} — {site}"
+        crumbs = (Link("Home", "/"), *breadcrumbs)
+        json_ld = [structured.breadcrumb_list(crumbs, self.config)]
+        if article is not None:
+            json_ld.insert(0, structured.news_article(article, self.config))
         return PageView(
             kind=kind,
             title=title,
             url=url,
             permalink=self.config.absolute(url),
             description=description,
-            breadcrumbs=(Link("Home", "/"), *breadcrumbs),
+            breadcrumbs=crumbs,
             feeds=tuple(feeds),
             robots=robots,
             head_title=head,
+            json_ld=tuple(structured.script_json(data) for data in json_ld),
+            social=structured.social_tags(title, description, url, self.config, article),
         )
 
     # -- output ------------------------------------------------------------

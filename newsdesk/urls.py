@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath
+from urllib.parse import urljoin, urlsplit
 
 from slugify import slugify as _slugify
 
@@ -66,6 +67,39 @@ def topic_url(slug: str) -> str:
 
 def author_url(slug: str) -> str:
     return f"{AUTHORS_URL}{slug}/"
+
+
+# Files for machines: feeds, sitemaps and robots.txt.
+FEED_URL = "/feed.xml"
+JSON_FEED_URL = "/feed.json"
+SITEMAP_URL = "/sitemap.xml"
+NEWS_SITEMAP_URL = "/news-sitemap.xml"
+ROBOTS_URL = "/robots.txt"
+
+
+def feed_url(list_url: str) -> str:
+    """The Atom feed of a desk, topic or author page: ``/desks/world/feed.xml``."""
+    return f"{list_url}feed.xml"
+
+
+def numbered_sitemap_url(number: int) -> str:
+    """One part of a sitemap split at the protocol's 50,000-URL limit."""
+    return f"/sitemap-{number}.xml"
+
+
+def absolute_url(href: str, page_url: str, root_url: str) -> str:
+    """``href`` as found on the page at ``page_url``, made absolute with the site's root URL.
+
+    Root-relative paths are prefixed with ``root_url`` (not resolved against the host) so a
+    site served from a sub-path keeps it, as canonical links do.  URLs with a scheme or a host
+    are returned as they are.
+    """
+    try:
+        if urlsplit(href).scheme or href.startswith("//"):
+            return href
+        return root_url + urljoin(page_url, href)
+    except ValueError:  # not a URL at all (e.g. "http://[oops"): leave it for the reader to see
+        return href
 
 
 def page_url(first: str, number: int) -> str:

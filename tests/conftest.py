@@ -21,17 +21,28 @@ from newsdesk import search
 from newsdesk.cli import main
 
 NOW = "2026-11-25T12:00:00+00:00"
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+# The Nu HTML Checker, as `make test` installs it from npm (VNU_JAR points elsewhere).
+VNU_JAR = Path(os.environ.get("VNU_JAR") or ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar")
 
 
-def require_tool(name: str, reason: str, found: bool | None = None) -> None:
-    """Skip (or, in CI with NEWSDESK_REQUIRE_TOOLS=1, fail) when a system tool is missing.
+def require_tool(name: str, reason: str) -> None:
+    """Skip (or, in CI with NEWSDESK_REQUIRE_TOOLS=1, fail) when a system tool is missing."""
+    if shutil.which(name) is None:
+        _missing(name, reason)
 
-    ``found`` says whether it is there, for tools that are files rather than commands on PATH.
-    """
-    if not (shutil.which(name) is not None if found is None else found):
-        if os.environ.get("NEWSDESK_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"{name} is required here: {reason}")
-        pytest.skip(f"{name} not installed: {reason}")
+
+def require_file(path: Path, reason: str) -> None:
+    """Like :func:`require_tool`, for a tool installed as a file (e.g. a jar from npm)."""
+    if not path.is_file():
+        _missing(str(path), reason)
+
+
+def _missing(name: str, reason: str) -> None:
+    if os.environ.get("NEWSDESK_REQUIRE_TOOLS") == "1":
+        pytest.fail(f"{name} is required here: {reason}")
+    pytest.skip(f"{name} not installed: {reason}")
 
 
 class Result:
@@ -117,6 +128,14 @@ class Site:
         found = [a.get("href", "") for h in find_class(self.page(url), "card-title") for a in h.iter("a")]
         return list(dict.fromkeys(found))  # the front page repeats stories in its desk sections
 
+    def html_urls(self) -> list[str]:
+        """The URL of every HTML page written."""
+        found = []
+        for path in sorted(self.output.rglob("*.html")):
+            relative = path.relative_to(self.output).as_posix()
+            found.append("/" + relative[: -len("index.html")] if relative.endswith("index.html") else "/" + relative)
+        return found
+
     def snapshot(self) -> dict[str, bytes]:
         """Every output file's bytes, but for the search index files Pagefind writes differently each run."""
         files = {p.relative_to(self.output).as_posix(): p for p in sorted(self.output.rglob("*")) if p.is_file()}
@@ -153,6 +172,6 @@ def site(tmp_path: Path) -> Site:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Chromium (Debian's), launched once for the whole run."""
-    require_tool("chromium", "the search and accessibility tests drive a real browser", Path(CHROMIUM).is_file())
+    require_file(Path(CHROMIUM), "the search and accessibility tests drive a real browser (apt-get install chromium)")
     with chromium() as launched:
         yield launched
