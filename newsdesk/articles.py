@@ -10,6 +10,7 @@ reported, not just the first.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -97,14 +98,20 @@ class Loaded:
 # ---------------------------------------------------------------------------
 
 DATE_EXPECTED = "expected YYYY-MM-DD or an ISO 8601 datetime such as 2022-03-02T14:30:00+02:00"
+# Years whose dates survive a move to any time zone (datetime stops at 1 and 9999).
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+# C0 controls (but tab and newlines) and DEL: invisible in a title, invalid in HTML and XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"expected text, got {_kind(value)}")
+        raise ValueError(f"is {_kind(value)} (expected text)")
     text = str(value).strip()
-    if "\0" in text:
-        raise ValueError("contains a NUL character (expected plain text)")
+    control = _CONTROL.search(text)
+    if control:
+        raise ValueError(f"contains the control character U+{ord(control.group()):04X} (expected plain text)")
     return text
 
 
@@ -122,11 +129,11 @@ def _names(value: Any) -> tuple[str, ...]:
     elif isinstance(value, list):
         items = value
     else:
-        raise ValueError(f"expected a list such as [Ukraine, Diplomacy], got {_kind(value)}")
+        raise ValueError(f"is {_kind(value)} (expected a list such as [Ukraine, Diplomacy])")
     names = []
     for item in items:
         if isinstance(item, list | dict) or item is None:
-            raise ValueError(f"expected a list of names, got {_kind(item)} inside it")
+            raise ValueError(f"has {_kind(item)} in the list (expected names such as [Ukraine, Diplomacy])")
         name = " ".join(_text(item).split())
         if name and name not in names:
             names.append(name)
@@ -135,7 +142,7 @@ def _names(value: Any) -> tuple[str, ...]:
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise ValueError(f"{value!r} is not true or false (expected true or false)")
     return value
 
 
@@ -152,6 +159,8 @@ def parse_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime:
             raise ValueError(f"{value!r} is not a date ({DATE_EXPECTED})") from None
     else:
         raise ValueError(f"{_kind(value)} is not a date ({DATE_EXPECTED})")
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"{value!r} is out of range (expected a year from {FIRST_YEAR} to {LAST_YEAR})")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed
@@ -161,13 +170,14 @@ def _image(value: Any) -> Image:
     if isinstance(value, str):
         value = {"src": value}
     if not isinstance(value, dict):
-        raise ValueError(f"expected {{src: ..., alt: ...}} or a path, got {_kind(value)}")
+        raise ValueError(f"is {_kind(value)} (expected {{src: ..., alt: ...}} or a path)")
     unknown = set(value) - {"src", "alt", "caption", "credit"}
     if unknown:
         raise ValueError(f"unknown key {sorted(map(str, unknown))[0]!r} (expected src, alt, caption, credit)")
-    if "src" not in value:
+    fields = {str(k): _text(v) for k, v in value.items() if v is not None}
+    if not fields.get("src"):
         raise ValueError("has no src (expected src: /static/photo.jpg)")
-    return Image(**{k: _text(v) for k, v in value.items() if v is not None})
+    return Image(**fields)
 
 
 def _aliases(value: Any) -> tuple[str, ...]:
@@ -176,13 +186,13 @@ def _aliases(value: Any) -> tuple[str, ...]:
 
 def _kind(value: Any) -> str:
     return {
-        bool: "true/false",
+        bool: "a true/false value",
         int: "a number",
         float: "a number",
         str: "text",
         list: "a list",
         dict: "a mapping",
-        type(None): "nothing",
+        type(None): "empty",
     }.get(type(value), type(value).__name__)
 
 
@@ -202,6 +212,7 @@ _DATES = ("date", "updated", "publish_at", "expires")
 _LISTS = {"topics": "topics", "tags": "topics", "author": "authors", "authors": "authors"}
 REQUIRED = ("title", "date", "desk")
 LINED = ("id", "aliases")
+_KNOWN = {*_SIMPLE, *_DATES, *_LISTS, "corrections"}
 
 
 def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
@@ -215,6 +226,8 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         raw = yamlio.parse(parts.front, parts.front_line)
     except yamlio.YamlProblem as exc:
         return Loaded(None, (error(display, exc.line, exc.message),))
+    if raw is None:  # empty front matter: report the missing fields below
+        raw = {}
     if not isinstance(raw, dict):
         return Loaded(
             None,
@@ -229,12 +242,18 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
             lines = yamlio.key_lines(parts.front, parts.front_line)
         return lines.get(name, parts.front_line)
 
+    problems += yamlio.duplicate_keys(display, parts.front, parts.front_line)
+
     tz = zoneinfo.ZoneInfo(config.timezone)
     values: dict[str, Any] = {}
     meta: dict[str, Any] = {}
     for raw_key, value in raw.items():
         name = str(raw_key)
         try:
+            if value is None and name in _KNOWN:
+                if name in REQUIRED:
+                    raise ValueError(f"is empty (expected '{name}: ...')")
+                continue  # an optional field left blank is as good as absent
             if name in _SIMPLE:
                 values[name] = _SIMPLE[name](value)
             elif name in _DATES:
@@ -357,10 +376,10 @@ def unknown_desk(desk: str, config: SiteConfig) -> str:
 
 def _corrections(value: Any, tz: dt.tzinfo) -> tuple[Correction, ...]:
     if not isinstance(value, list):
-        raise ValueError(f"expected a list of {{date: ..., text: ...}}, got {_kind(value)}")
+        raise ValueError(f"is {_kind(value)} (expected a list of {{date: ..., text: ...}})")
     found = []
     for item in value:
         if not isinstance(item, dict) or "date" not in item or "text" not in item:
-            raise ValueError("expected each correction to have a date and a text")
+            raise ValueError("has an entry without date or text (expected each correction to have date: and text:)")
         found.append(Correction(parse_datetime(item["date"], tz), _required_text(item["text"])))
     return tuple(sorted(found, key=lambda c: c.date))

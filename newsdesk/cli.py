@@ -1,27 +1,33 @@
 """The ``newsdesk`` command: argument parsing and exit codes.
 
 This is the only module that catches :class:`~newsdesk.errors.NewsdeskError`
-and turns it into messages: 0 built, 1 content errors, 2 bad usage.
+and turns it into messages: 0 built, 1 errors (nothing published), 2 bad
+usage, 70 an internal bug, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
+import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 from newsdesk import __version__, lifecycle
 from newsdesk.config import load_config
-from newsdesk.errors import BuildFailed, Diagnostic, NewsdeskError, UsageError
+from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.newfiles import import_wire, new_article
 from newsdesk.pipeline import BuildOptions, build, plan
 from newsdesk.sources import display_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_BUG = 70  # EX_SOFTWARE
+EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 def _now(value: str) -> dt.datetime:
@@ -120,23 +126,25 @@ def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
+    for diagnostic in sorted(diagnostics, key=sort_key):
         print(diagnostic.format(), file=sys.stderr)
+
+
+def count(items: Sequence[Diagnostic], noun: str) -> str:
+    """``2 errors in 1 file``."""
+    files = len({d.path for d in items})
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        with _sigterm_unwinds():
+            return _run(args)
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics)
-        errors = failed.errors
-        files = len({d.path for d in errors})
-        print(
-            f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}",
-            file=sys.stderr,
-        )
+        print(count(failed.errors, "error"), file=sys.stderr)
         return EXIT_ERRORS
     except UsageError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
@@ -145,8 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     except KeyboardInterrupt:
-        print("newsdesk: interrupted; output/ left as it was", file=sys.stderr)
-        return 130
+        print("newsdesk: interrupted; the previous output was left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Interrupted as stopped:
+        print("newsdesk: terminated; the previous output was left as it was", file=sys.stderr)
+        return 128 + stopped.signum
+    except OSError as exc:  # the disk, not the content: a full disk, a folder we may not write to
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"newsdesk: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_ERRORS
     except Exception:  # an internal bug, not the user's mistake
         if args.debug:
             traceback.print_exc()
@@ -155,14 +170,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run again with --debug for the traceback)",
             file=sys.stderr,
         )
-        return 70
+        return EXIT_BUG
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """Turn SIGTERM into an exception, as Python does Ctrl-C, so the build cleans up its temporary folder."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals to whoever owns it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _waiting(message: str) -> None:
+    print(f"newsdesk: {message}", file=sys.stderr, flush=True)
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command in ("build", "check"):
         options = options_from(args, dry_run=args.command == "check")
-        report = build(options)
+        report = build(options, on_wait=_waiting)
         print_diagnostics(report.warnings)
+        if report.warnings:
+            print(count(report.warnings, "warning"), file=sys.stderr)
         if not args.quiet:
             if options.dry_run:
                 print(f"checked {report.articles} articles, {report.pages} pages: no errors")

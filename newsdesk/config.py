@@ -2,7 +2,8 @@
 
 Every key has a default, so a site with no ``site.yaml`` builds.  Unknown keys
 are errors (a typo in ``per_pgae`` should not silently do nothing); free-form
-values for templates go under ``params``.
+values for templates go under ``params``.  A key with a bad value is reported
+and left at its default, so the articles are still checked in the same run.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsdesk import yamlio
+from newsdesk import urls, yamlio
 from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.sources import decode
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,13 @@ class SiteConfig:
 
 def _string(value: Any) -> str:
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise ValueError("expected a text value")
+        raise ValueError(f"{value!r} is not text (expected a text value)")
     return str(value).strip()
 
 
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("expected a whole number of 1 or more")
+        raise ValueError(f"{value!r} is not a count (expected a whole number of 1 or more)")
     return value
 
 
@@ -82,7 +84,7 @@ def _timezone(value: Any) -> str:
     name = _string(value)
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
         raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Kyiv)") from None
     return name
 
@@ -114,21 +116,27 @@ def _base_url(value: Any) -> str:
 
 def _desks(value: Any) -> tuple[DeskInfo, ...]:
     if not isinstance(value, list):
-        raise ValueError("expected a list of desks, each a name or {name, description}")
-    desks = []
+        raise ValueError("is not a list (expected a list of desks, each a name or {name, description})")
+    desks: dict[str, DeskInfo] = {}
     for item in value:
         if isinstance(item, str):
-            desks.append(DeskInfo(item.strip()))
+            desk = DeskInfo(item.strip())
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            desks.append(DeskInfo(item["name"].strip(), str(item.get("description") or "")))
+            desk = DeskInfo(item["name"].strip(), _string(item.get("description") or ""))
         else:
-            raise ValueError("expected each desk to be a name or {name: ..., description: ...}")
-    return tuple(desks)
+            raise ValueError(f"{item!r} is not a desk (expected a name or {{name: ..., description: ...}})")
+        slug = urls.slugify(desk.name)
+        if not slug:
+            raise ValueError(f"{desk.name!r} has no letters or digits to make a URL from (expected a desk name)")
+        if slug in desks:
+            raise ValueError(f"{desk.name!r} is listed twice (expected each desk once)")
+        desks[slug] = desk
+    return tuple(desks.values())
 
 
 def _params(value: Any) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        raise ValueError("expected a mapping")
+        raise ValueError("is not a mapping (expected key: value lines under params:)")
     return value
 
 
@@ -148,23 +156,36 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
 
 
 def load_config(path: Path | None, display_path: str = "site.yaml") -> SiteConfig:
-    """Read ``site.yaml``; a missing file means all defaults."""
+    """Read ``site.yaml``; a missing file means all defaults; any problem raises :class:`BuildFailed`."""
+    config, problems = read_config(path, display_path)
+    if problems:
+        raise BuildFailed(problems)
+    return config
+
+
+def read_config(path: Path | None, display_path: str = "site.yaml") -> tuple[SiteConfig, list[Diagnostic]]:
+    """Read ``site.yaml`` into settings and its problems; a bad value leaves its key at the default."""
     if path is None or not path.exists():
-        return SiteConfig()
+        return SiteConfig(), []
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildFailed([error(display_path, 0, f"cannot read settings: {exc}")]) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        return SiteConfig(), [
+            error(display_path, 0, f"cannot read settings: {exc.strerror} (expected a readable file)")
+        ]
+    text = decode(data, display_path)
+    if isinstance(text, Diagnostic):
+        return SiteConfig(), [text]
     try:
         raw = yamlio.parse(text)
     except yamlio.YamlProblem as exc:
-        raise BuildFailed([error(display_path, exc.line, exc.message)]) from None
+        return SiteConfig(), [error(display_path, exc.line, exc.message)]
     if raw is None:
-        return SiteConfig()
+        return SiteConfig(), []
     if not isinstance(raw, dict):
-        raise BuildFailed([error(display_path, 1, "settings must be a mapping of key: value")])
+        return SiteConfig(), [error(display_path, 1, "settings are not a mapping (expected key: value lines)")]
     lines = yamlio.key_lines(text)
-    problems: list[Diagnostic] = []
+    problems = yamlio.duplicate_keys(display_path, text)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         line = lines.get(str(key), 1)
@@ -177,6 +198,4 @@ def load_config(path: Path | None, display_path: str = "site.yaml") -> SiteConfi
             values[str(key)] = convert(value)
         except ValueError as exc:
             problems.append(error(display_path, line, f"{key}: {exc}"))
-    if problems:
-        raise BuildFailed(problems)
-    return SiteConfig(**values)
+    return SiteConfig(**values), problems

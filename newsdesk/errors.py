@@ -9,6 +9,8 @@ messages and exit codes.
     NewsdeskError                 anything the user can act on
     ├── BuildFailed               one or more error diagnostics (exit 1)
     └── UsageError                bad command-line usage (exit 2)
+
+    Interrupted (BaseException)   SIGTERM arrived: unwind like Ctrl-C (exit 143)
 """
 
 from __future__ import annotations
@@ -72,3 +74,14 @@ class BuildFailed(NewsdeskError):
 
 class UsageError(NewsdeskError):
     """The command line asks for something impossible."""
+
+
+class Interrupted(BaseException):
+    """A termination signal: raised from the signal handler so every ``with``/``finally`` cleans up.
+
+    A ``BaseException`` like ``KeyboardInterrupt``, so no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum

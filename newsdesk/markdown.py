@@ -20,6 +20,7 @@ import markdown as md
 from markdown.treeprocessors import Treeprocessor
 
 from newsdesk import urls
+from newsdesk.articles import Article
 from newsdesk.errors import Diagnostic, error, warning
 
 EXTENSIONS = ["extra", "smarty", "toc", "sane_lists"]
@@ -135,6 +136,33 @@ def first_paragraph(body_html: str) -> str:
 
 def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+
+
+def article_body(
+    article: Article,
+    converter: Converter,
+    by_key: Mapping[str, str],
+    known_urls: frozenset[str] | set[str],
+    hidden: Mapping[str, str] | None = None,
+) -> tuple[Body, str, list[Diagnostic]]:
+    """An article's body converted, its links resolved (see :func:`resolve_links`), and what is wrong with it."""
+    try:
+        body = converter.convert(article.body)
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        message = "the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"
+        return Body("", "", 0, ()), "", [error(article.source, article.body_line, message)]
+    body_html, problems = resolve_links(
+        body, article.key, article.source, article.body, article.body_line, by_key, known_urls, hidden
+    )
+    if not article.summary and not body.summary:
+        problems.append(
+            warning(
+                article.source,
+                article.body_line,
+                "no summary: the body has no paragraph of text to take one from (expected summary: in the front matter)",
+            )
+        )
+    return body, body_html, problems
 
 
 # ---------------------------------------------------------------------------

@@ -2,29 +2,29 @@
 
 Each stage takes the previous stage's value.  Every URL is known and checked
 before the first byte is written, and the output folder is swapped in only
-when the whole build succeeded.
+when the whole build succeeded.  One build of a site runs at a time (the
+site's build lock); ``check`` takes no lock, as it writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsdesk import feeds, ledger, lifecycle, redirects, search, sitemaps, urls
+from newsdesk import feeds, ledger, lifecycle, lock, redirects, search, sitemaps, urls
 from newsdesk.articles import Article, load, newest_change
-from newsdesk.config import SiteConfig, load_config
+from newsdesk.config import SiteConfig, read_config
 from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.indexes import SiteIndex, build_index
-from newsdesk.markdown import Converter, resolve_links
+from newsdesk.markdown import Converter, article_body
 from newsdesk.pages import ListPage, list_pages
 from newsdesk.render import ArticleView, Link, Renderer
 from newsdesk.search import Indexer, find_indexer
-from newsdesk.sources import STATIC_DIR, Source, discover, display_path
-from newsdesk.write import OutputWriter
+from newsdesk.sources import STATIC_DIR, Source, discover, display_path, walk
+from newsdesk.write import OutputWriter, check_output, remove_leftovers
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -71,16 +71,27 @@ class BuildReport:
     next_change: lifecycle.Change | None = None
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, on_wait: Callable[[str], None] | None = None) -> BuildReport:
+    """Build the site; if another build of it is running, call ``on_wait`` and wait for it."""
+    if options.dry_run:
+        return _build(options)
+    check_output(options.output, [options.content, options.layouts, options.config, *options.static_dirs()])
+    with lock.hold(options.site_dir, on_wait):
+        remove_leftovers(options.output.resolve())
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     now = options.now or dt.datetime.now(dt.UTC)
-    config = load_config(options.config, display_path(options.config))
+    config, problems = read_config(options.config, display_path(options.config))
     if options.base_url:
         config = config.with_base_url(options.base_url)
     renderer = Renderer(config, options.layouts)
-    renderer.check_templates()
+    problems += renderer.check_templates()
 
-    sources, problems = discover(options.content)
+    sources, found = discover(options.content)
+    problems += found
     articles, found = load_articles(sources, config)
     problems += found
     life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
@@ -89,7 +100,8 @@ def build(options: BuildOptions) -> BuildReport:
     problems += indexer.missing() if not options.dry_run else []
     renderer.bind(index, search=indexer.available)
     pages = list_pages(index, config, renderer)
-    statics = static_files(options)
+    statics, found = static_files(options)
+    problems += found
     problems += find_collisions(index.articles, pages, statics)
     site_feeds = feeds.plan_feeds(index, config)
     crawler_files = [
@@ -105,10 +117,14 @@ def build(options: BuildOptions) -> BuildReport:
         | {url: "a file for crawlers" for url, _ in crawler_files}
     )
     moves = resolve_urls(options, articles, life, generated, problems)
-    _stop_on_errors(problems)
 
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
+    if any(p.is_error for p in problems):
+        # Report the bodies' problems too, in this same run; links to files that failed to load are not theirs.
+        failed = {s.key: "" for s in sources} | {a.key: a.url for a in articles}
+        problems += check_bodies(index, failed | by_key, known_urls, life.hidden())
+        _stop_on_errors(problems)
     with OutputWriter(options.output, dry_run=options.dry_run) as out:
         in_feeds = feeds.articles_in_feeds(site_feeds)
         cards, contents = yield_articles(
@@ -180,10 +196,10 @@ def resolve_urls(
 def plan(options: BuildOptions) -> lifecycle.Lifecycle:
     """`newsdesk schedule`: load and validate the articles, build nothing."""
     now = options.now or dt.datetime.now(dt.UTC)
-    config = load_config(options.config, display_path(options.config))
-    sources, problems = discover(options.content)
-    articles, found = load_articles(sources, config)
-    _stop_on_errors(problems + found)
+    config, problems = read_config(options.config, display_path(options.config))
+    sources, found = discover(options.content)
+    articles, loaded = load_articles(sources, config)
+    _stop_on_errors(problems + found + loaded)
     return lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
 
 
@@ -207,18 +223,8 @@ def yield_articles(
     cards: dict[str, ArticleView] = {}
     contents: dict[str, str] = {}
     for article in index.articles:
-        body = converter.convert(article.body)
-        body_html, link_problems = resolve_links(
-            body,
-            article.key,
-            article.source,
-            article.body,
-            article.body_line,
-            by_key,
-            known_urls,
-            hidden,
-        )
-        problems.extend(link_problems)
+        body, body_html, body_problems = article_body(article, converter, by_key, known_urls, hidden)
+        problems.extend(body_problems)
         view = renderer.article_view(article, body, body_html, index)
         crumbs = (view.desk, Link(view.title, view.url))
         page = renderer.page(
@@ -231,21 +237,27 @@ def yield_articles(
     return cards, contents
 
 
-def static_files(options: BuildOptions) -> dict[str, Path]:
+def check_bodies(
+    index: SiteIndex, by_key: dict[str, str], known_urls: set[str], hidden: Mapping[str, str]
+) -> list[Diagnostic]:
+    """The problems of every article body (links, summary), without rendering anything."""
+    converter = Converter()
+    problems: list[Diagnostic] = []
+    for article in index.articles:
+        problems += article_body(article, converter, by_key, known_urls, hidden)[2]
+    return problems
+
+
+def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[Diagnostic]]:
     """URL → file for the theme's assets and the site's static folders (site files win)."""
     found: dict[str, Path] = {}
-    for root in [ASSETS, *options.static_dirs()]:
-        for path in sorted(_walk_files(root)):
+    problems: list[Diagnostic] = []
+    for root in [ASSETS.resolve(), *(d.resolve() for d in options.static_dirs())]:
+        files, skipped = walk(root)
+        problems += skipped
+        for path in files:
             found["/static/" + path.relative_to(root).as_posix()] = path
-    return found
-
-
-def _walk_files(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+    return found, problems
 
 
 def generated_urls(pages: list[ListPage], statics: dict[str, Path]) -> dict[str, str]:

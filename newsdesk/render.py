@@ -20,15 +20,18 @@ from markupsafe import Markup
 from newsdesk import structured, urls
 from newsdesk.articles import Article, Correction, Image
 from newsdesk.config import SiteConfig
-from newsdesk.errors import BuildFailed, error
+from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.indexes import Pager, SiteIndex, Term
 from newsdesk.markdown import Body
+from newsdesk.sources import display_path
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
 PAGE_TEMPLATES = (
     "article.html", "index.html", "list.html", "terms.html", "search.html", "404.html", "redirect.html", "gone.html",
 )  # fmt: skip
+# Which files of a layouts folder are templates (compiled up front); anything else there is left alone.
+TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt", ".j2")
 
 
 @dataclass(frozen=True)
@@ -246,61 +249,63 @@ class Renderer:
 
     # -- output ------------------------------------------------------------
 
-    def check_templates(self) -> None:
-        """Compile every page template up front so syntax errors stop the build before writing."""
+    def check_templates(self) -> list[Diagnostic]:
+        """Compile every template up front, so a syntax error is reported before anything is written."""
+        names = {n for n in self.env.list_templates() if n.endswith(TEMPLATE_SUFFIXES) and "/." not in f"/{n}"}
         problems = []
-        for name in PAGE_TEMPLATES:
+        for name in sorted(names | set(PAGE_TEMPLATES)):
             try:
                 self.env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
-                problems.append(
-                    error(self._template_path(exc.name or name), exc.lineno, f"template error: {exc.message}")
-                )
+                problems.append(self._syntax_error(exc, name))
             except jinja2.TemplateNotFound as exc:
                 problems.append(error(self._template_path(name), 0, f"template not found: {exc.name}"))
-        if problems:
-            raise BuildFailed(problems)
+            except UnicodeDecodeError as exc:
+                problems.append(
+                    error(self._template_path(name), 0, f"template is not UTF-8 text: {exc.reason} (expected UTF-8)")
+                )
+        return problems
 
     def render(self, template: str, **context: Any) -> str:
         try:
             return self.env.get_template(template).render(site=self.site, **context)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildFailed(
-                [error(self._template_path(exc.name or template), exc.lineno, f"template error: {exc.message}")]
-            ) from None
-        except jinja2.TemplateError as exc:
-            name, line = _template_frame(exc, template)
-            raise BuildFailed(
-                [
-                    error(
-                        self._template_path(name),
-                        line,
-                        f"template error: {exc} (while rendering {context.get('page').url if context.get('page') else template})",
-                    )
-                ]
-            ) from None
+            raise BuildFailed([self._syntax_error(exc, template)]) from None
+        except Exception as exc:
+            # Template code can raise anything (``1 / 0``, a bad method call): if it came from a
+            # template, it is the layout author's mistake; otherwise it is ours and goes up as a bug.
+            frame = self._template_frame(exc)
+            if frame is None:
+                raise
+            path, line = frame
+            page = context.get("page")
+            what = f"template not found: {exc}" if isinstance(exc, jinja2.TemplateNotFound) else f"{exc}"
+            where = page.url if isinstance(page, PageView) else template
+            raise BuildFailed([error(path, line, f"template error: {what} (while rendering {where})")]) from None
+
+    def _syntax_error(self, exc: jinja2.TemplateSyntaxError, name: str) -> Diagnostic:
+        return error(self._template_path(exc.name or name), exc.lineno, f"template error: {exc.message}")
 
     def _template_path(self, name: str) -> str:
         if self.layouts is not None and (self.layouts / name).is_file():
-            from newsdesk.sources import display_path
-
             return display_path(self.layouts / name)
         return f"<newsdesk>/layouts/{name}"
 
-
-def _template_frame(exc: BaseException, default: str) -> tuple[str, int]:
-    """The innermost template file and line in a traceback."""
-    found = (default, 0)
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".html") or filename.endswith(".xml"):
-            found = (
-                Path(filename).name if "/layouts/" not in filename else filename.split("/layouts/", 1)[1],
-                tb.tb_lineno,
-            )
-        tb = tb.tb_next
-    return found
+    def _template_frame(self, exc: BaseException) -> tuple[str, int] | None:
+        """The innermost template file and line in a traceback, as messages name it; None if no template ran."""
+        roots = [PACKAGE_LAYOUTS.resolve()]
+        if self.layouts is not None and self.layouts.is_dir():
+            roots.insert(0, self.layouts.resolve())
+        found = None
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = Path(tb.tb_frame.f_code.co_filename).resolve()
+            for root in roots:
+                if filename.is_relative_to(root):
+                    found = (self._template_path(filename.relative_to(root).as_posix()), tb.tb_lineno)
+                    break
+            tb = tb.tb_next
+        return found
 
 
 def term_link(term: Term) -> Link:

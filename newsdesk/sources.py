@@ -1,8 +1,8 @@
 """Discover the content tree: which files are articles, read as text.
 
-Disk reads for content happen here.  A file that cannot be decoded is a
-diagnostic, not an exception; symlinks that leave the content folder are not
-followed.
+Disk reads for content happen here.  A file that cannot be read or decoded is
+a diagnostic, not an exception; symlinks that leave their folder are not
+followed (a warning), so a build never publishes a file from elsewhere.
 """
 
 from __future__ import annotations
@@ -23,16 +23,24 @@ class Source:
     key: str  # posix path relative to the content folder: the default identity
 
     def read_text(self) -> str | Diagnostic:
-        data = self.path.read_bytes()
         try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            return error(
-                self.display,
-                line,
-                f"file is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (expected UTF-8 text; re-save the file as UTF-8)",
-            )
+            data = self.path.read_bytes()
+        except OSError as exc:
+            return error(self.display, 0, f"cannot read the file: {exc.strerror} (expected a readable file)")
+        return decode(data, self.display)
+
+
+def decode(data: bytes, display: str) -> str | Diagnostic:
+    """UTF-8 text, or an error that says where the first bad byte is."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return error(
+            display,
+            line,
+            f"file is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (expected UTF-8 text; re-save the file as UTF-8)",
+        )
 
 
 def display_path(path: Path) -> str:
@@ -42,41 +50,58 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def discover(content_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
-    """All ``*.md`` files under ``content_dir`` (not under ``static/``), sorted."""
-    root = content_dir.resolve()
-    sources: list[Source] = []
+def walk(root: Path, skip: frozenset[str] = frozenset(), suffix: str = "") -> tuple[list[Path], list[Diagnostic]]:
+    """Every file under ``root`` named ``*suffix``, sorted.
+
+    Hidden files and folders, top-level folders named in ``skip`` and symlinks
+    leading out of ``root`` are left out.
+    """
+    root = root.resolve()
+    files: list[Path] = []
     problems: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
         kept = []
         for name in sorted(dirnames):
-            if (here == root and name == STATIC_DIR) or name.startswith("."):
+            if (here == root and name in skip) or name.startswith("."):
                 continue
-            sub = here / name
-            if sub.is_symlink() and not _inside(sub, root):
-                problems.append(warning(display_path(sub), 0, "symlink points outside content/; not followed"))
+            if _escapes(here / name, root, problems):
                 continue
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if not name.endswith(".md") or name.startswith("."):
-                continue
             path = here / name
-            if path.is_symlink() and not _inside(path, root):
-                problems.append(warning(display_path(path), 0, "symlink points outside content/; not followed"))
+            if name.startswith(".") or not name.endswith(suffix) or _escapes(path, root, problems):
                 continue
-            if not path.is_file():
-                continue
-            key = path.relative_to(root).as_posix()
-            sources.append(Source(path=path, display=display_path(path), key=key))
+            if path.is_file():
+                files.append(path)
+    files.sort()
+    return files, problems
+
+
+def discover(content_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
+    """All ``*.md`` files under ``content_dir`` (not under ``static/``), sorted."""
+    root = content_dir.resolve()
+    if not root.is_dir():
+        message = "content folder not found (expected a folder of articles: run in the site folder or pass --content)"
+        return [], [error(display_path(content_dir), 0, message)]
+    files, problems = walk(root, frozenset({STATIC_DIR}), ".md")
+    sources = [Source(path=path, display=display_path(path), key=path.relative_to(root).as_posix()) for path in files]
     sources.sort(key=lambda s: s.key)
     return sources, problems
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _escapes(path: Path, root: Path, problems: list[Diagnostic]) -> bool:
+    """A symlink pointing outside ``root``: noted as a warning and skipped."""
+    if not path.is_symlink():
+        return False
     try:
         path.resolve().relative_to(root)
-    except (ValueError, OSError):
-        return False
-    return True
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+        problems.append(
+            warning(
+                display_path(path), 0, f"symlink points outside {root.name}/; not followed (expected a file inside it)"
+            )
+        )
+        return True
+    return False

@@ -2,23 +2,37 @@
 
 The new site is written into a temporary folder beside the output folder and
 swapped in only when the whole build succeeded, so a failed or interrupted
-build never touches what is being served.  A file whose bytes did not change
-is hard-linked from the previous output instead of written again, so it keeps
-its modification time (rsync and CDN uploads send only what changed).
+build never touches what is being served.  On Linux the swap is one
+``renameat2(RENAME_EXCHANGE)`` call, so there is no instant without an output
+folder; elsewhere it is two renames, and a build killed between them is
+repaired by the next one (:func:`remove_leftovers`).  A file whose bytes did
+not change is hard-linked from the previous output instead of written again,
+so it keeps its modification time (rsync and CDN uploads send only what
+changed).  Nothing here ever modifies a file of the previous output in place.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import glob
 import os
 import shutil
+import signal
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from newsdesk import urls
+from newsdesk.errors import UsageError
 
 TEMP_MARK = ".newsdesk-tmp-"
 OLD_MARK = ".newsdesk-old-"
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 class OutputWriter:
@@ -40,7 +54,8 @@ class OutputWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if kind is not None and not self.dry_run:
+        # After a commit the temporary name holds the previous site (or nothing): removing it is right either way.
+        if not self.dry_run:
             shutil.rmtree(self.temp, ignore_errors=True)
 
     def _target(self, url: str) -> tuple[PurePosixPath, Path]:
@@ -54,8 +69,7 @@ class OutputWriter:
         relative, target = self._target(url)
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self.output / relative
-        if _same_bytes(previous, data):
-            os.link(previous, target)
+        if _same_bytes(previous, data) and _link(previous, target):
             self.unchanged += 1
             return
         target.write_bytes(data)
@@ -68,8 +82,7 @@ class OutputWriter:
         relative, target = self._target(url)
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self.output / relative
-        if previous.is_file() and _same_file(previous, source):
-            os.link(previous, target)
+        if previous.is_file() and _same_file(previous, source) and _link(previous, target):
             self.unchanged += 1
             return
         shutil.copyfile(source, target)
@@ -92,28 +105,61 @@ class OutputWriter:
                 self.written += 1
 
     def commit(self) -> None:
-        """Swap the new site in; the old one is removed after the swap."""
+        """Swap the new site in; the previous one ends up under the temporary name and is removed on exit."""
         if self.dry_run:
             return
-        old = self.output.parent / f"{OLD_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
-        if self.output.exists():
-            os.rename(self.output, old)
-        os.rename(self.temp, self.output)
-        shutil.rmtree(old, ignore_errors=True)
+        with _signals_held():
+            if not self.output.exists():
+                os.rename(self.temp, self.output)
+            elif not exchange(self.temp, self.output):
+                old = self.output.parent / f"{OLD_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
+                os.rename(self.output, old)
+                os.rename(self.temp, self.output)
+                os.rename(old, self.temp)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``); False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the swap is done, so it is never left half-way."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # no sigmask on this platform or thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def remove_leftovers(output: Path) -> None:
     """Temporary folders of builds that were killed before they could clean up.
 
-    A build killed between the two renames of ``commit`` leaves no output but
-    the previous site under its old-mark name: that one is put back.
+    A build killed between the two renames of the fallback swap leaves no
+    output but the previous site under its old-mark name: that one is put back.
     """
+    name = glob.escape(output.name)
     if not output.exists():
-        olds = sorted(output.parent.glob(f"{OLD_MARK}{output.name}-*"), key=lambda p: p.stat().st_mtime)
+        olds = sorted(output.parent.glob(f"{OLD_MARK}{name}-*"), key=lambda p: p.stat().st_mtime)
         if olds:
             os.rename(olds[-1], output)
     for mark in (TEMP_MARK, OLD_MARK):
-        for stale in output.parent.glob(f"{mark}{output.name}-*"):
+        for stale in output.parent.glob(f"{mark}{name}-*"):
             shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -122,6 +168,38 @@ def _linked(previous: Path, beside: Path) -> Path:
     link = beside.with_name(f"{TEMP_MARK}{uuid.uuid4().hex[:12]}")
     os.link(previous, link)
     return link
+
+
+def check_output(output: Path, keep: Iterable[Path]) -> None:
+    """Refuse an output folder whose replacement would lose the site's own files or someone else's.
+
+    ``keep`` are the site's sources (content, layouts, settings, static files):
+    the output may be neither one of them, nor hold one, nor lie inside one.
+    """
+    target = output.resolve()
+    for path in keep:
+        source = path.resolve()
+        if target == source or target in source.parents or source in target.parents:
+            raise UsageError(
+                f"--output {output} overlaps {path}, which a build would replace "
+                "(expected a folder of its own, such as output)"
+            )
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--output {output} is a file (expected a folder)")
+    if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
+        raise UsageError(
+            f"--output {output} holds files but no index.html, so it is not a site newsdesk built; "
+            "refusing to replace it (expected an empty or missing folder, or a previous build)"
+        )
+
+
+def _link(previous: Path, target: Path) -> bool:
+    """Reuse an unchanged file; False where hard links are not possible (the caller writes a copy)."""
+    try:
+        os.link(previous, target)
+    except OSError:
+        return False
+    return True
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

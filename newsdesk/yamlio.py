@@ -7,10 +7,13 @@ line numbers are the line numbers of the file, not of the YAML fragment.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
+
+from newsdesk.errors import Diagnostic, error
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,6 +74,12 @@ def parse(text: str, first_line: int = 1) -> Any:
         column = (mark.column + 1) if mark else 0
         what = exc.problem or exc.context or "invalid YAML"
         raise YamlProblem(line, f"invalid YAML at column {column}: {what}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        line = first_line + text.count("\n", 0, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlProblem(
+            line, f"invalid YAML: character U+{code:04X} is not allowed (expected printable text)"
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
 
@@ -92,3 +101,31 @@ def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
         if isinstance(key, yaml.ScalarNode):
             lines.setdefault(str(key.value), first_line + key.start_mark.line)
     return lines
+
+
+# A top-level ``key:`` at the start of a line: a cheap first look, so clean files are not parsed twice.
+_TOP_KEY = re.compile(r"^([^\s#:][^:\n]*):(?:[ \t]|$)", re.M)
+
+
+def duplicate_keys(display: str, text: str, first_line: int = 1) -> list[Diagnostic]:
+    """Top-level keys given twice (YAML would silently keep the last one), reported at the repeat."""
+    found = _TOP_KEY.findall(text)
+    if len(found) == len(set(found)):
+        return []
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    first: dict[str, int] = {}
+    repeated: list[Diagnostic] = []
+    for key, _value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            line = first_line + key.start_mark.line
+            if key.value in first:
+                message = f"{key.value}: given twice, first on line {first[key.value]} (expected each key once)"
+                repeated.append(error(display, line, message))
+            else:
+                first[key.value] = line
+    return repeated
