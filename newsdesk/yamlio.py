@@ -69,11 +69,7 @@ def parse(text: str, first_line: int = 1) -> Any:
     try:
         return yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        column = (mark.column + 1) if mark else 0
-        what = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(line, f"invalid YAML at column {column}: {what}") from None
+        raise YamlProblem(*_located(exc, text, first_line)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
         line = first_line + text.count("\n", 0, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -82,6 +78,39 @@ def parse(text: str, first_line: int = 1) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
+
+
+def _located(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[int, str]:
+    """The file line and message of a YAML error.
+
+    A problem found at the very end (an unclosed bracket or quote) is reported
+    where the unclosed thing starts, which is where the editor must look.
+    """
+    mark, context = exc.problem_mark, exc.context_mark
+    if mark is None or (context is not None and mark.index >= len(text.rstrip())):
+        mark = context or mark
+    what = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.context_mark is not None and mark is not exc.context_mark:
+        what += f" ({exc.context} from line {first_line + exc.context_mark.line})"
+    hint = _hint(exc, text, mark)
+    line = first_line + (mark.line if mark else 0)
+    column = f" at column {mark.column + 1}" if mark else ""
+    return line, f"invalid YAML{column}: {what}" + (f" ({hint})" if hint else "")
+
+
+def _hint(exc: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
+    """What an editor most likely meant, for libyaml's terse problems."""
+    row = text.split("\n")[mark.line] if mark is not None and mark.line < text.count("\n") + 1 else ""
+    problem, context = exc.problem or "", exc.context or ""
+    if "\t" in row[: len(row) - len(row.lstrip())]:
+        return "expected spaces, not tabs, for indentation"
+    if "mapping values are not allowed" in problem:
+        if row[:1].isspace():
+            return "expected each key at the start of its line, not indented"
+        return "expected quotes around a value that contains ': ', such as title: \"Kyiv: day 3\""
+    if "quoted scalar" in context:
+        return "expected a closing quote"
+    return ""
 
 
 def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
