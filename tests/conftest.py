@@ -175,3 +175,29 @@ def browser() -> Iterator[Any]:
     require_file(Path(CHROMIUM), "the search and accessibility tests drive a real browser (apt-get install chromium)")
     with chromium() as launched:
         yield launched
+
+
+def output_state(output: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Everything about a published folder a web server or an rsync could notice: bytes, inodes, times."""
+    found = {}
+    for path in sorted(output.rglob("*")):
+        info = path.stat()
+        data = path.read_bytes() if path.is_file() else b""
+        found[path.relative_to(output).as_posix()] = (data, info.st_ino, info.st_mtime_ns)
+    return found
+
+
+def leftovers(output: Path) -> list[str]:
+    """Build debris beside the output folder (temporary and old copies)."""
+    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith((".newsdesk-tmp-", ".newsdesk-old-")))
+
+
+def many_articles(site: Site, count: int) -> None:
+    """A site big enough that a build takes a while, for tests that stop one half-way."""
+    paragraph = "The harbour master said the new timetable would start on Monday. " * 12
+    for n in range(count):
+        site.write(
+            f"content/bulk/{n:05d}.md",
+            f"---\ntitle: Bulk story {n}\ndate: 2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}\ndesk: Desk {n % 7}\n"
+            f"topics: [Topic {n % 40}]\nauthor: Reporter {n % 25}\n---\n{paragraph}\n\n{paragraph}\n",
+        )

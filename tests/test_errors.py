@@ -9,28 +9,11 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import Site
+from conftest import Site, leftovers, output_state
 
 SITES = Path(__file__).parent / "sites"
 GOOD = "---\ntitle: Good\ndate: 2022-03-02\ndesk: World\n---\nCopy.\n"
 DATE_EXPECTED = "(expected YYYY-MM-DD or an ISO 8601 datetime such as 2022-03-02T14:30:00+02:00)"
-
-
-def state(site: Site) -> dict[str, tuple[bytes, int, int]]:
-    """Everything about the published site an editor or a web server could notice."""
-    found = {}
-    for path in sorted(site.output.rglob("*")):
-        info = path.stat()
-        found[path.relative_to(site.output).as_posix()] = (
-            path.read_bytes() if path.is_file() else b"",
-            info.st_ino,
-            info.st_mtime_ns,
-        )
-    return found
-
-
-def leftovers(site: Site) -> list[str]:
-    return sorted(p.name for p in site.output.parent.iterdir() if p.name.startswith(".newsdesk-"))
 
 
 @pytest.fixture
@@ -43,12 +26,12 @@ def published(site: Site) -> Site:
 
 def fails(site: Site, *extra: str, command: str = "build") -> list[str]:
     """Run a build that must fail; return its stderr lines after checking output/ was not touched."""
-    before = state(site)
+    before = output_state(site.output)
     result = site.run(*extra, command=command)
     assert result.code == 1, result
     assert "Traceback" not in result.err and "internal error" not in result.err
-    assert state(site) == before
-    assert leftovers(site) == [".newsdesk-cache"]
+    assert output_state(site.output) == before
+    assert leftovers(site.output) == []
     return result.err.splitlines()
 
 
@@ -202,10 +185,7 @@ CASES = [
     (
         "correction without text",
         front("title: T\ndesk: World\ndate: 2022-03-02\ncorrections:\n  - date: 2022-03-03"),
-        [
-            "5: error: corrections: has an entry without date or text "
-            "(expected each correction to have date: and text:)"
-        ],
+        ["5: error: corrections: has an entry without date or text (expected each correction to have date: and text:)"],
     ),
     (
         "empty body",
@@ -231,10 +211,7 @@ CASES = [
     (
         "Markdown nested too deeply",
         "---\ntitle: T\ndesk: World\ndate: 2022-03-02\n---\n" + "- " * 2000 + "item\n",
-        [
-            "6: error: the Markdown is nested too deeply to convert "
-            "(expected fewer levels of nested lists or quotes)"
-        ],
+        ["6: error: the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"],
     ),
 ]
 
@@ -430,18 +407,18 @@ def test_a_library_failure_is_one_line_asking_for_a_report(published: Site, monk
         raise RuntimeError("converter exploded")
 
     monkeypatch.setattr(markdown.Markdown, "convert", broken)
-    before = state(published)
+    before = output_state(published.output)
     result = published.run()
     assert result.code == 70
     assert result.err.splitlines() == [
         "newsdesk: internal error: this is a bug in newsdesk, please report it (run again with --debug for the traceback)"
     ]
-    assert state(published) == before
+    assert output_state(published.output) == before
 
     debug = published.run("--debug")
     assert debug.code == 70
     assert "Traceback (most recent call last)" in debug.err and "RuntimeError: converter exploded" in debug.err
-    assert state(published) == before
+    assert output_state(published.output) == before
 
 
 def test_an_unwritable_output_place_is_one_line(published: Site):
