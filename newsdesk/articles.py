@@ -284,19 +284,19 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         else:
             values["desk"] = named
 
-    for name in ("desk",):
-        if values.get(name) and not urls.slugify(values[name]):
-            problems.append(
-                error(display, line_of(name), f"{name}: {values[name]!r} has no letters or digits to make a URL from")
-            )
-    for name in ("topics", "authors"):
-        for item in values.get(name, ()):
-            if not urls.slugify(item):
+    for target, items in (
+        ("desk", [values.get("desk")]),
+        ("topics", values.get("topics")),
+        ("authors", values.get("authors")),
+    ):
+        written = next((k for k in (target, *_LISTS) if k in raw and _LISTS.get(k, target) == target), target)
+        for item in items or ():
+            if item and not urls.slugify(item):
                 problems.append(
                     error(
                         display,
-                        line_of(name if name in raw else {"authors": "author", "topics": "tags"}[name]),
-                        f"{name}: {item!r} has no letters or digits to make a URL from",
+                        line_of(written),
+                        f"{written}: cannot make a URL from {item!r} (expected a name with letters or digits)",
                     )
                 )
 

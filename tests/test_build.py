@@ -362,3 +362,44 @@ def test_internal_bug_prints_one_line_without_debug(site: Site, monkeypatch):
     assert result.code == 1
     assert "layouts/article.html:1: error: template error" in result.err
     assert json  # keep import used
+
+
+def test_two_builds_of_a_rich_site_in_separate_processes_are_byte_identical(tmp_path):
+    # The sample site (desks, pagination, static files, a layout override) plus articles that stress
+    # ordering: ties in date, Unicode and case variants of names, drafts, corrections.  Each build runs
+    # in its own process with its own hash seed and writes to a differently named folder, so nothing
+    # may depend on set order, the output path, or the clock.
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    site = Site(tmp_path / "site")
+    for folder in ("content", "layouts", "static"):
+        shutil.copytree(repo / folder, site.root / folder, dirs_exist_ok=True)
+    shutil.copy(repo / "site.yaml", site.root / "site.yaml")
+    for n, (topic, author) in enumerate([("Київ", "Олена Шевчук"), ("kyiv", "Jane Doe"), ("Ελλάδα", "jane doe")]):
+        site.article(
+            f"2025/01/tie-{n}.md",
+            title=f"Tie {n} «{topic}»",
+            date="2025-01-15T12:00:00Z",
+            desk="City",
+            topics=[topic, "Harbour"],
+            author=author,
+            corrections=[{"date": "2025-01-16", "text": "A fix."}],
+        )
+    site.article("2025/01/draft.md", title="Draft", date="2025-01-15", desk="City", draft=True)
+    outputs = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"out-{seed}"
+        args = [a if a != str(site.output) else str(output) for a in site.args("--drafts")]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run(
+            [sys.executable, "-m", "newsdesk", *args], cwd=site.root, env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        outputs.append({p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()})
+    assert len(outputs[0]) > 100
+    assert outputs[0] == outputs[1]

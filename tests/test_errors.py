@@ -175,7 +175,7 @@ CASES = [
     (
         "topic without letters",
         front("title: T\ndesk: World\ndate: 2022-03-02\ntopics: [Energy, '!!!']"),
-        ["5: error: topics: '!!!' has no letters or digits to make a URL from"],
+        ["5: error: topics: cannot make a URL from '!!!' (expected a name with letters or digits)"],
     ),
     (
         "image without src",
