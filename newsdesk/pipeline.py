@@ -121,9 +121,11 @@ def _build(options: BuildOptions) -> BuildReport:
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
     if any(p.is_error for p in problems):
-        # Report the bodies' problems too, in this same run; links to files that failed to load are not theirs.
-        failed = {s.key: "" for s in sources} | {a.key: a.url for a in articles}
-        problems += check_bodies(index, failed | by_key, known_urls, life.hidden())
+        # Report the bodies' problems in this same run too; a link to a file that failed to load is that
+        # file's problem, already reported, so it counts as found here.
+        loaded = {a.key for a in articles}
+        failed = {s.key: "" for s in sources if s.key not in loaded}
+        problems += check_bodies(index, by_key | failed, known_urls, life.hidden())
         _stop_on_errors(problems)
     with OutputWriter(options.output, dry_run=options.dry_run) as out:
         in_feeds = feeds.articles_in_feeds(site_feeds)

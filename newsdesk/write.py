@@ -112,10 +112,7 @@ class OutputWriter:
             if not self.output.exists():
                 os.rename(self.temp, self.output)
             elif not exchange(self.temp, self.output):
-                old = self.output.parent / f"{OLD_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
-                os.rename(self.output, old)
-                os.rename(self.temp, self.output)
-                os.rename(old, self.temp)
+                swap_by_renames(self.temp, self.output)
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -130,6 +127,18 @@ def exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_by_renames(new: Path, current: Path) -> None:
+    """The same swap as :func:`exchange` in three renames, for systems without it.
+
+    Killed between the first two, ``current`` is missing and the previous
+    site waits under its old-mark name, where :func:`remove_leftovers` finds it.
+    """
+    old = current.parent / f"{OLD_MARK}{current.name}-{uuid.uuid4().hex[:12]}"
+    os.rename(current, old)
+    os.rename(new, current)
+    os.rename(old, new)
 
 
 @contextlib.contextmanager

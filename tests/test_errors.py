@@ -11,6 +11,8 @@ import markdown
 import pytest
 from conftest import Site, leftovers, output_state
 
+from newsdesk.cli import main
+
 SITES = Path(__file__).parent / "sites"
 GOOD = "---\ntitle: Good\ndate: 2022-03-02\ndesk: World\n---\nCopy.\n"
 DATE_EXPECTED = "(expected YYYY-MM-DD or an ISO 8601 datetime such as 2022-03-02T14:30:00+02:00)"
@@ -282,12 +284,22 @@ def test_duplicate_urls_name_both_files(published: Site):
     ]
 
 
-def test_static_file_cannot_shadow_an_article(published: Site):
-    published.write("static/x.txt", "x")
-    published.write("content/2022/03/dup.md", front("title: Good\ndesk: World\ndate: 2022-03-02T20:00:00Z"))
-    lines = fails(published)
-    assert lines[0].startswith("content/2022/03/good.md:1: error: URL /2022/03/02/good/ is also used by ")
-    assert "content/2022/03/dup.md" in lines[0]
+def test_an_article_on_the_url_of_a_list_page_names_both():
+    # Article URLs (/YYYY/MM/DD/slug/) cannot meet a list page's today, but the check does not rely on that.
+    from dataclasses import replace
+
+    from newsdesk.articles import load
+    from newsdesk.config import SiteConfig
+    from newsdesk.pages import ListPage
+    from newsdesk.pipeline import find_collisions
+
+    article = load("a.md", "content/a.md", GOOD, SiteConfig()).article
+    assert article is not None
+    page = ListPage("/desks/", "terms.html", "desks", lambda cards: {})
+    found = find_collisions([replace(article, url="/desks/")], [page], {"/static/x.txt": Path("static/x.txt")})
+    assert [d.format() for d in found] == [
+        "content/a.md:1: error: URL /desks/ is also used by the desks page (expected a unique slug: set slug: in the front matter)"
+    ]
 
 
 # -- settings ---------------------------------------------------------------
@@ -392,6 +404,25 @@ def test_warnings_are_listed_with_the_errors_of_a_failed_build(published: Site):
     assert lines[-1] == "1 error in 1 file"
 
 
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (
+            ["--now", "yesterday"],
+            "argument --now: 'yesterday' is not an ISO 8601 datetime (expected e.g. 2022-03-02T12:00:00Z)",
+        ),
+        (["--jobs", "0"], "argument --jobs: expected 1 or more"),
+        (["--jobs", "many"], "argument --jobs: 'many' is not a number"),
+    ],
+)
+def test_bad_flags_are_usage_errors(site: Site, capsys, flags: list[str], words: str):
+    with pytest.raises(SystemExit) as exited:
+        main(site.args(*flags))
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(words)
+    assert not site.output.exists()
+
+
 def test_missing_content_folder(site: Site):
     shutil.rmtree(site.content)
     result = site.run()
@@ -451,3 +482,15 @@ def test_invalid_sample_site_reports_exactly_its_expected_errors(site: Site):
         result = site.run(command=command)
         assert (result.code, result.err) == (1, expected)
     assert not site.output.exists()
+
+
+def test_link_to_a_draft_is_reported_whether_or_not_other_files_fail(published: Site):
+    published.write("content/2022/03/draft.md", front("title: D\ndesk: World\ndate: 2022-03-02\ndraft: true"))
+    published.write("content/2022/03/linking.md", "---\ntitle: L\ndate: 2022-03-02\ndesk: W\n---\n[d](draft.md)\n")
+    dead = (
+        "content/2022/03/linking.md:6: error: link to 'draft.md': no published article at content/2022/03/draft.md "
+        "(expected the path of an article file)"
+    )
+    assert fails(published) == [dead, "1 error in 1 file"]
+    published.write("content/2022/03/broken.md", "no front matter\n")
+    assert fails(published)[1:] == [dead, "2 errors in 2 files"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from pathlib import Path
 
 from conftest import Site, leftovers, many_articles, output_state
 from test_write import WAIT, start_build, wait_until_writing
@@ -66,3 +68,28 @@ def test_the_lock_lives_in_the_cache_folder_and_is_released(site: Site):
     site.build()
     assert (site.root / ".newsdesk-cache" / "build.lock").is_file()
     site.build()  # a second build in the same process gets the lock again
+
+
+def test_waiting_is_announced_once_then_the_lock_is_taken(tmp_path: Path):
+    # flock locks belong to an open file, so a thread of this process is as good a rival as another process.
+    held, release = threading.Event(), threading.Event()
+
+    def rival() -> None:
+        with lock.hold(tmp_path):
+            held.set()
+            release.wait(WAIT)
+
+    thread = threading.Thread(target=rival)
+    thread.start()
+    assert held.wait(WAIT)
+    messages: list[str] = []
+
+    def on_wait(message: str) -> None:
+        messages.append(message)
+        release.set()  # the rival finishes only now, so this build really had to wait
+
+    with lock.hold(tmp_path, on_wait):
+        assert not thread.is_alive() or release.is_set()
+    thread.join(WAIT)
+    assert messages == [WAITING.format(pid=os.getpid()).removeprefix("newsdesk: ")]
+    assert (tmp_path / ".newsdesk-cache/build.lock").read_text() == f"{os.getpid()}\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import Site, leftovers, many_articles, output_state
 
-from newsdesk.write import exchange
+from newsdesk.write import exchange, swap_by_renames
 
 WAIT = 120  # seconds: only a safety net so a broken build cannot hang the suite; no assertion depends on it
 
@@ -123,16 +123,22 @@ def test_successful_build_swaps_in_one_step_and_keeps_unchanged_files(site: Site
     assert leftovers(site.output) == []
 
 
-def test_exchange_swaps_two_folders_atomically(tmp_path: Path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    a.mkdir()
-    b.mkdir()
-    (a / "new.html").write_text("new")
-    (b / "old.html").write_text("old")
+def _exchange(new: Path, current: Path) -> None:
     if sys.platform != "linux":
-        pytest.skip("renameat2 is Linux only; elsewhere the writer uses two renames")
-    assert exchange(a, b) is True
-    assert [p.name for p in b.iterdir()] == ["new.html"] and [p.name for p in a.iterdir()] == ["old.html"]
+        pytest.skip("renameat2 is Linux only; elsewhere the writer swaps by renames")
+    assert exchange(new, current) is True
+
+
+@pytest.mark.parametrize("swap", [_exchange, swap_by_renames], ids=["renameat2", "renames"])
+def test_both_ways_of_swapping_give_the_same_folders(tmp_path: Path, swap):
+    new, current = tmp_path / ".newsdesk-tmp-output-1", tmp_path / "output"
+    new.mkdir()
+    current.mkdir()
+    (new / "new.html").write_text("new")
+    (current / "old.html").write_text("old")
+    swap(new, current)
+    assert [p.name for p in current.iterdir()] == ["new.html"] and [p.name for p in new.iterdir()] == ["old.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".newsdesk-tmp-output-1", "output"]
 
 
 def test_exchange_reports_a_missing_folder(tmp_path: Path):
