@@ -155,14 +155,14 @@ CASES = [
         ["3: error: desk: is a list (expected text)"],
     ),
     (
-        "escaped control character in a title",
-        front('title: "Bell \\a here"\ndesk: World\ndate: 2022-03-02'),
-        ["2: error: title: contains the control character U+0007 (expected plain text)"],
+        "NUL in a title",
+        front('title: "Bell \\0 here"\ndesk: World\ndate: 2022-03-02'),
+        ["2: error: title: contains a NUL character (expected plain text)"],
     ),
     (
         "NUL in a slug",
         front('title: T\nslug: "a\\0b"\ndesk: World\ndate: 2022-03-02'),
-        ["3: error: slug: contains the control character U+0000 (expected plain text)"],
+        ["3: error: slug: contains a NUL character (expected plain text)"],
     ),
     (
         "key given twice",

@@ -3,8 +3,10 @@ and text from front matter and settings is escaped on every page (raw HTML in bo
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import Site, find_class, text_of
 
@@ -128,9 +130,16 @@ def test_front_matter_and_settings_text_is_escaped_on_every_page(site: Site):
     site.build()
     pages = sorted(site.output.rglob("*.html"))
     assert len(pages) > 10
+    structured = []
     for path in pages:
         doc = site.page("/" + path.relative_to(site.output).as_posix())
-        assert [e for e in doc.iter() if e.tag in ("script", "b")] == [], path
+        assert [e for e in doc.iter() if e.tag == "b"] == [], path
+        for script in (e for e in doc.iter() if e.tag == "script"):
+            # The only scripts are structured data, and each holds exactly one whole JSON document.
+            assert script.get("type") == "application/ld+json", path
+            structured.append(json.loads(script.text or ""))
+    headlines = [d["headline"] for d in structured if d.get("@type") == "NewsArticle"]
+    assert headlines == [f"Title {EVIL}"]
     article = site.page("/2022/03/02/evil/")
     assert text_of(article.find(".//article//h1")) == f"Title {EVIL}"
     assert text_of(find_class(article, "standfirst")[0]) == f"Summary {EVIL}"
@@ -144,3 +153,14 @@ def test_front_matter_and_settings_text_is_escaped_on_every_page(site: Site):
     assert f"Desk text {EVIL}" in text_of(site.page("/desks/world/").find(".//main"))
     # Raw HTML in the body is the journalist's: kept as written.
     assert article.find(".//article//iframe").get("src") == "https://video.example/1"
+
+    # Feeds carry the same text, as text: readers show it, never run it.
+    for feed_url in ["/feed.xml", "/desks/world/feed.xml"]:
+        feed = feedparser.parse(site.file(feed_url).read_bytes())
+        assert feed.bozo == 0, feed.bozo_exception
+        (entry,) = feed.entries
+        assert entry.title == f"Title {EVIL}" and entry.title_detail.type == "text/plain"
+        assert entry.summary == f"Summary {EVIL}" and entry.author == f"Author {EVIL}"
+    (item,) = json.loads(site.file("/feed.json").read_text(encoding="utf-8"))["items"]
+    assert item["title"] == f"Title {EVIL}" and item["summary"] == f"Summary {EVIL}"
+    assert [a["name"] for a in item["authors"]] == [f"Author {EVIL}"]
