@@ -64,7 +64,8 @@ def test_without_pagefind_the_site_builds_and_the_search_page_says_so(site: Site
     result = site.build()
     assert result.err.splitlines() == [
         "/search/: warning: Pagefind is not installed, so the site has no search index "
-        "(expected pip install 'newsdesk[search]')"
+        "(expected pip install 'newsdesk[search]')",
+        "1 warning in 1 file",
     ]
     assert not site.exists("/pagefind/pagefind.js")
     page = site.page("/search/")
@@ -81,7 +82,8 @@ def test_a_failing_pagefind_is_a_warning_and_the_site_still_publishes(site: Site
     newsroom(site)
     result = site.build()
     assert result.err.splitlines() == [
-        "/search/: warning: Pagefind failed (exit 3), so the site has no search index: Error: the index exploded"
+        "/search/: warning: Pagefind failed (exit 3), so the site has no search index: Error: the index exploded",
+        "1 warning in 1 file",
     ]
     assert site.exists("/2024/02/10/ferry-fares-frozen/")
 
