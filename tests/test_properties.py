@@ -9,6 +9,7 @@ harder locally: ``NEWSDESK_HYPOTHESIS_EXAMPLES=2000 pytest tests/test_properties
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -82,6 +83,9 @@ markdown_bits = st.sampled_from(
 bodies = st.one_of(st.text(), st.lists(markdown_bits | st.text(max_size=10), max_size=20).map("".join))
 
 
+DIAGNOSTIC = re.compile(r"^(content/gen/x\.md|/search/)(:\d+)?: (error|warning): \S")
+
+
 def outside_output(site: Site) -> dict[str, bytes]:
     """Every file of the site folder but the output and the cache: only a successful build may change
     one of these, the URL ledger ``urls.lock``."""
@@ -118,9 +122,12 @@ def attempt(site: Site, data: str | bytes) -> None:
         assert after == inputs
         assert leftovers(site.output) == []
         assert set(p.name for p in site.root.parent.iterdir()) == {site.root.name}
+        lines = result.err.splitlines()
+        # One problem per line, each naming its file (and line), then the count.
+        assert all(DIAGNOSTIC.match(line) for line in lines[:-1]), result
         if result.code == 1:
             assert output_state(site.output) == before
-            assert result.err.splitlines()[-1].endswith(("error in 1 file", "errors in 1 file")), result
+            assert re.fullmatch(r"\d+ errors? in 1 file", lines[-1]), result
     finally:
         path.unlink()
         # The ledger remembers every published URL; forget the generated article's, or the next
