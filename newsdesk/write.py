@@ -4,7 +4,7 @@ The new site is written into a temporary folder beside the output folder and
 swapped in only when the whole build succeeded, so a failed or interrupted
 build never touches what is being served.  On Linux the swap is one
 ``renameat2(RENAME_EXCHANGE)`` call, so there is no instant without an output
-folder; elsewhere it is two renames, and a build killed between them is
+folder; elsewhere it is three renames, and a build killed between them is
 repaired by the next one (:func:`remove_leftovers`).  A file whose bytes did
 not change is hard-linked from the previous output instead of written again,
 so it keeps its modification time (rsync and CDN uploads send only what
@@ -159,7 +159,7 @@ def _signals_held() -> Iterator[None]:
 def remove_leftovers(output: Path) -> None:
     """Temporary folders of builds that were killed before they could clean up.
 
-    A build killed between the two renames of the fallback swap leaves no
+    A build killed between the first two renames of the fallback swap leaves no
     output but the previous site under its old-mark name: that one is put back.
     """
     name = glob.escape(output.name)
