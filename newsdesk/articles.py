@@ -135,6 +135,14 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _one_per_slug(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``[Ukraine, ukraine]`` in one article is one topic (the index matches topics by slug too)."""
+    kept: dict[str, str] = {}
+    for name in names:
+        kept.setdefault(urls.slugify(name) or name, name)
+    return tuple(kept.values())
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{value!r} is not true or false (expected true or false)")
@@ -255,9 +263,7 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
                 values[name] = parse_datetime(value, tz)
             elif name in _LISTS:
                 target = _LISTS[name]
-                values[target] = values.get(target, ()) + tuple(
-                    n for n in _names(value) if n not in values.get(target, ())
-                )
+                values[target] = _one_per_slug((*values.get(target, ()), *_names(value)))
             elif name == "corrections":
                 values[name] = _corrections(value, tz)
             else:

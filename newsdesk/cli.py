@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 
 from newsdesk import __version__, lifecycle
-from newsdesk.config import load_config
+from newsdesk.config import check_base_url, load_config
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.newfiles import import_wire, new_article
 from newsdesk.pipeline import BuildOptions, build, plan
@@ -50,6 +50,24 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _base_url(value: str) -> str:
+    try:
+        return check_base_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _settings_file(value: str) -> Path:
+    """A --config given by hand must exist: a typo must not silently build with default settings.
+
+    (Without --config, a missing site.yaml means every setting has its default.)
+    """
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{value!r}: no such settings file (expected the path of a site.yaml)")
+    return path
+
+
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="articles folder (default: content)")
     parser.add_argument(
@@ -61,8 +79,10 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", type=Path, default=Path("output"), help="where the site is written (default: output)"
     )
-    parser.add_argument("--config", type=Path, default=Path("site.yaml"), help="settings file (default: site.yaml)")
-    parser.add_argument("--base-url", help="override base_url from site.yaml")
+    parser.add_argument(
+        "--config", type=_settings_file, default=Path("site.yaml"), help="settings file (default: site.yaml)"
+    )
+    parser.add_argument("--base-url", type=_base_url, help="override base_url from site.yaml")
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     parser.add_argument("--future", action="store_true", help="include embargoed articles dated after now")
     parser.add_argument("--now", type=_now, help="the build's 'now' (ISO 8601), for reproducible builds")
@@ -101,7 +121,9 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _file_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="articles folder (default: content)")
-    parser.add_argument("--config", type=Path, default=Path("site.yaml"), help="settings file (default: site.yaml)")
+    parser.add_argument(
+        "--config", type=_settings_file, default=Path("site.yaml"), help="settings file (default: site.yaml)"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 

@@ -9,6 +9,7 @@ and left at its default, so the articles are still checked in the same run.
 from __future__ import annotations
 
 import re
+import urllib.parse
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -107,10 +108,17 @@ def _twitter(value: Any) -> str:
     return "@" + handle.lstrip("@") if handle else ""
 
 
-def _base_url(value: Any) -> str:
+def check_base_url(value: Any) -> str:
     url = _string(value)
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"base_url {url!r} is not absolute (expected https://host/...)")
+    path = urllib.parse.urlsplit(url).path
+    if path not in ("", "/"):
+        # Pages link to each other from the host's root (/2024/..., /static/...), so a site served
+        # under a sub-path would break; say so rather than publish a site whose links 404.
+        raise ValueError(
+            f"base_url {url!r} has a path ({path}): the site must be served from the host's root (expected https://host/)"
+        )
     return url
 
 
@@ -142,7 +150,7 @@ def _params(value: Any) -> Mapping[str, Any]:
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "title": _string,
-    "base_url": _base_url,
+    "base_url": check_base_url,
     "language": _language,
     "timezone": _timezone,
     "per_page": _positive_int,

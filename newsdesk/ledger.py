@@ -208,11 +208,14 @@ def resolve(
     place: Place,
     *,
     allow_removal: bool = False,
+    unloaded: frozenset[str] = frozenset(),
 ) -> Resolution:
     """Carry the ledger forward to this build.
 
     ``articles`` is every article loaded (live or not); ``generated`` maps every other URL the
     build writes (list pages, static files, host files) to what it is, for collisions.
+    ``unloaded`` holds the content keys of files that exist but failed to load: their own
+    errors are the news, so their URLs are not reported as removed.
     """
     problems: list[Diagnostic] = []
     present: dict[str, Article] = {}
@@ -300,6 +303,8 @@ def resolve(
 
     if not allow_removal:
         for id, entry in sorted(orphans.items()):
+            if entry.source in unloaded:
+                continue
             for url in entry.urls:
                 if url not in claims and url not in generated:
                     problems.append(_removal(url, id, entry, old, place))

@@ -116,7 +116,8 @@ def _build(options: BuildOptions) -> BuildReport:
         | {urls.JSON_FEED_URL: "the JSON feed"}
         | {url: "a file for crawlers" for url, _ in crawler_files}
     )
-    moves = resolve_urls(options, articles, life, generated, problems)
+    unloaded = frozenset(s.key for s in sources) - {a.key for a in articles}
+    moves = resolve_urls(options, articles, life, generated, problems, unloaded)
 
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
@@ -185,12 +186,15 @@ def resolve_urls(
     life: lifecycle.Lifecycle,
     generated: dict[str, str],
     problems: list[Diagnostic],
+    unloaded: frozenset[str] = frozenset(),
 ) -> ledger.Resolution:
     """Carry urls.lock forward: what every URL ever published serves after this build."""
     lock = display_path(options.ledger_path)
     old, found = ledger.read(options.ledger_path, lock)
     place = ledger.Place(lock, display_path(options.content))
-    moves = ledger.resolve(old, articles, life, generated, place, allow_removal=options.allow_removal)
+    moves = ledger.resolve(
+        old, articles, life, generated, place, allow_removal=options.allow_removal, unloaded=unloaded
+    )
     problems += [*found, *moves.problems]
     return moves
 

@@ -116,6 +116,7 @@ class PageView:
     json_ld: tuple[Markup, ...] = ()  # serialised JSON-LD objects, each for one <script>
     social: tuple[structured.MetaTag, ...] = ()  # OpenGraph and Twitter <meta> tags
     extra: Mapping[str, Any] = field(default_factory=dict)
+    meta: Mapping[str, Any] = field(default_factory=dict)  # an article's unknown front matter keys (SPEC: page.meta)
 
 
 def human_date(value: dt.datetime) -> str:
@@ -245,6 +246,7 @@ class Renderer:
             head_title=head,
             json_ld=tuple(structured.script_json(data) for data in json_ld),
             social=structured.social_tags(title, description, url, self.config, article),
+            meta=article.meta if article is not None else {},
         )
 
     # -- output ------------------------------------------------------------

@@ -35,7 +35,7 @@ _SPACES = re.compile(r"[ \t]+")  # ASCII only: a no-break space is part of the c
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’'»)\]]*(?=\s)")
 _OPENERS = "\"“‘'«(["
-# Words whose full stop does not end a sentence ("Mr. Peskov", "Gen. Milley").
+# Words whose full stop does not end a sentence ("Mr. Hollis", "Gen. Smith").
 _ABBREVIATIONS = frozenset({
     "Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Gen", "Gov", "Sen", "Rep", "Lt", "Col", "Maj", "Sgt", "Capt", "Cmdr",
     "Adm", "Prof", "Rev", "Jr", "Sr", "No", "Vol", "Inc", "Corp", "Ltd", "Co", "Jan", "Feb", "Mar", "Apr", "Jun",

@@ -87,7 +87,8 @@ def _located(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[int
     where the unclosed thing starts, which is where the editor must look.
     """
     mark, context = exc.problem_mark, exc.context_mark
-    if mark is None or (context is not None and mark.index >= len(text.rstrip())):
+    unclosed_flow = (exc.context or "").startswith("while parsing a flow")  # `[a, b` or `{a: 1` left open
+    if mark is None or (context is not None and (unclosed_flow or mark.index >= len(text.rstrip()))):
         mark = context or mark
     what = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.context_mark is not None and mark is not exc.context_mark:

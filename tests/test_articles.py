@@ -138,3 +138,9 @@ def test_corrections_and_updated():
     assert article.updated == dt.datetime(2022, 3, 3, 9, tzinfo=dt.UTC)
     assert article.corrections[0].text == "Fixed a name."
     assert article.modified == article.updated
+
+
+def test_unclosed_bracket_is_reported_on_the_line_that_opens_it():
+    found = messages("title: T\ntopics: [a, b\nauthor: x\ndesk: W\ndate: 2022-03-02")
+    assert len(found) == 1
+    assert found[0][0] == 3 and "expected ',' or ']'" in found[0][1]

@@ -404,3 +404,25 @@ def test_two_builds_of_a_rich_site_in_separate_processes_are_byte_identical(tmp_
         outputs.append(site.snapshot())  # all but the files Pagefind names per run (search.UNSTABLE)
     assert len(outputs[0]) > 100
     assert outputs[0] == outputs[1]
+
+
+def test_unknown_front_matter_is_page_meta_and_article_meta(site: Site):
+    site.write("layouts/article.html", "<p id=m>{{ page.meta.kicker }}|{{ article.meta.kicker }}</p>\n")
+    site.article("2022/03/a.md", title="Meta", date="2022-03-02", kicker="Exclusive")
+    site.build()
+    assert text_of(site.page("/2022/03/02/meta/").find(".//p")) == "Exclusive|Exclusive"
+
+
+def test_spelling_variants_inside_one_article_are_one_topic_and_one_author(site: Site):
+    site.article(
+        "2022/03/a.md",
+        title="Twice",
+        date="2022-03-02",
+        topics=["Ukraine", "ukraine"],
+        authors=["Bob Smith", "bob  smith"],
+    )
+    site.build()
+    article = site.page("/2022/03/02/twice/").find(".//main//article")
+    hrefs = [a.get("href") for a in article.iter("a")]
+    assert hrefs.count("/topics/ukraine/") == 1
+    assert hrefs.count("/authors/bob-smith/") == 1

@@ -40,3 +40,32 @@ def test_language_tag_reaches_html_feeds_and_news_sitemap(site: Site):
     assert (root if root.tag == "html" else root.find(".//html")).get("lang") == "pt-BR"
     assert 'xml:lang="pt-BR"' in site.file("/feed.xml").read_text()
     assert "<news:language>pt</news:language>" in site.file("/news-sitemap.xml").read_text()
+
+
+def test_base_url_with_a_path_is_refused_with_its_line(site: Site):
+    site.article("2022/03/a.md", date="2022-03-02")
+    site.build()
+    before = site.snapshot()
+    site.write("site.yaml", "title: T\nbase_url: https://example.org/news/\n")
+    result = site.run()
+    assert result.code == 1
+    assert "site.yaml:2: error: base_url: base_url 'https://example.org/news/' has a path (/news/)" in result.err
+    assert site.snapshot() == before
+
+
+def test_base_url_flag_is_checked_too(site: Site):
+    result = site.run("--base-url", "https://example.org/sub/")
+    assert result.code == 2
+    assert not site.output.exists()
+
+
+def test_a_settings_file_given_by_hand_must_exist(site: Site, capsys):
+    import pytest
+
+    from newsdesk.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--content", str(site.content), "--config", str(site.root / "typo.yaml")])
+    assert exited.value.code == 2
+    assert "typo.yaml': no such settings file" in capsys.readouterr().err
+    assert not site.output.exists()

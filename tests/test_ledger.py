@@ -383,3 +383,19 @@ def test_one_url_under_two_ids_in_a_hand_edited_lock_is_an_error(site: Site):
         f"urls.lock:{line}: error: URL /shared/ is listed under both '2024/01/b.md' and '2024/03/ferry.md' "
         "(expected each URL under one id)"
     )
+
+
+def test_a_published_article_with_a_typo_is_reported_once_not_as_removed(site: Site):
+    ferry(site)
+    site.build()
+    before, ledger_before = site.snapshot(), lock_bytes(site)
+    site.write("content/2024/03/ferry.md", "---\ntitle: Ferry\ndate: March 2\ndesk: City\n---\nBody.\n")
+    for command in ("check", "build"):
+        result = site.run(command=command)
+        assert result.code == 1
+        assert result.err.splitlines() == [
+            "content/2024/03/ferry.md:3: error: date: 'March 2' is not a date "
+            "(expected YYYY-MM-DD or an ISO 8601 datetime such as 2022-03-02T14:30:00+02:00)",
+            "1 error in 1 file",
+        ]
+    assert site.snapshot() == before and lock_bytes(site) == ledger_before

@@ -45,7 +45,7 @@ def test_escaped_text_renders_as_exactly_that_text(texts: list[str]) -> None:
 
 
 def test_escaping_keeps_ordinary_copy_readable() -> None:
-    line = "Zelenskyy said Tuesday that Russia should first halt its fighting, “not stay silent”."
+    line = "The harbour master said Tuesday that the ferries should first be repaired, “not left idle”."
     assert escape(line) == line
     assert escape("It's -- 3.5... ok") == "It\\'s \\-\\- 3.5\\.\\.\\. ok"
     assert escape("\u00a0x") == "&#160;x"

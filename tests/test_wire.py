@@ -60,16 +60,16 @@ def test_unicode_and_spacing_inside_paragraphs_are_kept():
     ("lede", "headline"),
     [
         ("Short lede without a full stop", "Short lede without a full stop"),
-        ("Mr. Peskov spoke. Then he left.", "Mr. Peskov spoke"),
+        ("Mr. Hollis spoke. Then he left.", "Mr. Hollis spoke"),
         ("The U.S. Navy arrived on Tuesday. It stayed.", "The U.S. Navy arrived on Tuesday"),
         ("“Stop,” she said. “Now.”", "“Stop,” she said"),
         ("Is it over? Nobody knows.", "Is it over?"),
         ("Prices rose 3.5 percent in May. Wages did not.", "Prices rose 3.5 percent in May"),
         ("Gen. J. Smith left at 6 a.m. on Friday. Others stayed.", "Gen. J. Smith left at 6 a.m. on Friday"),
         (
-            "Russian officials said they were ready for another round of talks with Ukraine even as Russian "
-            "forces shelled multiple Ukrainian cities Wednesday.",
-            "Russian officials said they were ready for another round of talks with Ukraine even as",
+            "Harbour officials said they were ready for another round of talks with the ferry union even as "
+            "crews walked off two more boats on Wednesday.",
+            "Harbour officials said they were ready for another round of talks with the ferry union",
         ),
         ("A" * 120, "A" * 90),
         ("Word, " * 30, "Word, " * 14 + "Word"),
