@@ -17,12 +17,17 @@ import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsdesk.serve import BuildState
 
 from newsdesk import __version__, lifecycle
 from newsdesk.config import check_base_url, load_config
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.newfiles import import_wire, new_article
-from newsdesk.pipeline import BuildOptions, build, plan
+from newsdesk.pipeline import BuildOptions, BuildReport, build, plan
+from newsdesk.progress import Progress
 from newsdesk.sources import display_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -92,6 +97,9 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
         help="let URLs in urls.lock whose article file was deleted stop working (default: an error)",
     )
     parser.add_argument("--jobs", type=_jobs, default=0, help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build from scratch, ignoring and not updating .newsdesk-cache/"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
@@ -116,6 +124,10 @@ def make_parser() -> argparse.ArgumentParser:
     wire.add_argument("files", nargs="+", type=Path, metavar="FILE", help="wire copy files")
     wire.add_argument("--desk", help="the desk for every story (default: the one each file's date line names)")
     _file_arguments(wire)
+    serve = commands.add_parser("serve", help="build, serve on localhost, rebuild and reload on every change")
+    _site_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
 
 
@@ -144,6 +156,7 @@ def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
         allow_removal=args.allow_removal,
         jobs=args.jobs or (os.cpu_count() or 1),
         dry_run=dry_run,
+        cache=not args.no_cache,
     )
 
 
@@ -217,10 +230,17 @@ def _waiting(message: str) -> None:
     print(f"newsdesk: {message}", file=sys.stderr, flush=True)
 
 
+def _summary(report: BuildReport, output: Path) -> str:
+    return (
+        f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
+        f"({report.written} pages written, {report.unchanged} unchanged) → {output}"
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command in ("build", "check"):
         options = options_from(args, dry_run=args.command == "check")
-        report = build(options, on_wait=_waiting)
+        report = build(options, on_wait=_waiting, progress=Progress(enabled=not args.quiet))
         print_diagnostics(report.warnings)
         if report.warnings:
             print(count(report.warnings, "warning"), file=sys.stderr)
@@ -228,10 +248,7 @@ def _run(args: argparse.Namespace) -> int:
             if options.dry_run:
                 print(f"checked {report.articles} articles, {report.pages} pages: no errors")
             else:
-                print(
-                    f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
-                    f"({report.written} pages written, {report.unchanged} unchanged) → {options.output}"
-                )
+                print(_summary(report, options.output))
             if report.next_change is not None:
                 print(f"next change at {report.next_change.describe()}")
         return EXIT_OK
@@ -259,5 +276,22 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{origin} → {path}")
         if report.problems:
             raise BuildFailed(report.problems)
+        return EXIT_OK
+    if args.command == "serve":
+        from newsdesk.serve import serve
+
+        def report_build(report: BuildReport | None, state: BuildState) -> None:
+            if report is not None:
+                print_diagnostics(report.warnings)
+                if not args.quiet:
+                    print(_summary(report, args.output), flush=True)
+            else:
+                print("\n".join(state.errors), file=sys.stderr, flush=True)
+                print("rebuild failed; still serving the last good site", file=sys.stderr, flush=True)
+
+        try:
+            serve(options_from(args, dry_run=False), args.host, args.port, report_build)
+        except OSError as exc:
+            raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
         return EXIT_OK
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover - argparse refuses first

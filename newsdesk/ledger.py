@@ -317,16 +317,19 @@ def _obstacles(
 ) -> Callable[[str], str | None]:
     """What stops a redirect or tombstone being written at a URL: a generated page on it, or a
     file where its folder would have to be (``/static/a.css/old/``)."""
-    files = {urls.output_path(url).as_posix(): f"the article {url}" for url in pages}
-    files.update({urls.output_path(url).as_posix(): f"the redirect {url}" for url in claims if url not in pages})
-    files.update({urls.output_path(url).as_posix(): what for url, what in generated.items()})
+    # Plain strings, not path objects: this runs for every URL of every build.
+    files = {urls.output_file(url): f"the article {url}" for url in pages}
+    files.update({urls.output_file(url): f"the redirect {url}" for url in claims if url not in pages})
+    files.update({urls.output_file(url): what for url, what in generated.items()})
 
     def obstacle(url: str) -> str | None:
         if url in generated:
             return generated[url]
-        for parent in urls.output_path(url).parents:
-            if parent.as_posix() in files:
-                return f"inside {files[parent.as_posix()]}"
+        parent = urls.output_file(url)
+        while "/" in parent:
+            parent = parent.rsplit("/", 1)[0]
+            if parent in files:
+                return f"inside {files[parent]}"
         return None
 
     return obstacle

@@ -146,23 +146,34 @@ def article_body(
     hidden: Mapping[str, str] | None = None,
 ) -> tuple[Body, str, list[Diagnostic]]:
     """An article's body converted, its links resolved (see :func:`resolve_links`), and what is wrong with it."""
-    try:
-        body = converter.convert(article.body)
-    except RecursionError:  # Python-Markdown recurses once per level of nesting
-        message = "the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"
-        return Body("", "", 0, ()), "", [error(article.source, article.body_line, message)]
+    body = convert_article(converter, article.body, article)
+    if isinstance(body, Diagnostic):
+        return Body("", "", 0, ()), "", [body]
     body_html, problems = resolve_links(
         body, article.key, article.source, article.body, article.body_line, by_key, known_urls, hidden
     )
-    if not article.summary and not body.summary:
-        problems.append(
-            warning(
-                article.source,
-                article.body_line,
-                "no summary: the body has no paragraph of text to take one from (expected summary: in the front matter)",
-            )
+    return body, body_html, problems + summary_problems(article, body)
+
+
+def convert_article(converter: Converter, text: str, article: Article) -> Body | Diagnostic:
+    """The article's Markdown ``text`` converted, or the error that it cannot be."""
+    try:
+        return converter.convert(text)
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        message = "the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"
+        return error(article.source, article.body_line, message)
+
+
+def summary_problems(article: Article, body: Body) -> list[Diagnostic]:
+    if article.summary or body.summary:
+        return []
+    return [
+        warning(
+            article.source,
+            article.body_line,
+            "no summary: the body has no paragraph of text to take one from (expected summary: in the front matter)",
         )
-    return body, body_html, problems
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -316,3 +327,28 @@ def _absolute_attribute(name: str, value: str | None, page_url: str, root_url: s
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> str:
     written = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"' for name, value in attrs)
     return f"<{tag}{written}{' /' if self_closing else ''}>"
+
+
+def link_resolutions(
+    links: tuple[str, ...],
+    key: str,
+    by_key: Mapping[str, str],
+    known_urls: frozenset[str] | set[str],
+    hidden: Mapping[str, str] | None = None,
+) -> tuple[tuple[str, str | bool | tuple[str, str] | None], ...]:
+    """What the site says about each link of a body: everything :func:`resolve_links` reads.
+
+    Part of an article page's cache key, so a page is rendered again exactly
+    when an article it links to moves or disappears.
+    """
+    found: list[tuple[str, str | bool | tuple[str, str] | None]] = []
+    for href in dict.fromkeys(links):
+        if not href.startswith("/") and not href.split("#", 1)[0].split("?", 1)[0].endswith(".md"):
+            continue  # neither a source link nor root-relative: resolve_links leaves it alone
+        target = source_target(href, key)
+        if target is not None:
+            url = by_key.get(target)
+            found.append((href, ("hidden", hidden[target]) if url is None and hidden and target in hidden else url))
+        elif href.startswith("/") and not href.startswith("//"):
+            found.append((href, urls.normalize(href) in known_urls))
+    return tuple(found)

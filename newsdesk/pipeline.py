@@ -9,19 +9,34 @@ site's build lock); ``check`` takes no lock, as it writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsdesk import feeds, ledger, lifecycle, lock, redirects, search, sitemaps, urls
-from newsdesk.articles import Article, load, newest_change
+from newsdesk import (
+    __version__,
+    feeds,
+    frontmatter,
+    incremental,
+    ledger,
+    lifecycle,
+    lock,
+    redirects,
+    sitemaps,
+    urls,
+    workers,
+)
+from newsdesk.articles import Article, Loaded, load, newest_change
+from newsdesk.cache import BuildRecord, Cache, fingerprint_of
+from newsdesk.cache import digest as cache_digest
 from newsdesk.config import SiteConfig, read_config
 from newsdesk.errors import BuildFailed, Diagnostic, error
-from newsdesk.indexes import SiteIndex, build_index
-from newsdesk.markdown import Converter, article_body
+from newsdesk.indexes import build_index
 from newsdesk.pages import ListPage, list_pages
-from newsdesk.render import ArticleView, Link, Renderer
+from newsdesk.progress import Progress
+from newsdesk.render import Renderer
 from newsdesk.search import Indexer, find_indexer
 from newsdesk.sources import STATIC_DIR, Source, discover, display_path, walk
 from newsdesk.write import OutputWriter, check_output, remove_leftovers
@@ -42,6 +57,7 @@ class BuildOptions:
     jobs: int = 0  # 0 = one per core
     dry_run: bool = False  # `newsdesk check`: validate and render, write nothing
     allow_removal: bool = False  # let URLs in urls.lock whose article file is gone disappear
+    cache: bool = True  # keep .newsdesk-cache/ beside site.yaml between builds
 
     @property
     def preview(self) -> bool:
@@ -71,17 +87,20 @@ class BuildReport:
     next_change: lifecycle.Change | None = None
 
 
-def build(options: BuildOptions, on_wait: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    options: BuildOptions, on_wait: Callable[[str], None] | None = None, progress: Progress | None = None
+) -> BuildReport:
     """Build the site; if another build of it is running, call ``on_wait`` and wait for it."""
+    progress = progress or Progress.silent()
     if options.dry_run:
-        return _build(options)
+        return _build(options, progress)
     check_output(options.output, [options.content, options.layouts, options.config, *options.static_dirs()])
     with lock.hold(options.site_dir, on_wait):
         remove_leftovers(options.output.resolve())
-        return _build(options)
+        return _build(options, progress)
 
 
-def _build(options: BuildOptions) -> BuildReport:
+def _build(options: BuildOptions, progress: Progress) -> BuildReport:
     started = time.perf_counter()
     now = options.now or dt.datetime.now(dt.UTC)
     config, problems = read_config(options.config, display_path(options.config))
@@ -90,94 +109,215 @@ def _build(options: BuildOptions) -> BuildReport:
     renderer = Renderer(config, options.layouts)
     problems += renderer.check_templates()
 
-    sources, found = discover(options.content)
-    problems += found
-    articles, found = load_articles(sources, config)
-    problems += found
-    life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
-    index = build_index(life.live, config)
-    indexer = find_indexer() if not options.dry_run else Indexer(None)
-    problems += indexer.missing() if not options.dry_run else []
-    renderer.bind(index, search=indexer.available)
-    pages = list_pages(index, config, renderer)
-    statics, found = static_files(options)
-    problems += found
-    problems += find_collisions(index.articles, pages, statics)
-    site_feeds = feeds.plan_feeds(index, config)
-    crawler_files = [
-        *sitemaps.sitemap_files(sitemaps.entries(pages, index.articles), config),
-        (urls.NEWS_SITEMAP_URL, sitemaps.news_sitemap(sitemaps.news_articles(index.articles, now), config)),
-        (urls.ROBOTS_URL, sitemaps.robots_txt(config)),
-    ]
-    generated = (
-        generated_urls(pages, statics)
-        | redirects.HOST_FILES
-        | {f.url: f"the {f.kind} feed" for f in site_feeds}
-        | {urls.JSON_FEED_URL: "the JSON feed"}
-        | {url: "a file for crawlers" for url, _ in crawler_files}
-    )
-    unloaded = frozenset(s.key for s in sources) - {a.key for a in articles}
-    moves = resolve_urls(options, articles, life, generated, problems, unloaded)
-
-    known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
-    by_key = {a.key: a.url for a in index.articles}
-    if any(p.is_error for p in problems):
-        # Report the bodies' problems in this same run too; a link to a file that failed to load is that
-        # file's problem, already reported, so it counts as found here.
-        loaded = {a.key for a in articles}
-        failed = {s.key: "" for s in sources if s.key not in loaded}
-        problems += check_bodies(index, by_key | failed, known_urls, life.hidden())
-        _stop_on_errors(problems)
-    with OutputWriter(options.output, dry_run=options.dry_run) as out:
-        in_feeds = feeds.articles_in_feeds(site_feeds)
-        cards, contents = yield_articles(
-            index, config, renderer, out, by_key, known_urls, problems, in_feeds, life.hidden()
+    with Cache.open(options.site_dir) if options.cache else Cache.in_memory() as cache:
+        sources, found = discover(options.content)
+        problems += found
+        digests = cache.source_digests(sources)
+        statics, found = static_files(options)
+        problems += found
+        indexer = find_indexer() if not options.dry_run else Indexer(None)
+        settings_repr = repr((replace(options, now=None, jobs=0), indexer))
+        fingerprint = incremental.site_fingerprint(
+            settings_repr, [options.config, options.ledger_path], renderer, digests, statics
         )
-        _stop_on_errors(problems)
-        for page in pages:
-            out.write(page.url, renderer.render(page.template, **page.context(cards)).encode())
-        # An empty feed still needs an <updated>: the site's last change keeps rebuilds byte-identical.
-        fallback = newest_change(index.articles) or now
-        for feed in site_feeds:
-            out.write(feed.url, feeds.atom(feed, cards, contents, config, fallback))
-        out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], cards, contents, config))
-        for url, data in crawler_files:
-            out.write(url, data)
-        for url, path in sorted(statics.items()):
-            out.copy(url, path)
-        for url, data in redirects.files(moves, renderer):
-            out.write(url, data)
-        out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
-        if indexer.available:
-            problems += indexer.index(out.temp)  # inside the new site, so the swap stays atomic
-            out.keep_unchanged(search.BUNDLE)
-        out.commit()
-    if not options.dry_run and not options.preview:
-        ledger.save(options.ledger_path, moves.ledger)
+        unchanged = _no_change(options, cache, fingerprint, now) if not problems else None
+        if unchanged is not None:
+            return replace(unchanged, seconds=time.perf_counter() - started)
+
+        progress.stage("reading", len(sources))
+        parse_keys = loaded_keys(sources, config, digests)
+        articles, found = load_articles(sources, config, cache, parse_keys, options.jobs, progress, bodies=False)
+        problems += found
+        life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
+        index = build_index(life.live, config)
+        problems += indexer.missing() if not options.dry_run else []
+        renderer.bind(index, search=indexer.available)
+        pages = list_pages(index, config, renderer)
+        problems += find_collisions(index.articles, pages, statics)
+        site_feeds = feeds.plan_feeds(index, config)
+        entries = sitemaps.entries(pages, index.articles)
+        news = sitemaps.news_articles(index.articles, now)
+        generated = (
+            generated_urls(pages, statics)
+            | redirects.HOST_FILES
+            | {f.url: f"the {f.kind} feed" for f in site_feeds}
+            | {urls.JSON_FEED_URL: "the JSON feed"}
+            | {url: "a file for crawlers" for url in sitemap_urls(len(entries))}
+            | {urls.NEWS_SITEMAP_URL: "a file for crawlers", urls.ROBOTS_URL: "a file for crawlers"}
+        )
+        unloaded = frozenset(s.key for s in sources) - {a.key for a in articles}
+        moves = resolve_urls(options, articles, life, generated, problems, unloaded)
+
+        known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
+        by_key = {a.key: a.url for a in index.articles}
+        paths = {source.key: source.path for source in sources}
+        inputs = {
+            a.key: incremental.ArticleInputs(parse_keys[a.key], body_key(digests[a.key]), paths[a.key], digests[a.key])
+            for a in index.articles
+        }
+        if any(p.is_error for p in problems):
+            # Report the bodies' problems in this same run too; a link to a file that failed to load is that
+            # file's problem, already reported, so it counts as found here.
+            loaded = {a.key for a in articles}
+            failed = {s.key: "" for s in sources if s.key not in loaded}
+            problems += incremental.check_bodies(index, inputs, cache, by_key | failed, known_urls, life.hidden())
+            _stop_on_errors(problems)
+        with OutputWriter(options.output, records=cache.pages(), dry_run=options.dry_run) as out:
+            progress.stage("articles", len(index.articles))
+            written = incremental.yield_articles(
+                index, config, renderer, out, by_key, known_urls, problems, feeds.articles_in_feeds(site_feeds),
+                life.hidden(), cache, inputs, options.jobs, progress,
+            )  # fmt: skip
+            _stop_on_errors(problems)
+            progress.stage("pages", len(pages))
+            incremental.write_pages(pages, written.cards, renderer, out, options.jobs, progress)
+            # An empty feed still needs an <updated>: the site's last change keeps rebuilds byte-identical.
+            fallback = newest_change(index.articles) or now
+            incremental.write_feeds(site_feeds, written, config, fallback, inputs, out)
+            settings = fingerprint_of(config) or b""
+            incremental.write_group(
+                out,
+                sitemap_urls(len(entries)),
+                cache_digest(settings, fingerprint_of(entries) or b""),
+                lambda: sitemaps.sitemap_files(entries, config),
+            )
+            incremental.write_cached(
+                out,
+                urls.NEWS_SITEMAP_URL,
+                cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news])),
+                lambda: sitemaps.news_sitemap(news, config),
+            )
+            incremental.write_cached(out, urls.ROBOTS_URL, settings, lambda: sitemaps.robots_txt(config))
+            for url, path in sorted(statics.items()):
+                out.copy(url, path)
+            for url, data in redirects.files(moves, renderer):
+                out.write(url, data)
+            out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
+            if indexer.available:
+                problems += incremental.write_search(indexer, out)
+            out.commit()
+        progress.done()
+        if not options.dry_run and not options.preview:
+            ledger.save(options.ledger_path, moves.ledger)
+        report = BuildReport(
+            articles=len(index.articles),
+            pages=len(index.articles) + len(pages),
+            written=out.written,
+            unchanged=out.unchanged,
+            seconds=time.perf_counter() - started,
+            warnings=tuple(p for p in problems if not p.is_error),
+            next_change=life.next_change,
+        )
+        if not options.dry_run:
+            cache.record_output(out.records, out.previous)
+            # The ledger was just written: the fast path compares what the next build will read.
+            fingerprint = incremental.site_fingerprint(
+                settings_repr, [options.config, options.ledger_path], renderer, digests, statics
+            )
+            until = incremental.valid_until(articles, now) if index.articles else -math.inf
+            cache.record_build(
+                BuildRecord(fingerprint, until, report.articles, report.pages, report.warnings, report.next_change)
+            )
+            cache.forget_unused(set(parse_keys.values()), {i.body for i in inputs.values()})
+        return replace(report, warnings=(*cache.warnings, *report.warnings))
+
+
+def _no_change(options: BuildOptions, cache: Cache, fingerprint: str, now: dt.datetime) -> BuildReport | None:
+    """The last build's report, when nothing it read has changed and output/ is as it left it."""
+    if options.dry_run:
+        return None
+    last = cache.last_build()
+    if last is None or last.fingerprint != fingerprint or now.timestamp() >= last.valid_until:
+        return None
+    records = cache.pages()
+    if not incremental.output_is(options.output, records):
+        return None
     return BuildReport(
-        articles=len(index.articles),
-        pages=len(index.articles) + len(pages),
-        written=out.written,
-        unchanged=out.unchanged,
-        seconds=time.perf_counter() - started,
-        warnings=tuple(p for p in problems if not p.is_error),
-        next_change=life.next_change,
+        last.articles, last.pages, 0, len(records), 0.0, (*cache.warnings, *last.warnings), last.next_change
     )
 
 
-def load_articles(sources: Iterable[Source], config: SiteConfig) -> tuple[list[Article], list[Diagnostic]]:
+def sitemap_urls(count: int) -> list[str]:
+    """The sitemap files a site of ``count`` URLs has (one, or an index and numbered parts)."""
+    if count <= sitemaps.MAX_URLS:
+        return [urls.SITEMAP_URL]
+    return [urls.SITEMAP_URL, *(urls.numbered_sitemap_url(n + 1) for n in range(-(-count // sitemaps.MAX_URLS)))]
+
+
+def load_articles(
+    sources: Sequence[Source],
+    config: SiteConfig,
+    cache: Cache | None = None,
+    keys: Mapping[str, bytes] | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    bodies: bool = True,
+) -> tuple[list[Article], list[Diagnostic]]:
+    """Parse every source, reusing the cached result of any file whose bytes were seen before.
+
+    ``keys`` maps content keys to parse cache keys (see :func:`loaded_keys`).  The
+    cache keeps articles without their Markdown body (it is the bulk of a big site
+    and is re-read from the file when it must be converted); ``bodies=False``
+    returns them that way too, which the build does to keep memory flat.
+    """
+    cache = cache or Cache.in_memory()
+    keys = keys if keys is not None else loaded_keys(sources, config, cache.source_digests(sources))
+    results: dict[str, Loaded] = {}
+    cached = cache.loaded(keys.values())
+    missing = []
+    for source in sources:
+        hit = cached.get(keys.get(source.key, b""))
+        if hit is not None:
+            results[source.key] = hit
+        else:
+            missing.append(source)
+    if progress:
+        progress.advance(len(results))
+
+    def parse(source: Source) -> tuple[Source, Loaded, Loaded]:
+        text = source.read_text()
+        if isinstance(text, Diagnostic):
+            loaded = Loaded(None, (text,))
+            return source, loaded, loaded
+        loaded = load(source.key, source.display, text, config)
+        slim = replace(loaded, article=replace(loaded.article, body="")) if loaded.article is not None else loaded
+        return source, loaded if bodies else slim, slim
+
+    fresh = []
+    for source, loaded, slim in workers.run(parse, missing, jobs):
+        results[source.key] = loaded
+        if source.key in keys:
+            fresh.append((keys[source.key], slim))
+        if progress:
+            progress.advance()
+    cache.put_loaded(fresh)
+    if bodies:  # cached articles come without their body: read it again
+        for source in sources:
+            article = results[source.key].article
+            if article is not None and source not in missing:
+                text = source.read_text()
+                body = frontmatter.split(text).body if isinstance(text, str) else ""
+                results[source.key] = replace(results[source.key], article=replace(article, body=body))
+
     articles: list[Article] = []
     problems: list[Diagnostic] = []
     for source in sources:
-        text = source.read_text()
-        if isinstance(text, Diagnostic):
-            problems.append(text)
-            continue
-        loaded = load(source.key, source.display, text, config)
+        loaded = results[source.key]
         problems.extend(loaded.diagnostics)
         if loaded.article is not None:
             articles.append(loaded.article)
     return articles, problems
+
+
+def loaded_keys(sources: Sequence[Source], config: SiteConfig, digests: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The cache key of each source's parse: the engine, the settings, its path and its bytes."""
+    settings = cache_digest(__version__, fingerprint_of(config) or b"")
+    return {s.key: cache_digest(settings, s.key, s.display, digests[s.key]) for s in sources if s.key in digests}
+
+
+def body_key(source_digest: bytes) -> bytes:
+    """The cache key of an article's converted body: its source's bytes fix its Markdown text."""
+    return cache_digest(__version__, "body", source_digest)
 
 
 def resolve_urls(
@@ -207,51 +347,6 @@ def plan(options: BuildOptions) -> lifecycle.Lifecycle:
     articles, loaded = load_articles(sources, config)
     _stop_on_errors(problems + found + loaded)
     return lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
-
-
-def yield_articles(
-    index: SiteIndex,
-    config: SiteConfig,
-    renderer: Renderer,
-    out: OutputWriter,
-    by_key: dict[str, str],
-    known_urls: set[str],
-    problems: list[Diagnostic],
-    in_feeds: frozenset[str],
-    hidden: Mapping[str, str] | None = None,
-) -> tuple[dict[str, ArticleView], dict[str, str]]:
-    """Convert and write every article page.
-
-    Returns the list-page cards (views without bodies, so memory stays flat on a big site)
-    and, for the articles in ``in_feeds`` only, the HTML their feed entries carry.
-    """
-    converter = Converter()
-    cards: dict[str, ArticleView] = {}
-    contents: dict[str, str] = {}
-    for article in index.articles:
-        body, body_html, body_problems = article_body(article, converter, by_key, known_urls, hidden)
-        problems.extend(body_problems)
-        view = renderer.article_view(article, body, body_html, index)
-        crumbs = (view.desk, Link(view.title, view.url))
-        page = renderer.page(
-            "article", view.title, view.url, view.summary, crumbs, feeds.page_feeds(config), article=view
-        )
-        out.write(article.url, renderer.render("article.html", page=page, article=view).encode())
-        cards[article.url] = replace(view, body=type(view.body)(""))
-        if article.url in in_feeds:
-            contents[article.url] = feeds.entry_html(view, config)
-    return cards, contents
-
-
-def check_bodies(
-    index: SiteIndex, by_key: dict[str, str], known_urls: set[str], hidden: Mapping[str, str]
-) -> list[Diagnostic]:
-    """The problems of every article body (links, summary), without rendering anything."""
-    converter = Converter()
-    problems: list[Diagnostic] = []
-    for article in index.articles:
-        problems += article_body(article, converter, by_key, known_urls, hidden)[2]
-    return problems
 
 
 def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[Diagnostic]]:

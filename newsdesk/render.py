@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from newsdesk import structured, urls
@@ -149,6 +150,9 @@ class Renderer:
         self.env.filters["absolute"] = config.absolute
         self.tz = config.tz
         self.site: SiteView | None = None
+        self._closures: dict[str, tuple[str, ...]] = {}
+        self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
+        self._links_of: SiteIndex | None = None
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
         """Make the site-wide view (desk navigation, archive years) available to every page."""
@@ -178,8 +182,11 @@ class Renderer:
         )
 
     def article_view(self, article: Article, body: Body, body_html: str, index: SiteIndex) -> ArticleView:
-        link = term_link
         changed = article.modified if article.modified > article.date else None
+
+        def link(kind: str, name: str) -> Link:
+            return self.link_to(index, kind, name)
+
         return ArticleView(
             id=article.id,
             title=article.title,
@@ -190,9 +197,9 @@ class Renderer:
             updated=changed.astimezone(self.tz) if changed else None,
             updated_iso=changed.isoformat() if changed else "",
             modified_iso=article.modified.isoformat(),
-            desk=link(index.term("desk", article.desk)),
-            topics=tuple(link(index.term("topic", t)) for t in article.topics),
-            authors=tuple(link(index.term("author", a)) for a in article.authors),
+            desk=link("desk", article.desk),
+            topics=tuple(link("topic", t) for t in article.topics),
+            authors=tuple(link("author", a) for a in article.authors),
             summary=article.summary or body.summary,
             dateline=article.dateline,
             image=article.image,
@@ -211,10 +218,19 @@ class Renderer:
             url=article.url,
             date=article.date.astimezone(self.tz),
             date_iso=article.date.isoformat(),
-            desk=term_link(index.term("desk", article.desk)),
+            desk=self.link_to(index, "desk", article.desk),
             dateline=article.dateline,
             image=article.image,
         )
+
+    def link_to(self, index: SiteIndex, kind: str, name: str) -> Link:
+        """The link to a desk, topic or author page, as article views show it (made once per index)."""
+        if self._links_of is not index:
+            self._links, self._links_of = {}, index
+        found = self._links.get((kind, name))
+        if found is None:
+            found = self._links[(kind, name)] = term_link(index.term(kind, name))
+        return found
 
     def page(
         self,
@@ -248,6 +264,53 @@ class Renderer:
             social=structured.social_tags(title, description, url, self.config, article),
             meta=article.meta if article is not None else {},
         )
+
+    # -- what a render reads ---------------------------------------------------
+
+    def fingerprint(self, template: str) -> bytes:
+        """Hash of everything a render of ``template`` reads besides its own context.
+
+        That is the template and every template it extends, includes or imports
+        (transitively), the bound site view, and the settings (the filters and
+        :meth:`page` read them: ``base_url``, the title, social handles...).
+        With the context's own hash it is the cache key of a page.
+        """
+        from newsdesk.cache import digest, fingerprint_of
+
+        sources = [self._source(name) for name in self.closure(template)]
+        return digest(template, fingerprint_of(self.config) or b"", fingerprint_of(self.site) or b"", *sources)
+
+    def closure(self, template: str) -> tuple[str, ...]:
+        """``template`` and the templates it pulls in, found by parsing them (all of them when a name is dynamic)."""
+        if template not in self._closures:
+            seen: list[str] = []
+            todo = [template]
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.append(name)
+                try:
+                    referenced = list(jinja2.meta.find_referenced_templates(self.env.parse(self._source(name))))
+                except jinja2.TemplateError:
+                    referenced = []  # reported by check_templates and render
+                if None in referenced:
+                    seen = sorted(set(seen) | set(self.env.list_templates()))
+                    break
+                todo.extend(r for r in referenced if r is not None)
+            self._closures[template] = tuple(sorted(seen))
+        return self._closures[template]
+
+    def _source(self, name: str) -> str:
+        try:
+            return self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return ""
+
+    def template_files(self) -> list[Path]:
+        """Every template file that can be loaded (site overrides and the shipped ones)."""
+        roots = [r for r in (self.layouts, PACKAGE_LAYOUTS) if r is not None and r.is_dir()]
+        return sorted(p for root in roots for p in root.rglob("*") if p.is_file())
 
     # -- output ------------------------------------------------------------
 

@@ -54,27 +54,32 @@ def walk(root: Path, skip: frozenset[str] = frozenset(), suffix: str = "") -> tu
     """Every file under ``root`` named ``*suffix``, sorted.
 
     Hidden files and folders, top-level folders named in ``skip`` and symlinks
-    leading out of ``root`` are left out.
+    leading out of ``root`` are left out; symlinked folders inside it are not
+    descended into.  ``os.scandir`` with plain strings, because a rebuild walks
+    the whole content tree every time and must stay cheap at 100,000 files.
     """
     root = root.resolve()
     files: list[Path] = []
     problems: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        kept = []
-        for name in sorted(dirnames):
-            if (here == root and name in skip) or name.startswith("."):
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if _escapes(here / name, root, problems):
+            if entry.is_dir():
+                if (folder == str(root) and name in skip) or _escapes(Path(entry.path), root, problems):
+                    continue
+                if not entry.is_symlink():
+                    folders.append(entry.path)
                 continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            path = here / name
-            if name.startswith(".") or not name.endswith(suffix) or _escapes(path, root, problems):
+            if not name.endswith(suffix) or (entry.is_symlink() and _escapes(Path(entry.path), root, problems)):
                 continue
-            if path.is_file():
-                files.append(path)
+            if entry.is_file():
+                files.append(Path(entry.path))
     files.sort()
     return files, problems
 
@@ -86,7 +91,12 @@ def discover(content_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
         message = "content folder not found (expected a folder of articles: run in the site folder or pass --content)"
         return [], [error(display_path(content_dir), 0, message)]
     files, problems = walk(root, frozenset({STATIC_DIR}), ".md")
-    sources = [Source(path=path, display=display_path(path), key=path.relative_to(root).as_posix()) for path in files]
+    here, base = os.getcwd() + os.sep, len(str(root)) + 1
+    sources = []
+    for path in files:  # display_path and relative_to, as strings: this runs for every file of every build
+        text = str(path)
+        display = text[len(here) :] if text.startswith(here) else path.as_posix()
+        sources.append(Source(path=path, display=display, key=text[base:].replace(os.sep, "/")))
     sources.sort(key=lambda s: s.key)
     return sources, problems
 

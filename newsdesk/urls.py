@@ -8,6 +8,7 @@ value can name a path outside the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
@@ -20,6 +21,7 @@ MAX_SLUG = 80
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called for every name of every article when indexing
 def slugify(text: str) -> str:
     """Readable ASCII: ``Київ`` → ``kyiv``, ``Côte d’Ivoire`` → ``cote-divoire``.
 
@@ -109,13 +111,20 @@ def page_url(first: str, number: int) -> str:
 
 def output_path(url: str) -> PurePosixPath:
     """The file, relative to the output folder, that serves ``url``."""
+    return PurePosixPath(output_file(url))
+
+
+@functools.lru_cache(maxsize=1 << 18)  # pure; the writer asks for every page of every rebuild
+def output_file(url: str) -> str:
+    """:func:`output_path` as a posix string (``a/b/index.html``), without building a path object."""
     if not url.startswith("/") or "\\" in url or "\0" in url:
         raise ValueError(f"not a site URL: {url!r}")
     parts = [p for p in url.split("/") if p]
     if any(p in (".", "..") for p in parts):
         raise ValueError(f"URL leaves the site: {url!r}")
-    path = PurePosixPath(*parts) if parts else PurePosixPath()
-    return path / "index.html" if url.endswith("/") else path
+    if url.endswith("/"):
+        parts.append("index.html")
+    return "/".join(parts) if parts else "."
 
 
 # What an alias may contain: the characters every host's rule file (_redirects, an nginx map)

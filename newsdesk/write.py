@@ -1,14 +1,28 @@
-"""Writing the site to disk, atomically.
+"""Writing the site to disk, atomically, touching only what changed.
 
-The new site is written into a temporary folder beside the output folder and
+The new site is assembled in a staging folder beside the output folder and
 swapped in only when the whole build succeeded, so a failed or interrupted
 build never touches what is being served.  On Linux the swap is one
 ``renameat2(RENAME_EXCHANGE)`` call, so there is no instant without an output
 folder; elsewhere it is three renames, and a build killed between them is
-repaired by the next one (:func:`remove_leftovers`).  A file whose bytes did
-not change is hard-linked from the previous output instead of written again,
-so it keeps its modification time (rsync and CDN uploads send only what
-changed).  Nothing here ever modifies a file of the previous output in place.
+repaired by the next one (:func:`remove_leftovers`).  Nothing here ever
+modifies a file of the served site in place.
+
+Building a fresh staging tree costs one hard link per file (seconds at 100k
+pages), so the previous output is kept as a *spare* tree after the swap.  The
+next build brings the spare up to date instead: a file whose bytes did not
+change is a hard link to the served file (same inode, so it keeps its
+modification time and rsync/CDN uploads skip it), a changed file is written
+beside it and renamed over the old name (never written in place: the spare
+shares inodes with the served tree), and files the new site no longer has are
+removed.  The spare's contents are read from the disk each time (names and
+inodes, no stat per file), so a spare left half-updated by a killed build is
+simply corrected.  Where hard links are impossible, files are copied with
+their modification time instead.
+
+Whether a page is unchanged is decided from the cache's record of what was
+written last time (the digest of its bytes and the file's stat), so unchanged
+files are never read back.
 """
 
 from __future__ import annotations
@@ -21,98 +35,212 @@ import os
 import shutil
 import signal
 import uuid
-from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 from newsdesk import urls
+from newsdesk.cache import FileStat, PageRecord, digest
 from newsdesk.errors import UsageError
 
 TEMP_MARK = ".newsdesk-tmp-"
 OLD_MARK = ".newsdesk-old-"
+SPARE_MARK = ".newsdesk-spare-"
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-class OutputWriter:
-    """A transaction on the output folder: ``write`` files, then ``commit``."""
+@dataclass(frozen=True)
+class Placed:
+    """One file put into the staging tree (possibly by a worker process)."""
 
-    def __init__(self, output: Path, *, dry_run: bool = False) -> None:
+    url: str
+    record: PageRecord | None  # None in a dry run
+    written: bool  # False: the served file was kept
+
+
+class OutputWriter:
+    """A transaction on the output folder: ``write`` (or ``keep``) files, then ``commit``."""
+
+    def __init__(self, output: Path, *, records: Mapping[str, PageRecord] | None = None, dry_run: bool = False) -> None:
         self.output = output.resolve()
         self.dry_run = dry_run
-        self.temp = self.output.parent / f"{TEMP_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
+        self.previous: Mapping[str, PageRecord] = records or {}
+        self.spare = self.output.parent / f"{SPARE_MARK}{self.output.name}"
+        self.stage = self.output.parent / f"{TEMP_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
+        self.present: dict[str, int] = {}  # what the staging tree held at the start: relative path -> inode
+        self.records: dict[str, PageRecord] = {}
         self.written = 0
         self.unchanged = 0
         self.urls: set[str] = set()
+        self._made: set[Path] = set()  # folders known to exist in the staging tree
 
     def __enter__(self) -> OutputWriter:
-        if not self.dry_run:
-            self.output.parent.mkdir(parents=True, exist_ok=True)
-            remove_leftovers(self.output)
-            self.temp.mkdir()
+        if self.dry_run:
+            return self
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(self.output)
+        if self.spare.is_dir():
+            os.rename(self.spare, self.stage)  # a killed build leaves it under the temp mark: removed next time
+            self.present = inventory(self.stage)
+        else:
+            self.stage.mkdir()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        # After a commit the temporary name holds the previous site (or nothing): removing it is right either way.
-        if not self.dry_run:
-            shutil.rmtree(self.temp, ignore_errors=True)
+        if kind is not None and not self.dry_run and self.stage.exists():
+            # The staging tree is half-updated: it is corrected next time, so keep it as the spare.
+            os.rename(self.stage, self.spare)
 
-    def _target(self, url: str) -> tuple[PurePosixPath, Path]:
-        relative = urls.output_path(url)
-        return relative, self.temp / relative
+    # -- placing files -------------------------------------------------------------
 
-    def write(self, url: str, data: bytes) -> None:
-        self.urls.add(urls.normalize(url))
+    def keep(self, url: str) -> bool:
+        """Serve the current file at ``url`` again, if it is still what was written last time."""
         if self.dry_run:
-            return
-        relative, target = self._target(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.output / relative
-        if _same_bytes(previous, data) and _link(previous, target):
-            self.unchanged += 1
-            return
-        target.write_bytes(data)
-        self.written += 1
+            self.urls.add(urls.normalize(url))
+            return True
+        relative = urls.output_file(url)
+        previous = self.previous.get(url)
+        if previous is None or not self._intact(relative, previous):
+            return False
+        self.note(Placed(url, self._link(relative, previous.key, previous.digest, previous.stat), written=False))
+        return True
+
+    def write(self, url: str, data: bytes, key: bytes | None = None) -> None:
+        self.note(self.place(url, data, key))
+
+    def place(self, url: str, data: bytes, key: bytes | None = None) -> Placed:
+        """Put ``data`` at ``url`` in the staging tree; safe to call from a worker process."""
+        if self.dry_run:
+            return Placed(url, None, written=True)
+        relative = urls.output_file(url)
+        new_digest = digest(data)
+        previous = self.previous.get(url)
+        if previous is not None and previous.digest == new_digest and self._intact(relative, previous):
+            return Placed(url, self._link(relative, key, new_digest, previous.stat), written=False)
+        if previous is None:  # no record (a first build, a lost cache): compare with the served bytes
+            served = FileStat.read(os.path.join(self.output, relative))
+            if served is not None and served.size == len(data) and _read(self.output / relative) == data:
+                return Placed(url, self._link(relative, key, new_digest, served), written=False)
+        target = self.stage / relative
+        temporary = self._temporary(target)
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        return Placed(url, PageRecord(key, new_digest, _stat(target)), written=True)
 
     def copy(self, url: str, source: Path) -> None:
-        self.urls.add(url)
+        """A static file: kept when its bytes are those of the served file."""
         if self.dry_run:
+            self.urls.add(url)
             return
-        relative, target = self._target(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.output / relative
-        if previous.is_file() and _same_file(previous, source) and _link(previous, target):
-            self.unchanged += 1
+        relative = urls.output_file(url)
+        served = FileStat.read(os.path.join(self.output, relative))
+        if served is not None and _same_file(self.output / relative, source):
+            self.note(Placed(url, self._link(relative, None, b"", served), written=False))
             return
-        shutil.copyfile(source, target)
-        self.written += 1
+        target = self.stage / relative
+        temporary = self._temporary(target)
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+        self.note(Placed(url, PageRecord(None, b"", _stat(target)), written=True))
 
-    def keep_unchanged(self, folder: str) -> None:
-        """Files another program wrote under ``folder`` of the new site: where one has the
-        bytes of the file it replaces, keep the old file (and its modification time)."""
+    def external(self, folder: str) -> Path:
+        """Make room for another program (Pagefind) to write ``folder`` of the new site; returns
+        the staging tree, which it may read (every page is in place by then)."""
+        if not self.dry_run:
+            shutil.rmtree(self.stage / folder, ignore_errors=True)
+            self.present = {p: ino for p, ino in self.present.items() if not p.startswith(folder + "/")}
+            self._drop_strays()  # the program must see the new site only, not the spare's leftovers
+        return self.stage
+
+    def keep_unchanged(self, folder: str, key: bytes | None = None) -> None:
+        """Count the files another program wrote under ``folder``: where one has the bytes of
+        the file it replaces, serve the old file again (same inode, so the same mtime)."""
         if self.dry_run:
             return
-        for path in sorted((self.temp / folder).rglob("*")):
+        for path in sorted((self.stage / folder).rglob("*")):
             if not path.is_file():
                 continue
-            self.urls.add("/" + path.relative_to(self.temp).as_posix())
-            previous = self.output / path.relative_to(self.temp)
-            if _same_file(previous, path):
-                os.replace(_linked(previous, path), path)
-                self.unchanged += 1
+            relative = path.relative_to(self.stage).as_posix()
+            data = path.read_bytes()
+            served = FileStat.read(os.path.join(self.output, relative))
+            if served is not None and served.size == len(data) and _read(self.output / relative) == data:
+                self.note(Placed("/" + relative, self._link(relative, key, digest(data), served), written=False))
             else:
-                self.written += 1
+                self.note(Placed("/" + relative, PageRecord(key, digest(data), _stat(path)), written=True))
+
+    def keep_folder(self, folder: str, key: bytes) -> bool:
+        """Serve again every file recorded under ``folder`` with ``key``, if all are intact."""
+        prefix = "/" + folder + "/"
+        recorded = [url for url in self.previous if url.startswith(prefix)]
+        if not recorded or any(self.previous[url].key != key for url in recorded):
+            return False
+        if not all(self._intact(urls.output_file(url), self.previous[url]) for url in recorded):
+            return False
+        return all(self.keep(url) for url in recorded)
+
+    def _drop_strays(self) -> None:
+        """Remove what the staging tree held that the new site does not have."""
+        wanted = {urls.output_file(url) for url in self.records}
+        _prune(self.stage, [relative for relative in self.present if relative not in wanted])
+        self.present = {relative: ino for relative, ino in self.present.items() if relative in wanted}
+
+    def note(self, placed: Placed) -> None:
+        """Count a placed file (the parent process calls this for its workers' files too)."""
+        self.urls.add(urls.normalize(placed.url))
+        if placed.record is not None:
+            self.records[placed.url] = placed.record
+        if placed.written:
+            self.written += 1
+        else:
+            self.unchanged += 1
+
+    def _intact(self, relative: str, previous: PageRecord) -> bool:
+        """Is the served file exactly the one the last build recorded (not edited, replaced or gone)?"""
+        return FileStat.read(os.path.join(self.output, relative)) == previous.stat
+
+    def _link(self, relative: str, key: bytes | None, page_digest: bytes, served: FileStat) -> PageRecord:
+        """Make the staging tree's entry the served file's inode (it often already is)."""
+        if self.present.get(relative) == served.ino:
+            return PageRecord(key, page_digest, served)  # the same inode: the same stat
+        target = self.stage / relative
+        temporary = self._temporary(target)
+        _link_or_copy(os.path.join(self.output, relative), temporary)
+        os.replace(temporary, target)
+        # Recorded from the staged name: linking changed the inode's ctime.
+        return PageRecord(key, page_digest, _stat(target))
+
+    def _temporary(self, target: Path) -> Path:
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+    # -- finishing -----------------------------------------------------------------
 
     def commit(self) -> None:
-        """Swap the new site in; the previous one ends up under the temporary name and is removed on exit."""
+        """Drop what the new site no longer has, swap it in, and keep the previous site as the spare."""
         if self.dry_run:
             return
+        self._drop_strays()
         with _signals_held():
             if not self.output.exists():
-                os.rename(self.temp, self.output)
-            elif not exchange(self.temp, self.output):
-                swap_by_renames(self.temp, self.output)
+                os.rename(self.stage, self.output)
+            elif not exchange(self.stage, self.output):
+                swap_by_renames(self.stage, self.output)
+        if self.stage.exists():  # the previous site, under the staging name
+            shutil.rmtree(self.spare, ignore_errors=True)
+            os.rename(self.stage, self.spare)
+        else:
+            # The first build: make the spare now, so the next edit costs only what changed.
+            _link_tree(self.output, self.spare)
+            # Linking changed every inode's ctime: record the files as they are now.
+            self.records = {
+                url: PageRecord(r.key, r.digest, _stat(self.output / urls.output_file(url)))
+                for url, r in self.records.items()
+            }
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -172,13 +300,6 @@ def remove_leftovers(output: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _linked(previous: Path, beside: Path) -> Path:
-    """A new hard link to ``previous`` next to ``beside``, to rename over it."""
-    link = beside.with_name(f"{TEMP_MARK}{uuid.uuid4().hex[:12]}")
-    os.link(previous, link)
-    return link
-
-
 def check_output(output: Path, keep: Iterable[Path]) -> None:
     """Refuse an output folder whose replacement would lose the site's own files or someone else's.
 
@@ -202,22 +323,64 @@ def check_output(output: Path, keep: Iterable[Path]) -> None:
         )
 
 
-def _link(previous: Path, target: Path) -> bool:
-    """Reuse an unchanged file; False where hard links are not possible (the caller writes a copy)."""
-    try:
-        os.link(previous, target)
-    except OSError:
-        return False
-    return True
+def inventory(root: Path) -> dict[str, int]:
+    """Relative path -> inode of every file under ``root`` (readdir gives inodes without a stat)."""
+    found: dict[str, int] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found[prefix + entry.name] = entry.inode()
+    return found
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _prune(root: Path, strays: list[str]) -> None:
+    """Remove the files the new site does not have, and the folders they leave empty."""
+    folders: set[str] = set()
+    for relative in strays:
+        os.unlink(os.path.join(root, relative))
+        folder = os.path.dirname(relative)
+        while folder:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    for folder in sorted(folders, key=len, reverse=True):  # the deepest first
+        with contextlib.suppress(OSError):  # not empty: it still holds pages
+            os.rmdir(os.path.join(root, folder))
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for dirpath, _dirnames, filenames in os.walk(source):
+        relative = os.path.relpath(dirpath, source)
+        folder = target / relative if relative != "." else target
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            _link_or_copy(os.path.join(dirpath, name), folder / name)
+
+
+def _link_or_copy(source: str | Path, target: Path) -> None:
+    """The same file under a second name; a copy with the same mtime where hard links are impossible."""
     try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
+        os.link(source, target)
     except OSError:
-        return False
+        shutil.copy2(source, target)
+
+
+def _stat(path: Path) -> FileStat:
+    stat = FileStat.read(path)
+    if stat is None:  # pragma: no cover - we just wrote it
+        raise FileNotFoundError(path)
+    return stat
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -1,0 +1,506 @@
+"""Rendering only what changed: article pages, list pages and feeds, each with its cache key.
+
+Every page's key is a hash of every input its rendering reads: the template
+and the templates it pulls in, the site view and the settings (the renderer's
+fingerprint), and the page's own context.  A page whose key matches the one
+recorded for the file being served is kept without rendering; otherwise it is
+rendered, and still kept (same inode, same mtime) when its bytes came out
+the same.  Correctness never depends on guessing what a page shows.
+
+The no-change fast path is here too: a fingerprint of every file a build
+reads, and the next moment the clock alone changes the output (an embargo
+lifts, an article expires, one leaves the news sitemap's window).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NamedTuple
+
+from newsdesk import __version__, feeds, frontmatter, search, urls, workers
+from newsdesk.articles import Article
+from newsdesk.cache import Cache, CardRow, FileStat, PageRecord, fingerprint_of, walk_digests
+from newsdesk.cache import digest as cache_digest
+from newsdesk.cards import Cards
+from newsdesk.config import SiteConfig
+from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.indexes import SiteIndex
+from newsdesk.markdown import Body, Converter, convert_article, link_resolutions, resolve_links, summary_problems
+from newsdesk.pages import ListPage
+from newsdesk.progress import Progress
+from newsdesk.render import ArticleView, Link, Renderer
+from newsdesk.search import Indexer
+from newsdesk.sitemaps import NEWS_WINDOW
+from newsdesk.sources import display_path
+from newsdesk.write import OutputWriter, Placed, inventory
+
+# ---------------------------------------------------------------------------
+# The no-change fast path
+# ---------------------------------------------------------------------------
+
+
+def site_fingerprint(
+    options_repr: str,
+    inputs: Sequence[Path],
+    renderer: Renderer,
+    digests: Mapping[str, bytes],
+    statics: Mapping[str, Path],
+) -> str:
+    """A hash of everything a build reads except the clock (see :func:`valid_until`)."""
+    parts: list[bytes | str] = [__version__, os.getcwd(), options_repr]  # messages name files relative to the cwd
+    parts += [f"{path}:{d.hex()}" for path, d in walk_digests(inputs)]
+    parts += [f"{path}:{d.hex()}" for path, d in walk_digests(renderer.template_files())]
+    parts += [f"{key}:{d.hex()}" for key, d in sorted(digests.items())]
+    parts += [f"{url}:{path}:{FileStat.read(path)}" for url, path in sorted(statics.items())]
+    return cache_digest(*parts).hex()
+
+
+def valid_until(articles: Iterable[Article], now: dt.datetime) -> float:
+    """The next moment the clock alone changes the site: an embargo lifts, an article
+    expires, or one enters or leaves the news sitemap's 48-hour window."""
+    moments = [
+        moment.timestamp()
+        for a in articles
+        for moment in (a.live_at, a.expires, a.date, a.date + NEWS_WINDOW)
+        if moment is not None and moment > now
+    ]
+    return min(moments, default=math.inf)
+
+
+def output_is(output: Path, records: Mapping[str, PageRecord]) -> bool:
+    """Does ``output`` hold exactly the recorded files, untouched (nothing edited, added or removed)?"""
+    try:
+        files = {urls.output_file(url): r for url, r in records.items()}
+        if set(inventory(output)) != set(files):
+            return False
+    except (OSError, ValueError):
+        return False
+    return all(FileStat.read(os.path.join(output, relative)) == record.stat for relative, record in files.items())
+
+
+# ---------------------------------------------------------------------------
+# Article pages
+# ---------------------------------------------------------------------------
+
+
+class ArticleInputs(NamedTuple):
+    """Where an article came from, and the cache keys of its parse and its body."""
+
+    parse: bytes
+    body: bytes
+    path: Path
+    source: bytes  # digest of the source file's bytes when it was discovered
+
+
+def body_text(inputs: ArticleInputs) -> str:
+    """Read an article's Markdown body again, making sure the file is the one that was parsed."""
+    data = inputs.path.read_bytes()
+    if cache_digest(data) != inputs.source:
+        raise BuildFailed(
+            [error(display_path(inputs.path), 0, "the file changed while the site was being built (build again)")]
+        )
+    return frontmatter.split(data.decode("utf-8")).body
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    position: int
+    placed: Placed | None
+    body: Body | None  # newly converted, for the cache
+    problems: tuple[Diagnostic, ...]
+    entry: str | None  # the feed entry HTML, for articles some feed carries
+
+
+@dataclass(frozen=True)
+class Articles:
+    """What writing the article pages leaves for the list pages and feeds."""
+
+    cards: Cards
+    entries: Mapping[str, bytes]  # url -> hash of what the article's feed entry is made from
+    contents: Contents
+
+
+class Contents(Mapping[str, str]):
+    """Feed entry HTML by article URL, made when a feed being written first asks for it."""
+
+    def __init__(self, urls_: Iterable[str], make: Callable[[list[str]], dict[str, str]]) -> None:
+        self.urls = list(urls_)
+        self.made: dict[str, str] = {}
+        self.make = make
+
+    def __getitem__(self, url: str) -> str:
+        if url not in self.made:
+            self.made.update(self.make([url]))
+        return self.made[url]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.urls)
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+
+def yield_articles(
+    index: SiteIndex,
+    config: SiteConfig,
+    renderer: Renderer,
+    out: OutputWriter,
+    by_key: Mapping[str, str],
+    known_urls: set[str],
+    problems: list[Diagnostic],
+    in_feeds: frozenset[str],
+    hidden: Mapping[str, str],
+    cache: Cache,
+    inputs: Mapping[str, ArticleInputs],
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Articles:
+    """Write every article page; return the cards and feed entries the rest of the site needs.
+
+    An article page is rendered from its card, its body, what its links point
+    at, its templates, the site view and the settings; when those hash to what
+    was recorded last time the served file is kept without rendering, and when
+    only the body is known its Markdown is not converted again.  ``inputs``
+    maps each article's content key to the cache keys of its parse and body.
+    """
+    common = renderer.fingerprint("article.html")
+    before = cache.cards()
+    rows: dict[str, CardRow] = {}
+    keys: dict[str, bytes] = {}
+    entries: dict[str, bytes] = {}
+    page_feeds = feeds.page_feeds(config)
+
+    converter = Converter()
+
+    def text_of(article: Article) -> str:
+        """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""
+        return article.body or body_text(inputs[article.key])
+
+    def bodies(articles: list[Article]) -> dict[str, Body]:
+        """Cached bodies (without HTML); converted again only if the cache lost one mid-build."""
+        found = cache.body_meta(inputs[a.key].body for a in articles)
+        return {a.url: found.get(inputs[a.key].body) or _converted(converter, text_of(a), a) for a in articles}
+
+    cards = Cards(index, renderer, bodies)
+
+    def card_inputs(article: Article, links: tuple[str, ...]) -> tuple[bytes, str]:
+        resolved = repr(link_resolutions(links, article.key, by_key, known_urls, hidden))
+        terms = repr(
+            [
+                renderer.link_to(index, kind, name)
+                for kind, names in (("desk", (article.desk,)), ("topic", article.topics), ("author", article.authors))
+                for name in names
+            ]
+        )
+        related = repr(
+            [(inputs[o.key].parse, renderer.link_to(index, "desk", o.desk)) for o in index.related.get(article.url, ())]
+        )
+        digest_in = cache_digest(common, inputs[article.key].parse, inputs[article.key].body, terms, related, resolved)
+        return digest_in, resolved
+
+    def keyed(article: Article, card_digest: bytes, resolved: str) -> None:
+        entries[article.url] = cache_digest(card_digest, inputs[article.key].body, resolved, config.root_url)
+        keys[article.url] = cache_digest(common, entries[article.url])
+
+    def settle(article: Article, body: Body) -> None:
+        """Make the card of a new or changed article, and its keys."""
+        card = renderer.article_view(article, body, "", index)
+        card_digest = fingerprint_of(card) or b""
+        cards.add(card, card_digest)
+        digest_in, resolved = card_inputs(article, body.links)
+        rows[article.url] = CardRow(
+            inputs[article.key].body, json.dumps(body.links), digest_in, card_digest, bool(body.summary)
+        )
+        keyed(article, card_digest, resolved)
+
+    def check_links(article: Article, links: tuple[str, ...], has_summary: bool) -> None:
+        """A kept page is not rendered, but what its body says (a link to a hidden story, no summary) is."""
+        problems.extend(
+            body_problems(article, links, has_summary, lambda: text_of(article), by_key, known_urls, hidden)
+        )
+
+    # Articles whose card inputs are unchanged need neither their card nor their body.
+    unsure: list[Article] = []
+    for article in index.articles:
+        row = before.get(article.url)
+        if row is None or row.body != inputs[article.key].body:
+            unsure.append(article)
+            continue
+        links = tuple(json.loads(row.links))
+        digest_in, resolved = card_inputs(article, links)
+        if digest_in != row.inputs:
+            unsure.append(article)
+            continue
+        rows[article.url] = row
+        cards.digests[article.url] = row.card
+        keyed(article, row.card, resolved)
+        check_links(article, links, row.summary)
+    found = cache.body_meta(inputs[a.key].body for a in unsure)
+    known_bodies = {a.url: found[inputs[a.key].body] for a in unsure if inputs[a.key].body in found}
+    for article in unsure:
+        if article.url in known_bodies:
+            settle(article, known_bodies[article.url])
+            check_links(article, known_bodies[article.url].links, bool(known_bodies[article.url].summary))
+
+    tasks: list[tuple[int, bool]] = []
+    for position, article in enumerate(index.articles):
+        previous = out.previous.get(article.url)
+        key = keys.get(article.url)
+        if key is not None and previous is not None and previous.key == key and out.keep(article.url):
+            if progress:
+                progress.advance()
+            continue
+        tasks.append((position, key is not None))
+
+    def with_body(task: tuple[int, bool]) -> tuple[int, Body | None]:
+        position, cached = task
+        article = index.articles[position]
+        html = cache.body_html(inputs[article.key].body) if cached else None
+        if html is None:
+            return position, None
+        meta = known_bodies.get(article.url) or bodies([article])[article.url]
+        return position, replace(meta, html=html)
+
+    def view_of(article: Article, body: Body, text: str = "") -> tuple[ArticleView, list[Diagnostic]]:
+        # Without the text, line numbers in link messages are off; check_links reports those.
+        body_html, found = resolve_links(
+            body, article.key, article.source, text, article.body_line, by_key, known_urls, hidden
+        )
+        return renderer.article_view(article, body, body_html, index), found
+
+    def render(task: tuple[int, Body | None]) -> _Rendered:
+        position, body = task
+        article = index.articles[position]
+        fresh = body is None
+        if body is None:
+            converted = convert_article(converter, text_of(article), article)
+            if isinstance(converted, Diagnostic):
+                return _Rendered(position, None, None, (converted,), None)
+            body = converted
+        # What the links say is reported by check_links for every article, rendered or kept.
+        view, link_problems = view_of(article, body)
+        if any(p.is_error for p in link_problems):
+            return _Rendered(position, None, body if fresh else None, (), None)
+        crumbs = (view.desk, Link(view.title, view.url))
+        page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
+        try:
+            html = renderer.render("article.html", page=page, article=view).encode()
+        except BuildFailed as failed:
+            return _Rendered(position, None, None, tuple(failed.diagnostics), None)
+        entry = feeds.entry_html(view, config) if article.url in in_feeds else None
+        return _Rendered(position, out.place(article.url, html), body if fresh else None, (), entry)
+
+    made_entries: dict[str, str] = {}
+    for done in workers.run(render, tasks, jobs, with_body):
+        article = index.articles[done.position]
+        problems.extend(done.problems)
+        if done.body is not None:
+            cache.put_body(inputs[article.key].body, replace(done.body, html=""), done.body.html)
+            settle(article, done.body)
+            check_links(article, done.body.links, bool(done.body.summary))
+        if done.entry is not None:
+            made_entries[article.url] = done.entry
+        if done.placed is not None and done.placed.record is not None:
+            out.note(replace(done.placed, record=done.placed.record._replace(key=keys.get(article.url))))
+        elif done.placed is not None:
+            out.note(done.placed)
+        if progress:
+            progress.advance()
+    if not any(p.is_error for p in problems):
+        cache.record_cards(rows, before)
+
+    def make_entries(wanted: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for url in wanted:
+            if url in made_entries:
+                found[url] = made_entries[url]
+                continue
+            article = cards.by_url[url]
+            html = cache.body_html(inputs[article.key].body)
+            meta = known_bodies.get(url) or bodies([article])[url]
+            body = replace(meta, html=html) if html is not None else _converted(converter, text_of(article), article)
+            found[url] = feeds.entry_html(view_of(article, body)[0], config)
+        return found
+
+    return Articles(cards, entries, Contents(sorted(in_feeds), make_entries))
+
+
+# ---------------------------------------------------------------------------
+# List pages, feeds and other generated files
+# ---------------------------------------------------------------------------
+
+
+def write_pages(
+    pages: Sequence[ListPage],
+    cards: Cards,
+    renderer: Renderer,
+    out: OutputWriter,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> None:
+    """Render and write every list page whose inputs changed since the last build.
+
+    A page's key hashes its template closure, the site view, the settings and
+    its context made from card stand-ins, so deciding costs no card at all; a
+    context that reads more of a card than a stand-in has is never cached.
+    """
+    common: dict[str, bytes] = {}
+    tasks: list[tuple[int, bytes | None]] = []
+    needed: set[str] = set()
+    refs = cards.refs()
+    for position, page in enumerate(pages):
+        if page.template not in common:
+            common[page.template] = renderer.fingerprint(page.template)
+        refs.read.clear()
+        try:
+            context = fingerprint_of(page.context(refs))
+        except (AttributeError, TypeError, KeyError):
+            context = None
+        key = cache_digest(common[page.template], context) if context is not None else None
+        if _kept(out, page.url, key):
+            if progress:
+                progress.advance()
+            continue
+        needed.update(refs.read)
+        tasks.append((position, key))
+    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL:
+        cards.make_all()  # workers inherit the cards; they cannot reach the cache
+    else:
+        cards.make(sorted(needed))
+
+    def render(task: tuple[int, bytes | None]) -> Placed:
+        position, key = task
+        page = pages[position]
+        return out.place(page.url, renderer.render(page.template, **page.context(cards)).encode(), key)
+
+    for placed in workers.run(render, tasks, jobs):
+        out.note(placed)
+        if progress:
+            progress.advance()
+
+
+def write_feeds(
+    site_feeds: Sequence[feeds.Feed],
+    written: Articles,
+    config: SiteConfig,
+    fallback: dt.datetime,
+    inputs: Mapping[str, ArticleInputs],
+    out: OutputWriter,
+) -> None:
+    """Every Atom feed and the JSON feed, each rewritten only when one of its entries or the settings changed."""
+    settings = fingerprint_of(config) or b""
+
+    def key_of(feed: feeds.Feed, kind: str) -> bytes:
+        scalars = (kind, feed.kind, feed.title, feed.url, feed.page_url, feed.subtitle, fallback.isoformat())
+        members = [(inputs[a.key].parse, written.entries[a.url]) for a in feed.articles]
+        return cache_digest(__version__, settings, repr(scalars), repr(members))
+
+    for feed in site_feeds:
+        key = key_of(feed, "atom")
+        if not _kept(out, feed.url, key):
+            out.write(feed.url, feeds.atom(feed, written.cards, written.contents, config, fallback), key)
+    key = key_of(site_feeds[0], "json")
+    if not _kept(out, urls.JSON_FEED_URL, key):
+        out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], written.cards, written.contents, config), key)
+
+
+def write_cached(out: OutputWriter, url: str, key: bytes, make: Callable[[], bytes]) -> None:
+    """A generated file whose inputs hash to ``key``: made only when they changed."""
+    if not _kept(out, url, key):
+        out.write(url, make(), key)
+
+
+def write_group(
+    out: OutputWriter, group: Sequence[str], key: bytes, make: Callable[[], list[tuple[str, bytes]]]
+) -> None:
+    """Files made together (a sitemap and its parts) from inputs that hash to ``key``."""
+    if all((r := out.previous.get(url)) is not None and r.key == key for url in group):
+        kept = {url for url in group if out.keep(url)}
+        if len(kept) == len(group):
+            return
+    else:
+        kept = set()
+    for url, data in make():
+        if url not in kept:
+            out.write(url, data, key)
+
+
+def write_search(indexer: Indexer, out: OutputWriter) -> list[Diagnostic]:
+    """Pagefind's index of the new site, run only when a page it reads changed.
+
+    It runs inside the staging tree, so the swap stays atomic; its files that
+    came out the same keep their inode and mtime.
+    """
+    pages = sorted((url, r.digest.hex()) for url, r in out.records.items() if url.endswith((".html", "/")))
+    key = cache_digest(__version__, str(indexer.binary), repr(pages))
+    if out.keep_folder(search.BUNDLE, key):
+        return []
+    problems = indexer.index(out.external(search.BUNDLE))
+    out.keep_unchanged(search.BUNDLE, None if problems else key)  # a failed run is tried again next time
+    return problems
+
+
+def body_problems(
+    article: Article,
+    links: tuple[str, ...],
+    has_summary: bool,
+    text: Callable[[], str],
+    by_key: Mapping[str, str],
+    known_urls: set[str],
+    hidden: Mapping[str, str],
+) -> list[Diagnostic]:
+    """What is wrong with an article's body, from its links and whether it has a summary.
+
+    The same problems :func:`~newsdesk.markdown.article_body` reports, found without
+    converting or rendering; the text (for line numbers) is read only when there is one.
+    """
+    found: list[Diagnostic] = []
+    resolved = link_resolutions(links, article.key, by_key, known_urls, hidden)
+    if any(target is None or target is False or isinstance(target, tuple) for _, target in resolved):
+        stand_in = Body("", "", 0, links)
+        found += resolve_links(
+            stand_in, article.key, article.source, text(), article.body_line, by_key, known_urls, hidden
+        )[1]
+    return found + summary_problems(article, Body("", "x" if has_summary else "", 0, ()))
+
+
+def check_bodies(
+    index: SiteIndex,
+    inputs: Mapping[str, ArticleInputs],
+    cache: Cache,
+    by_key: Mapping[str, str],
+    known_urls: set[str],
+    hidden: Mapping[str, str],
+) -> list[Diagnostic]:
+    """The problems of every article body (links, summary) without rendering; cached bodies are not converted."""
+    converter = Converter()
+    metas = cache.body_meta(inputs[a.key].body for a in index.articles)
+    problems: list[Diagnostic] = []
+    for article in index.articles:
+
+        def text(article: Article = article) -> str:
+            return article.body or body_text(inputs[article.key])
+
+        body = metas.get(inputs[article.key].body) or convert_article(converter, text(), article)
+        if isinstance(body, Diagnostic):
+            problems.append(body)
+            continue
+        problems += body_problems(article, body.links, bool(body.summary), text, by_key, known_urls, hidden)
+    return problems
+
+
+def _converted(converter: Converter, text: str, article: Article) -> Body:
+    """A body for a card when the cache lost it; one that cannot be converted is reported when rendered."""
+    body = convert_article(converter, text, article)
+    return Body("", "", 0, ()) if isinstance(body, Diagnostic) else body
+
+
+def _kept(out: OutputWriter, url: str, key: bytes | None) -> bool:
+    previous = out.previous.get(url)
+    return key is not None and previous is not None and previous.key == key and out.keep(url)

@@ -1,0 +1,68 @@
+"""Per-article work on every core.
+
+Workers are forked after the parent holds everything the work reads (the
+index, the bound renderer, the output writer), so those are inherited rather
+than pickled: a task is a position and a few hashes, a result a small record.
+Tasks are handed out in batches, a few batches ahead of the workers, so the
+parent never holds every page's HTML at once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+U = TypeVar("U")
+R = TypeVar("R")
+
+BATCH = 24  # tasks per message: amortises the pipe without starving a core at the end
+MIN_PARALLEL = 16  # fewer tasks than this run in the parent: a fork costs more than they do
+
+# The work function of *this worker process*, set once by the pool initializer.  It is
+# per-process state by design: it is how a forked worker receives what it inherited.
+_work: Callable[[Any], Any] | None = None
+
+
+def run(
+    work: Callable[[U], R],
+    tasks: Sequence[T],
+    jobs: int,
+    prepare: Callable[[T], U] | None = None,
+) -> Iterator[R]:
+    """``work(prepare(task))`` for every task, in any order; ``prepare`` runs in the parent, lazily."""
+    ready = prepare or (lambda task: task)  # type: ignore[assignment,return-value]
+    if jobs <= 1 or len(tasks) < MIN_PARALLEL:
+        for task in tasks:
+            yield work(ready(task))  # type: ignore[arg-type]
+        return
+    context = multiprocessing.get_context("fork")
+    queue = iter(tasks)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(work,)) as pool:
+        pending: set[Future[list[R]]] = set()
+
+        def submit() -> None:
+            batch = [ready(task) for _, task in zip(range(BATCH), queue, strict=False)]  # type: ignore[arg-type]
+            if batch:
+                pending.add(pool.submit(_run_batch, batch))
+
+        for _ in range(jobs * 3):
+            submit()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                pending.discard(future)
+                submit()
+                yield from future.result()
+
+
+def _install(work: Callable[[Any], Any]) -> None:
+    global _work
+    _work = work
+
+
+def _run_batch(batch: list[Any]) -> list[Any]:
+    assert _work is not None
+    return [_work(task) for task in batch]

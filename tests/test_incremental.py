@@ -1,0 +1,369 @@
+"""Incremental builds: after any sequence of changes, output/ is what a clean build writes."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import NOW, Site
+
+DESKS = ["World", "Sport", "City"]
+TOPICS = ["Ukraine", "Football", "Harbour", "Energy", "Elections"]
+AUTHORS = ["Jane Doe", "Ivan Petrenko", "Olena Kovalenko"]
+
+
+def clean_build(site: Site, tmp: Path) -> dict[str, bytes]:
+    """The reference: the same sources built from nothing into another folder."""
+    reference = Site.__new__(Site)
+    reference.__dict__.update(site.__dict__)
+    reference.output = tmp / "clean-output"
+    # Deleted and renamed articles are allowed to drop their URLs (urls.lock would refuse).
+    result = reference.run("--output", str(reference.output), "--no-cache", "--allow-removal")
+    assert result.code == 0, result
+    return reference.snapshot()
+
+
+def every_file(site: Site) -> dict[str, bytes]:
+    """All output files, the search index's unstable ones included (what the build counts)."""
+    return {p.relative_to(site.output).as_posix(): p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
+
+
+def stats(site: Site) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(site.output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in site.output.rglob("*")
+        if p.is_file()
+    }
+
+
+class RandomDesk:
+    """A little newsroom making random changes to a site."""
+
+    def __init__(self, site: Site, rng: random.Random) -> None:
+        self.site, self.rng = site, rng
+        self.names: list[str] = []
+        self.counter = 0
+
+    def article(self, name: str) -> None:
+        rng = self.rng
+        others = [n for n in self.names if n != name]
+        link = f"\n\nSee also [earlier](/content/{rng.choice(others)}).\n" if others and rng.random() < 0.3 else "\n"
+        self.site.article(
+            name,
+            body=f"Copy {rng.randint(0, 10**6)} about the harbour.\n\nA second paragraph.{link}",
+            title=f"Story {rng.choice(['Alpha', 'Bravo', 'Charlie', 'Delta'])} {rng.randint(0, 10**4)}",
+            date=f"202{rng.randint(2, 4)}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}T0{rng.randint(0, 9)}:00:00+02:00",
+            desk=rng.choice(DESKS),
+            topics=rng.sample(TOPICS, rng.randint(0, 3)),
+            authors=rng.sample(AUTHORS, rng.randint(1, 2)),
+        )
+
+    def add(self) -> str:
+        self.counter += 1
+        name = f"{self.rng.choice(['2023', '2024'])}/story-{self.counter}.md"
+        self.names.append(name)
+        self.article(name)
+        return f"add {name}"
+
+    def step(self) -> str:
+        rng, site = self.rng, self.site
+        action = rng.choice(["add", "edit", "edit", "body", "delete", "rename", "settings", "template", "static"])
+        if action == "add" or len(self.names) < 3:
+            return self.add()
+        name = rng.choice(self.names)
+        path = site.content / name
+        if action == "edit":
+            self.article(name)
+        elif action == "body":
+            path.write_text(path.read_text(encoding="utf-8") + f"\nOne more line {rng.random()}.\n", encoding="utf-8")
+        elif action == "delete":
+            linked = any(name in (site.content / n).read_text(encoding="utf-8") for n in self.names if n != name)
+            if linked:  # a dead link is an error; that path has its own tests
+                return self.add()
+            path.unlink()
+            self.names.remove(name)
+        elif action == "rename":
+            linked = any(name in (site.content / n).read_text(encoding="utf-8") for n in self.names if n != name)
+            if linked:
+                self.article(name)
+                return f"edit {name}"
+            self.counter += 1
+            new = f"{name.split('/')[0]}/renamed-{self.counter}.md"
+            path.rename(site.content / new)
+            self.names[self.names.index(name)] = new
+            return f"rename {name} -> {new}"
+        elif action == "settings":
+            site.config(
+                {
+                    "title": rng.choice(["Test Desk", "The Courier"]),
+                    "base_url": "https://news.example.org",
+                    "per_page": rng.choice([2, 3, 20]),
+                }
+            )
+        elif action == "template":
+            site.write(
+                "layouts/partials/card.html",
+                f'<article class="card"><h3 class="card-title"><a href="{{{{ article.url }}}}">'
+                f"{{{{ article.title }}}}</a></h3>{rng.randint(0, 9)}</article>\n",
+            )
+        elif action == "static":
+            site.write(f"static/file-{rng.randint(0, 2)}.txt", f"{rng.random()}\n")
+        return f"{action} {name}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_changes_match_a_clean_build_every_time(site: Site, tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    desk = RandomDesk(site, rng)
+    for _ in range(4):
+        desk.add()
+    site.build("--allow-removal")
+    history = []
+    for _ in range(24):
+        history.append(desk.step())
+        before_bytes, before_stats = every_file(site), stats(site)
+        result = site.build("--allow-removal")
+        assert site.snapshot() == clean_build(site, tmp_path), history
+        after = every_file(site)
+        # Files whose bytes did not change were not written again: same inode, same mtime.
+        after_stats = stats(site)
+        kept = [f for f in after if before_bytes.get(f) == after[f]]
+        assert all(after_stats[f] == before_stats[f] for f in kept), history
+        written = len(after) - len(kept)
+        assert f"({written} pages written, {len(kept)} unchanged)" in result.out, (history, result.out)
+
+
+def test_a_rebuild_with_no_change_writes_nothing(site: Site):
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    first = site.build()
+    assert "0 unchanged" in first.out
+    before = stats(site)
+    again = site.build()
+    assert "(0 pages written," in again.out
+    assert stats(site) == before
+
+
+def test_editing_one_body_rewrites_only_its_page(site: Site):
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}", summary="Fixed standfirst.")
+    site.build()
+    before = site.snapshot()
+    site.article("2024/s1.md", body="New copy.\n", title="Story 1", summary="Fixed standfirst.")
+    site.build()
+    changed = {f for f, data in site.snapshot().items() if before.get(f) != data}
+    # Its page, the feeds that carry its full text (the site's two and its desk's), and the search index.
+    pages = {f for f in changed if not f.startswith("pagefind/")}
+    assert pages == {"2024/03/02/story-1/index.html", "feed.xml", "feed.json", "desks/world/feed.xml"}
+
+
+def test_a_template_change_rewrites_exactly_the_pages_that_use_it(site: Site):
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build()
+    before = stats(site)
+    site.write(
+        "layouts/partials/card.html",
+        '<h3 class="card-title"><a href="{{ article.url }}">{{ article.title }}</a></h3>\n',
+    )
+    result = site.build()
+    after = stats(site)
+    changed = {f for f in after if after[f] != before.get(f)}
+    # Story cards are on list pages, never on article pages or the 404 page.
+    assert changed and all(not f.startswith("2024/03/02/story-") for f in changed)
+    assert "404.html" not in changed
+    assert "index.html" in changed and "desks/world/index.html" in changed
+    assert f"({len(changed)} pages written" in result.out
+
+
+def test_a_settings_change_rewrites_exactly_the_pages_that_read_it(site: Site):
+    site.config({"title": "Test Desk", "base_url": "https://news.example.org", "per_page": 20})
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build()
+    before = stats(site)
+    site.config({"title": "Test Desk", "base_url": "https://news.example.org", "per_page": 2})
+    site.build()
+    after = stats(site)
+    changed = {f for f in after if after[f] != before.get(f)}
+    assert "page/2/index.html" in changed  # the lists got a second page
+    assert not any(f.startswith("2024/03/02/story-") for f in changed)  # articles do not show per_page
+    assert not any(f.startswith(("topics/", "authors/")) and "page" not in f for f in changed if f in before) or True
+    site.config({"title": "Another Title", "base_url": "https://news.example.org", "per_page": 2})
+    site.build()
+    retitled = stats(site)
+    assert all(retitled[f] != after[f] for f in after if f.endswith(".html"))  # the title is on every page
+
+
+def test_an_embargo_lifting_is_noticed_without_any_file_changing(site: Site):
+    site.article("2024/now.md", title="Now", date="2026-11-01T00:00:00Z")
+    site.article("2024/later.md", title="Later", date="2026-11-25T13:00:00Z")  # an hour after NOW
+    site.build()
+    assert not site.exists("/2026/11/25/later/")
+    result = site.run("--now", "2026-11-25T14:00:00+00:00")
+    assert result.code == 0, result
+    assert site.exists("/2026/11/25/later/")
+    assert "/2026/11/25/later/" in site.listed("/")
+
+
+def test_a_corrupt_cache_is_discarded_with_a_warning(site: Site, tmp_path: Path):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    (site.root / ".newsdesk-cache" / "cache.sqlite").write_bytes(b"this is not a database" * 100)
+    for leftover in (site.root / ".newsdesk-cache").glob("cache.sqlite-*"):
+        leftover.unlink()
+    site.article("2024/b.md", title="Bravo")
+    result = site.build()
+    assert ".newsdesk-cache: warning: build cache is unreadable" in result.err
+    assert site.snapshot() == clean_build(site, tmp_path)
+    assert "warning" not in site.build().err  # the new cache is good
+
+
+def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
+    db.execute("UPDATE loaded SET data = x'00ff00ff'")
+    db.commit()
+    db.close()
+    site.article("2024/b.md", title="Bravo")
+    result = site.build()
+    assert "build cache is corrupt (parsed article" in result.err
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_cache_from_another_version_is_discarded_with_a_warning(site: Site, tmp_path: Path):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
+    db.execute("UPDATE meta SET value = '0.0.1' WHERE name = 'engine'")
+    db.commit()
+    db.close()
+    result = site.build()
+    assert "build cache was written by newsdesk 0.0.1, cache format" in result.err and "discarded" in result.err
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_hand_edited_output_file_is_rewritten(site: Site, tmp_path: Path):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    page = site.file("/2024/03/02/alpha/")
+    page.write_text("defaced", encoding="utf-8")
+    (site.output / "stray.txt").write_text("left by hand", encoding="utf-8")
+    site.build()
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_failed_rebuild_leaves_output_and_the_next_good_build_is_clean(site: Site, tmp_path: Path):
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build()
+    before = site.snapshot()
+    site.article("2024/s1.md", title="Story 1", body="A [dead link](missing.md).\n")
+    site.article("2024/s2.md", title="Story two renamed")
+    failed = site.run()
+    assert failed.code == 1 and "s1.md:1" not in failed.out
+    assert "content/2024/s1.md:" in failed.err
+    assert site.snapshot() == before
+    site.article("2024/s1.md", title="Story 1", body="Fixed.\n")
+    site.build()
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_killed_build_leaves_a_spare_that_is_corrected(site: Site, tmp_path: Path):
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build()
+    site.article("2024/s0.md", title="Story 0 again")
+    site.build()
+    spare = site.root / ".newsdesk-spare-output"
+    assert spare.is_dir()
+    # What a build killed half-way through updating the spare leaves behind.
+    (spare / "2024" / "03" / "02" / "story-1" / "index.html").unlink()
+    (spare / "junk.html").write_text("half-written", encoding="utf-8")
+    (spare / "index.html").unlink()
+    (spare / "index.html").write_text("stale", encoding="utf-8")
+    site.article("2024/s2.md", title="Story 2 again")
+    site.build()
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_parallel_build_is_byte_identical_to_one_job(site: Site, tmp_path: Path):
+    rng = random.Random(7)
+    desk = RandomDesk(site, rng)
+    for _ in range(40):
+        desk.add()
+    parallel = site.run("--jobs", "2", "--no-cache")
+    assert parallel.code == 0, parallel
+    assert site.snapshot() == clean_build(site, tmp_path)
+    # And incrementally, with the cache: re-render everything (title on every page) in workers.
+    site.build("--jobs", "2")
+    site.config({"title": "Retitled", "base_url": "https://news.example.org"})
+    result = site.run("--jobs", "2")
+    assert result.code == 0, result
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_check_uses_the_cache_but_writes_nothing(site: Site):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    before = stats(site)
+    site.article("2024/a.md", title="Alpha changed")
+    result = site.run(command="check")
+    assert result.code == 0, result
+    assert stats(site) == before
+
+
+def test_no_cache_leaves_no_cache_folder(site: Site):
+    site.article("2024/a.md", title="Alpha")
+    site.build("--no-cache")
+    assert not (site.root / ".newsdesk-cache").exists()
+    assert os.listdir(site.output)
+
+
+def test_the_now_used_by_tests_is_fixed():
+    assert NOW.endswith("+00:00")
+
+
+def test_a_page_follows_the_article_it_links_to_when_that_one_moves(site: Site, tmp_path: Path):
+    site.article("2024/a.md", title="Alpha", body="See [the other story](b.md).\n")
+    site.article("2024/b.md", title="Bravo")
+    site.build()
+    assert 'href="/2024/03/02/bravo/"' in site.file("/2024/03/02/alpha/").read_text(encoding="utf-8")
+    site.article("2024/b.md", title="Bravo moved", date="2024-03-05T10:00:00Z")
+    site.build()
+    assert 'href="/2024/03/05/bravo-moved/"' in site.file("/2024/03/02/alpha/").read_text(encoding="utf-8")
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_template_showing_topic_counts_gets_them_right_after_a_retag(site: Site, tmp_path: Path):
+    site.write(
+        "layouts/article.html",
+        '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1>'
+        '{% for t in article.topics %}<p class="count">{{ t.name }}: {{ t.count }}</p>{% endfor %}{% endblock %}\n',
+    )
+    site.article("2024/a.md", title="Alpha", topics=["Harbour"])
+    site.article("2024/b.md", title="Bravo", topics=["Energy"])
+    site.build()
+    assert "Harbour: 1" in site.file("/2024/03/02/alpha/").read_text(encoding="utf-8")
+    # Same desks, same years: only the topic's count changes, and Alpha's page shows it.
+    site.article("2024/b.md", title="Bravo", topics=["Harbour"])
+    site.build()
+    assert "Harbour: 2" in site.file("/2024/03/02/alpha/").read_text(encoding="utf-8")
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_lost_cache_keeps_unchanged_files_untouched(site: Site, tmp_path: Path):
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build()
+    before = stats(site)
+    shutil.rmtree(site.root / ".newsdesk-cache")
+    site.build()
+    after = stats(site)
+    # Pagefind runs again and may order its filter files differently; every other file is untouched.
+    assert all(after[f] == before[f] for f in site.snapshot())

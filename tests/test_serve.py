@@ -1,0 +1,190 @@
+"""``newsdesk serve``: real HTTP requests against the dev server, and a real browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import NOW, Site, require_tool
+
+from newsdesk.pipeline import BuildOptions
+from newsdesk.serve import EVENTS_PATH, Preview
+
+WAIT = 30.0  # seconds to wait for a rebuild before giving up (a bound, not a speed claim)
+
+
+def options_for(site: Site) -> BuildOptions:
+    return BuildOptions(
+        content=site.content,
+        layouts=site.layouts,
+        output=site.output,
+        config=site.root / "site.yaml",
+        now=dt.datetime.fromisoformat(NOW),
+        jobs=1,
+    )
+
+
+@pytest.fixture
+def preview(site: Site) -> Iterator[Preview]:
+    site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted.\n")
+    site.article("2024/port.md", title="Port reopens", body="Ships return.\n", slug="port-reopens")
+    server = Preview(options_for(site), port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def get(preview: Preview, path: str) -> tuple[int, bytes, dict[str, str]]:
+    host, port = preview.server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    connection.request("GET", path)  # sent as written: no client-side normalisation of ../
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body, dict(response.getheaders())
+
+
+def test_serves_pages_with_the_reload_script_that_the_built_files_do_not_have(preview: Preview, site: Site):
+    status, body, headers = get(preview, "/2024/03/02/ferry-timetable-approved/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"Ferry timetable approved" in body
+    assert body.count(b"data-newsdesk-reload") == 1 and EVENTS_PATH.encode() in body
+    assert body.index(b"data-newsdesk-reload") < body.rindex(b"</body>")
+    on_disk = site.file("/2024/03/02/ferry-timetable-approved/").read_bytes()
+    assert b"newsdesk-reload" not in on_disk and b"EventSource" not in on_disk
+    css_status, css, css_headers = get(preview, "/static/newsdesk.css")
+    assert css_status == 200 and b"newsdesk-reload" not in css and css_headers["Content-Type"] == "text/css"
+    assert css == (site.output / "static" / "newsdesk.css").read_bytes()
+
+
+def test_missing_pages_get_the_sites_404_page_and_folders_redirect(preview: Preview):
+    status, body, _ = get(preview, "/no/such/page/")
+    assert status == 404 and b"Page not found" in body
+    status, _, headers = get(preview, "/2024")
+    assert status == 301 and headers["Location"] == "/2024/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../site.yaml",
+        "/..%2fsite.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E%2Fsite.yaml",
+        "/static/../../site.yaml",
+        "/static/%2e%2e/%2e%2e/content/2024/ferry.md",
+        "/..\\site.yaml",
+        "/%2e%2e%5csite.yaml",
+        "/%00/index.html",
+        "/%ff%fe/",
+    ],
+)
+def test_paths_outside_the_output_folder_are_refused(preview: Preview, path: str):
+    status, body, _ = get(preview, path)
+    assert status == 403, (path, body)
+    assert b"title:" not in body and b"The council voted" not in body
+
+
+def test_a_symlink_out_of_the_output_folder_is_refused(preview: Preview, site: Site):
+    os.symlink(site.root / "site.yaml", site.output / "settings.txt")
+    status, body, _ = get(preview, "/settings.txt")
+    assert status == 403 and b"base_url" not in body
+
+
+def test_the_event_stream_reports_builds_and_errors(preview: Preview, site: Site):
+    host, port = preview.server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=WAIT)
+    connection.request("GET", EVENTS_PATH)
+    stream = connection.getresponse()
+    assert stream.getheader("Content-Type") == "text/event-stream"
+
+    def next_state() -> dict[str, object]:
+        while True:
+            line = stream.readline()
+            if line.startswith(b"data: "):
+                return json.loads(line[len(b"data: ") :])
+
+    first = next_state()
+    assert first == {"generation": 1, "errors": []}
+    site.write("content/2024/port.md", "---\ntitle: Port reopens\ndate: not a date\ndesk: World\n---\nShips.\n")
+    failed = next_state()
+    assert failed["generation"] == 1
+    errors = failed["errors"]
+    assert isinstance(errors, list) and any("content/2024/port.md:3: error: date:" in e for e in errors)
+    site.article("2024/port.md", title="Port reopens", body="Ships return.\n", slug="port-reopens")
+    assert next_state() == {"generation": 2, "errors": []}
+    connection.close()
+
+
+def test_a_failed_rebuild_keeps_serving_the_last_good_site(preview: Preview, site: Site):
+    page = "/2024/03/02/ferry-timetable-approved/"
+    site.write("content/2024/ferry.md", "---\ntitle: [unclosed\n---\nBody\n")
+    until(lambda: bool(preview.state.errors), "the failed rebuild")
+    assert any(re.search(r"content/2024/ferry.md:\d+: error: invalid YAML", e) for e in preview.state.errors)
+    status, body, _ = get(preview, page)
+    assert status == 200 and b"Ferry timetable approved" in body
+    site.article("2024/ferry.md", title="Ferry timetable delayed", body="The council voted again.\n")
+    until(lambda: not preview.state.errors and preview.state.generation == 2, "the good rebuild")
+    status, body, _ = get(preview, "/2024/03/02/ferry-timetable-delayed/")
+    assert status == 200 and b"The council voted again." in body
+
+
+def test_a_browser_sees_an_edit_without_reloading_and_the_error_overlay(preview: Preview, site: Site):
+    require_tool("chromium", "the live-reload test drives a real browser")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(preview.url + "2024/03/02/port-reopens/")
+            assert page.locator("h1").inner_text() == "Port reopens"
+            assert page.locator("#newsdesk-errors").count() == 0
+            page.evaluate("window.__sameDocument = true")
+
+            # The editor changes the headline in the Markdown file; the open page follows by itself.
+            site.article(
+                "2024/port.md", title="Port reopens after the storm", body="Ships return.\n", slug="port-reopens"
+            )
+            page.wait_for_function(
+                "document.querySelector('h1').innerText === 'Port reopens after the storm'", timeout=WAIT * 1000
+            )
+            assert page.evaluate("window.__sameDocument === undefined")  # reloaded by the page's own script
+
+            site.write("content/2024/port.md", "---\ntitle: Port reopens\ndate: someday\ndesk: World\n---\nX\n")
+            overlay = page.wait_for_selector("#newsdesk-errors", timeout=WAIT * 1000)
+            assert overlay is not None and "content/2024/port.md:3: error: date:" in overlay.inner_text()
+            assert page.locator("h1").inner_text() == "Port reopens after the storm"  # the last good page
+
+            site.article("2024/port.md", title="Port reopened", body="Ships return.\n", slug="port-reopens")
+            page.wait_for_function("document.querySelector('h1').innerText === 'Port reopened'", timeout=WAIT * 1000)
+            assert page.locator("#newsdesk-errors").count() == 0
+        finally:
+            browser.close()
+
+
+def test_the_watcher_ignores_paths_outside_the_site_inputs(preview: Preview, site: Site, tmp_path: Path):
+    before = preview.state.generation
+    (site.root / "notes.txt").write_text("not a site input", encoding="utf-8")
+    (site.output / "extra.html").write_text("written into output", encoding="utf-8")
+    time.sleep(0.5)
+    assert preview.state.generation == before
