@@ -87,12 +87,13 @@ DIAGNOSTIC = re.compile(r"^(content/gen/x\.md|/search/)(:\d+)?: (error|warning):
 
 
 def outside_output(site: Site) -> dict[str, bytes]:
-    """Every file of the site folder but the output and the cache: only a successful build may change
+    """Every file of the site folder but the output, the cache and the spare output beside it: only a successful build may change
     one of these, the URL ledger ``urls.lock``."""
     return {
         p.relative_to(site.root).as_posix(): p.read_bytes()
         for p in site.root.rglob("*")
-        if p.is_file() and not p.relative_to(site.root).as_posix().startswith(("output/", ".newsdesk-cache/"))
+        if p.is_file()
+        and not p.relative_to(site.root).as_posix().startswith(("output/", ".newsdesk-cache/", ".newsdesk-spare-output/"))
     }
 
 

@@ -39,9 +39,10 @@ def test_hostile_names_become_slugs_inside_output(site: Site, value: str, slug: 
     site.build()
     for url in [f"/2022/03/02/{slug}/", f"/desks/{slug}/", f"/topics/{slug}/", f"/authors/{slug}/"]:
         assert site.exists(url), url
-    # Outside output/ the build wrote only its lock in the cache folder and the URL ledger.
-    outside = {f for f in files_under(site.root) if not f.startswith("output/")}
-    assert outside == inputs | {".newsdesk-cache/build.lock", "urls.lock"}
+    # Outside output/ the build wrote only its cache folder (lock and cache), the spare copy of the
+    # previous output it keeps beside output/ for fast rebuilds, and the URL ledger.
+    outside = {f for f in files_under(site.root) if not f.startswith(("output/", ".newsdesk-spare-output/"))}
+    assert outside == inputs | {".newsdesk-cache/build.lock", ".newsdesk-cache/cache.sqlite", "urls.lock"}
     assert all(len(part) <= 80 and part.isascii() for f in files_under(site.output) for part in f.split("/"))
     assert text_of(site.page(f"/2022/03/02/{slug}/").find(".//article//h1")) == "Story"
 
@@ -58,7 +59,8 @@ def test_names_with_nothing_to_make_a_url_from_are_errors(site: Site, value: str
     else:  # blank names are dropped; a blank slug falls back to the title
         assert result.code == 0, result
         assert site.exists("/2022/03/02/story-b/")
-    assert {f for f in files_under(site.root) if not f.startswith(("output/", ".newsdesk-cache/"))} == {
+    engine = ("output/", ".newsdesk-cache/", ".newsdesk-spare-output/")
+    assert {f for f in files_under(site.root) if not f.startswith(engine)} == {
         "site.yaml",
         "content/a.md",
         "content/b.md",
