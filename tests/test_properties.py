@@ -93,7 +93,9 @@ def outside_output(site: Site) -> dict[str, bytes]:
         p.relative_to(site.root).as_posix(): p.read_bytes()
         for p in site.root.rglob("*")
         if p.is_file()
-        and not p.relative_to(site.root).as_posix().startswith(("output/", ".newsdesk-cache/", ".newsdesk-spare-output/"))
+        and not p.relative_to(site.root)
+        .as_posix()
+        .startswith(("output/", ".newsdesk-cache/", ".newsdesk-spare-output/"))
     }
 
 

@@ -10,9 +10,10 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import NOW, Site, require_tool
+from conftest import NOW, Site
 
 from newsdesk.pipeline import BuildOptions
 from newsdesk.serve import EVENTS_PATH, Preview
@@ -146,40 +147,32 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_site(preview: Preview, sit
     assert status == 200 and b"The council voted again." in body
 
 
-def test_a_browser_sees_an_edit_without_reloading_and_the_error_overlay(preview: Preview, site: Site):
-    require_tool("chromium", "the live-reload test drives a real browser")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+def test_a_browser_sees_an_edit_without_reloading_and_the_error_overlay(preview: Preview, site: Site, browser: Any):
+    # `browser` is the session's headless Debian Chromium, driven by Playwright (see tests/browser.py).
+    page = browser.new_page()
+    try:
+        page.goto(preview.url + "2024/03/02/port-reopens/")
+        assert page.locator("h1").inner_text() == "Port reopens"
+        assert page.locator("#newsdesk-errors").count() == 0
+        page.evaluate("window.__sameDocument = true")
+
+        # The editor changes the headline in the Markdown file; the open page follows by itself.
+        site.article("2024/port.md", title="Port reopens after the storm", body="Ships return.\n", slug="port-reopens")
+        page.wait_for_function(
+            "document.querySelector('h1').innerText === 'Port reopens after the storm'", timeout=WAIT * 1000
         )
-        try:
-            page = browser.new_page()
-            page.goto(preview.url + "2024/03/02/port-reopens/")
-            assert page.locator("h1").inner_text() == "Port reopens"
-            assert page.locator("#newsdesk-errors").count() == 0
-            page.evaluate("window.__sameDocument = true")
+        assert page.evaluate("window.__sameDocument === undefined")  # reloaded by the page's own script
 
-            # The editor changes the headline in the Markdown file; the open page follows by itself.
-            site.article(
-                "2024/port.md", title="Port reopens after the storm", body="Ships return.\n", slug="port-reopens"
-            )
-            page.wait_for_function(
-                "document.querySelector('h1').innerText === 'Port reopens after the storm'", timeout=WAIT * 1000
-            )
-            assert page.evaluate("window.__sameDocument === undefined")  # reloaded by the page's own script
+        site.write("content/2024/port.md", "---\ntitle: Port reopens\ndate: someday\ndesk: World\n---\nX\n")
+        overlay = page.wait_for_selector("#newsdesk-errors", timeout=WAIT * 1000)
+        assert overlay is not None and "content/2024/port.md:3: error: date:" in overlay.inner_text()
+        assert page.locator("h1").inner_text() == "Port reopens after the storm"  # the last good page
 
-            site.write("content/2024/port.md", "---\ntitle: Port reopens\ndate: someday\ndesk: World\n---\nX\n")
-            overlay = page.wait_for_selector("#newsdesk-errors", timeout=WAIT * 1000)
-            assert overlay is not None and "content/2024/port.md:3: error: date:" in overlay.inner_text()
-            assert page.locator("h1").inner_text() == "Port reopens after the storm"  # the last good page
-
-            site.article("2024/port.md", title="Port reopened", body="Ships return.\n", slug="port-reopens")
-            page.wait_for_function("document.querySelector('h1').innerText === 'Port reopened'", timeout=WAIT * 1000)
-            assert page.locator("#newsdesk-errors").count() == 0
-        finally:
-            browser.close()
+        site.article("2024/port.md", title="Port reopened", body="Ships return.\n", slug="port-reopens")
+        page.wait_for_function("document.querySelector('h1').innerText === 'Port reopened'", timeout=WAIT * 1000)
+        assert page.locator("#newsdesk-errors").count() == 0
+    finally:
+        page.close()
 
 
 def test_the_watcher_ignores_paths_outside_the_site_inputs(preview: Preview, site: Site, tmp_path: Path):
