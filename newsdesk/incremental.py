@@ -189,19 +189,23 @@ def yield_articles(
 
     cards = Cards(index, renderer, bodies)
 
+    described: dict[tuple[str, str], str] = {}
+
+    def term(kind: str, name: str) -> str:
+        """A term link as text, made once per term (a few hundred, read ten thousand times)."""
+        found = described.get((kind, name))
+        if found is None:
+            found = described[(kind, name)] = repr(renderer.link_to(index, kind, name))
+        return found
+
     def card_inputs(article: Article, links: tuple[str, ...]) -> tuple[bytes, str]:
-        resolved = repr(link_resolutions(links, article.key, by_key, known_urls, hidden))
-        terms = repr(
-            [
-                renderer.link_to(index, kind, name)
-                for kind, names in (("desk", (article.desk,)), ("topic", article.topics), ("author", article.authors))
-                for name in names
-            ]
+        resolved = repr(link_resolutions(links, article.key, by_key, known_urls, hidden)) if links else "()"
+        terms = [term("desk", article.desk), *(term("topic", t) for t in article.topics)]
+        terms += [term("author", a) for a in article.authors]
+        related = [inputs[o.key].parse.hex() + term("desk", o.desk) for o in index.related.get(article.url, ())]
+        digest_in = cache_digest(
+            common, inputs[article.key].parse, inputs[article.key].body, "|".join(terms), "|".join(related), resolved
         )
-        related = repr(
-            [(inputs[o.key].parse, renderer.link_to(index, "desk", o.desk)) for o in index.related.get(article.url, ())]
-        )
-        digest_in = cache_digest(common, inputs[article.key].parse, inputs[article.key].body, terms, related, resolved)
         return digest_in, resolved
 
     def keyed(article: Article, card_digest: bytes, resolved: str) -> None:
