@@ -181,3 +181,22 @@ def test_the_watcher_ignores_paths_outside_the_site_inputs(preview: Preview, sit
     (site.output / "extra.html").write_text("written into output", encoding="utf-8")
     time.sleep(0.5)
     assert preview.state.generation == before
+
+
+def test_serve_on_a_port_in_use_is_a_usage_error(site: Site):
+    import socket
+
+    from newsdesk.cli import main
+
+    site.article("2024/a.md", title="Alpha")
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        port = taken.getsockname()[1]
+        result = site.run("--port", str(port), command="serve")
+    finally:
+        taken.close()
+    assert result.code == 2
+    assert f"newsdesk: error: cannot serve on 127.0.0.1:{port}:" in result.err
+    assert main is not None
