@@ -671,9 +671,15 @@ class SizeResult:
     size: int
     rows: list[Row]
     header: str
+    variant: str = ""  # e.g. "no search index": a section of its own beside the plain one
+
+    @property
+    def key(self) -> str:
+        return f"{self.size}" + (f"-{self.variant.replace(' ', '-')}" if self.variant else "")
 
     def markdown(self) -> str:
-        parts = [f"## {self.size:,} articles", "", self.header, "", table(self.rows)]
+        title = f"## {self.size:,} articles" + (f", {self.variant}" if self.variant else "")
+        parts = [title, "", self.header, "", table(self.rows)]
         found = ratios(self.rows)
         if found:
             parts += ["", *[f"- {line}" for line in found]]
@@ -694,18 +700,21 @@ Re-run with, for example:
     .venv/bin/python bench/run.py --sizes 1000,10000 --peers --repeat 3
 """
 
-_SECTION = re.compile(r"<!-- bench:size=(\d+) -->\n.*?<!-- /bench:size=\1 -->\n?", re.S)
+_SECTION = re.compile(r"<!-- bench:size=(\d+)([\w-]*) -->\n.*?<!-- /bench:size=\1\2 -->\n?", re.S)
 
 
 def write_results(path: Path, results: Sequence[SizeResult]) -> None:
-    """Replace this run's sizes in ``path``, keeping other sizes' sections."""
-    sections: dict[int, str] = {}
+    """Replace this run's sizes (and variant) in ``path``, keeping the other sections."""
+    sections: dict[tuple[int, str], str] = {}
     if path.exists():
         for m in _SECTION.finditer(path.read_text(encoding="utf-8")):
-            sections[int(m.group(1))] = m.group(0).rstrip("\n") + "\n"
+            sections[(int(m.group(1)), m.group(2))] = m.group(0).rstrip("\n") + "\n"
     for res in results:
-        sections[res.size] = f"<!-- bench:size={res.size} -->\n{res.markdown()}\n<!-- /bench:size={res.size} -->\n"
-    body = "\n".join(sections[size] for size in sorted(sections))
+        key = res.key
+        sections[(res.size, key[len(str(res.size)) :])] = (
+            f"<!-- bench:size={key} -->\n{res.markdown()}\n<!-- /bench:size={key} -->\n"
+        )
+    body = "\n".join(sections[k] for k in sorted(sections))
     path.write_text(RESULTS_INTRO + "\n" + body, encoding="utf-8")
 
 
@@ -755,6 +764,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed a step")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     parser.add_argument("--no-results", action="store_true", help="do not write --results")
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="build without the Pagefind search index, as a site without newsdesk[search] "
+        "(its own sections in the results)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes + ([100_000] if args.huge else [])))
     jobs = max(1, args.jobs)
@@ -764,6 +779,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # newsdesk runs with cwd = the site: make the package importable from this checkout.
     pythonpath = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
     engine_env = {"PYTHONPATH": pythonpath}
+    if args.no_search:  # the Pagefind wrapper takes this path as the binary; a missing one means no search
+        engine_env["PAGEFIND_BINARY_PATH"] = str(workdir / "no-pagefind")
     engine = Engine.probe(shlex.split(args.newsdesk), engine_env)
     if engine.problem:
         print(f"warning: newsdesk {engine.problem}", file=sys.stderr)
@@ -786,7 +803,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = bench_newsdesk(ctx, size)
         if peers is not None:
             rows += bench_peers(ctx, size)
-        results.append(SizeResult(size, rows, run_header(ctx)))
+        results.append(SizeResult(size, rows, run_header(ctx), "no search index" if args.no_search else ""))
         print()
         print(results[-1].markdown())
         print()

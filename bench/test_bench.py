@@ -205,3 +205,16 @@ def test_bench_newsdesk_with_a_ledger(tmp_path: Path) -> None:
     assert rows["delete"].note == "retried with --allow-removal"
     assert rows["cold"].note == ""
     assert "| rebuild: that article deleted |" in run.table(rows.values())
+
+
+def test_a_variant_has_its_own_section(tmp_path: Path) -> None:
+    path = tmp_path / "RESULTS.md"
+    row = run.Row("floor", "floor", 1000, [run.Sample(0, 1.0, 10.0, 12.0, 1.0)])
+    run.write_results(path, [run.SizeResult(1000, [row], "plain")])
+    run.write_results(path, [run.SizeResult(1000, [row], "variant", "no search index")])
+    text = path.read_text(encoding="utf-8")
+    assert "## 1,000 articles\n" in text and "## 1,000 articles, no search index\n" in text
+    assert text.index("plain") < text.index("variant")
+    run.write_results(path, [run.SizeResult(1000, [row], "plain again")])
+    text = path.read_text(encoding="utf-8")
+    assert "plain again" in text and "variant" in text and "plain\n" not in text
