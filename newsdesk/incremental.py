@@ -481,21 +481,35 @@ def check_bodies(
     by_key: Mapping[str, str],
     known_urls: set[str],
     hidden: Mapping[str, str],
+    jobs: int = 1,
 ) -> list[Diagnostic]:
-    """The problems of every article body (links, summary) without rendering; cached bodies are not converted."""
+    """The problems of every article body (links, summary) without rendering.
+
+    Cached bodies are not converted again; the others are converted on every core
+    (and, since the build is failing anyway, not kept).
+    """
     converter = Converter()
     metas = cache.body_meta(inputs[a.key].body for a in index.articles)
+
+    def text(article: Article) -> str:
+        return article.body or body_text(inputs[article.key])
+
+    def convert(position: int) -> tuple[int, Body | Diagnostic]:
+        article = index.articles[position]
+        body = convert_article(converter, text(article), article)
+        return position, body if isinstance(body, Diagnostic) else replace(body, html="")
+
+    missing = [n for n, a in enumerate(index.articles) if inputs[a.key].body not in metas]
+    bodies: dict[int, Body | Diagnostic] = dict(workers.run(convert, missing, jobs))
     problems: list[Diagnostic] = []
-    for article in index.articles:
-
-        def text(article: Article = article) -> str:
-            return article.body or body_text(inputs[article.key])
-
-        body = metas.get(inputs[article.key].body) or convert_article(converter, text(), article)
+    for position, article in enumerate(index.articles):
+        body = bodies.get(position) or metas[inputs[article.key].body]
         if isinstance(body, Diagnostic):
             problems.append(body)
             continue
-        problems += body_problems(article, body.links, bool(body.summary), text, by_key, known_urls, hidden)
+        problems += body_problems(
+            article, body.links, bool(body.summary), lambda a=article: text(a), by_key, known_urls, hidden
+        )
     return problems
 
 

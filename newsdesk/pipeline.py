@@ -160,7 +160,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             # file's problem, already reported, so it counts as found here.
             loaded = {a.key for a in articles}
             failed = {s.key: "" for s in sources if s.key not in loaded}
-            problems += incremental.check_bodies(index, inputs, cache, by_key | failed, known_urls, life.hidden())
+            problems += incremental.check_bodies(
+                index, inputs, cache, by_key | failed, known_urls, life.hidden(), options.jobs
+            )
             _stop_on_errors(problems)
         with OutputWriter(options.output, records=cache.pages(), dry_run=options.dry_run) as out:
             progress.stage("articles", len(index.articles))
