@@ -25,7 +25,6 @@ import hashlib
 import io
 import os
 import pickle
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -390,10 +389,6 @@ def _stat_row(stat: FileStat) -> tuple[int, int, int, int]:
 
 def _dump(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def remove(site_dir: Path) -> None:
-    shutil.rmtree(site_dir / CACHE_DIR, ignore_errors=True)
 
 
 def walk_digests(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
