@@ -21,7 +21,8 @@ LINE_EVERY = 1.0  # seconds between plain lines
 
 class Progress:
     def __init__(self, stream: TextIO | None = None, *, delay: float = DELAY, enabled: bool = True) -> None:
-        self.stream = stream if stream is not None else sys.stderr
+        # stdout, with the summary: stderr carries diagnostics only, one per line.
+        self.stream = stream if stream is not None else sys.stdout
         self.enabled = enabled
         self.delay = delay
         self.started = time.monotonic()
