@@ -646,9 +646,13 @@ def render_newsdesk(a: Article, sources: Sequence[str]) -> str:
     """newsdesk: YAML front matter; earlier articles linked by relative source path."""
     here = posixpath.dirname(a.source)
     topics = "".join(f"\n  - {yaml_str(t)}" for t in a.topics)
+    # Same-titled stories on the same day (which happens at 100,000 articles) would share a URL:
+    # the ones whose file slug had to be made unique say so, as an editor would.
+    slug = f"slug: {a.slug}\n" if a.slug != slugify(a.title) else ""
     return (
         "---\n"
         f"title: {yaml_str(a.title)}\n"
+        f"{slug}"
         f"date: {a.when.isoformat()}\n"
         f"desk: {a.desk}\n"
         f"topics:{topics}\n"
