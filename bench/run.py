@@ -698,6 +698,17 @@ time of all the step's processes; *peak RSS* is the largest single process
 Re-run with, for example:
 
     .venv/bin/python bench/run.py --sizes 1000,10000 --peers --repeat 3
+    .venv/bin/python bench/run.py --sizes 1000,10000 --peers --no-search
+
+Reading them: the machine is shared, so wall seconds of one step can be
+stretched by whatever else runs; *CPU s* is the steadier figure (the floor and
+newsdesk use both cores, Pelican one). Sections without a suffix build the
+Pagefind search index, which reads every page of the site on each build that
+changed one: it dominates the cold build, every rebuild that writes a page,
+and peak memory (it is a separate process). Sections marked "no search index"
+show the engine alone. Adding or deleting an article changes the story counts
+in the site-wide view every page is rendered with (desks, archive months), so
+every page is rendered again; only those whose bytes changed are written.
 """
 
 _SECTION = re.compile(r"<!-- bench:size=(\d+)([\w-]*) -->\n.*?<!-- /bench:size=\1\2 -->\n?", re.S)
