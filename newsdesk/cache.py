@@ -157,16 +157,19 @@ class CacheUnreadable(Exception):
 class Cache:
     """The cache folder of one site; use as a context manager (commits on success)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, *, writable: bool = True) -> None:
         self.folder = folder
+        # `newsdesk check` reads the cache but never writes it: it takes no build lock, so
+        # a build may be writing the cache at the same time.
+        self.writable = writable
         self.warnings: list[Diagnostic] = []
         self.db = self._connect()
 
     # -- opening and discarding ------------------------------------------------
 
     @classmethod
-    def open(cls, site_dir: Path) -> Cache:
-        return cls(site_dir / CACHE_DIR)
+    def open(cls, site_dir: Path, *, writable: bool = True) -> Cache:
+        return cls(site_dir / CACHE_DIR, writable=writable)
 
     @classmethod
     def in_memory(cls) -> Cache:
@@ -174,7 +177,7 @@ class Cache:
         return cls(None)
 
     def _connect(self) -> sqlite3.Connection:
-        if self.folder is None:
+        if self.folder is None or (not self.writable and not (self.folder / "cache.sqlite").is_file()):
             return self._fresh(":memory:")
         where = display_path(self.folder)
         try:
@@ -208,6 +211,8 @@ class Cache:
         return self._recreate(path)
 
     def _recreate(self, path: Path) -> sqlite3.Connection:
+        if not self.writable:
+            return self._fresh(":memory:")
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink(missing_ok=True)
         return self._fresh(str(path))
@@ -230,6 +235,11 @@ class Cache:
         """A row could not be decoded: forget everything and say so once."""
         where = display_path(self.folder) if self.folder else CACHE_DIR
         self.warnings.append(warning(where, 0, f"build cache is corrupt ({what}: {exc}); discarded, rebuilding"))
+        if not self.writable:
+            self.db.close()
+            self.db = self._fresh(":memory:")
+            self.db.execute("BEGIN")
+            return
         self.db.executescript(
             "DELETE FROM files; DELETE FROM loaded; DELETE FROM bodies; DELETE FROM cards; DELETE FROM pages;"
         )
@@ -277,9 +287,10 @@ class Cache:
             found[source.key] = digest(data)
             if stat is not None:
                 updates.append((source.key, *_stat_row(stat), found[source.key], now_ns))
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", updates)
-        gone = set(known) - set(found)
-        self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k in gone])
+        if self.writable:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", updates)
+            gone = set(known) - set(found)
+            self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k in gone])
         return found
 
     # -- pure results by content hash -------------------------------------------------
@@ -288,6 +299,8 @@ class Cache:
         return self._blobs("SELECT digest, data FROM loaded", set(digests), "parsed article")
 
     def put_loaded(self, rows: Iterable[tuple[bytes, Any]]) -> None:
+        if not self.writable:
+            return
         self.db.executemany("INSERT OR REPLACE INTO loaded VALUES (?, ?)", ((d, _dump(v)) for d, v in rows))
 
     def body_meta(self, digests: Iterable[bytes]) -> dict[bytes, Any]:
@@ -298,6 +311,8 @@ class Cache:
         return row[0].decode() if row else None
 
     def put_body(self, body_digest: bytes, meta: Any, html: str) -> None:
+        if not self.writable:
+            return
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", (body_digest, _dump(meta), html.encode()))
 
     def _blobs(self, query: str, wanted: set[bytes], what: str) -> dict[bytes, Any]:
@@ -321,6 +336,8 @@ class Cache:
 
     def forget_unused(self, loaded: set[bytes], bodies: set[bytes]) -> None:
         """Drop results no current source produces, so the cache does not grow forever."""
+        if not self.writable:
+            return
         for table, keep in (("loaded", loaded), ("bodies", bodies)):
             stale = [(k,) for (k,) in self.db.execute(f"SELECT digest FROM {table}") if k not in keep]
             self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", stale)
@@ -342,6 +359,8 @@ class Cache:
         }
 
     def record_cards(self, rows: Mapping[str, CardRow], before: Mapping[str, CardRow]) -> None:
+        if not self.writable:
+            return
         self.db.executemany("DELETE FROM cards WHERE url = ?", [(url,) for url in before if url not in rows])
         self.db.executemany(
             "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
@@ -350,6 +369,8 @@ class Cache:
 
     def record_output(self, pages: Mapping[str, PageRecord], before: Mapping[str, PageRecord]) -> None:
         """What the build left in output/ (only the rows that differ are written)."""
+        if not self.writable:
+            return
         self.db.executemany("DELETE FROM pages WHERE url = ?", [(url,) for url in before if url not in pages])
         self.db.executemany(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -370,6 +391,8 @@ class Cache:
         return record if isinstance(record, BuildRecord) else None
 
     def record_build(self, record: BuildRecord | None) -> None:
+        if not self.writable:
+            return
         if record is None:
             self.db.execute("DELETE FROM meta WHERE name = 'last_build'")
         else:
@@ -380,6 +403,8 @@ class Cache:
         return row[0] if row else None
 
     def set(self, name: str, value: str) -> None:
+        if not self.writable:
+            return
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
 

@@ -109,7 +109,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
     renderer = Renderer(config, options.layouts)
     problems += renderer.check_templates()
 
-    with Cache.open(options.site_dir) if options.cache else Cache.in_memory() as cache:
+    with Cache.open(options.site_dir, writable=not options.dry_run) if options.cache else Cache.in_memory() as cache:
         sources, found = discover(options.content)
         problems += found
         digests = cache.source_digests(sources)

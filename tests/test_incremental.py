@@ -367,3 +367,27 @@ def test_a_lost_cache_keeps_unchanged_files_untouched(site: Site, tmp_path: Path
     after = stats(site)
     # Pagefind runs again and may order its filter files differently; every other file is untouched.
     assert all(after[f] == before[f] for f in site.snapshot())
+
+
+def test_check_reads_the_cache_while_a_build_is_writing_it(site: Site):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    site.article("2024/b.md", title="Bravo")
+    database = site.root / ".newsdesk-cache" / "cache.sqlite"
+    before = database.read_bytes()
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # what a running build holds: check takes no build lock
+    try:
+        result = site.run(command="check")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.code == 0, result
+    assert "checked 2 articles" in result.out
+    assert database.read_bytes() == before
+
+
+def test_check_without_a_cache_makes_none(site: Site):
+    site.article("2024/a.md", title="Alpha")
+    assert site.run(command="check").code == 0
+    assert not (site.root / ".newsdesk-cache" / "cache.sqlite").exists()
