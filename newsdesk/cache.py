@@ -38,7 +38,7 @@ from newsdesk.errors import Diagnostic, warning
 from newsdesk.sources import Source, display_path
 
 CACHE_DIR = ".newsdesk-cache"
-SCHEMA = "4"  # bump when the tables change: an older cache is then discarded
+SCHEMA = "5"  # bump when the tables change: an older cache is then discarded
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS loaded (digest BLOB PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, meta BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS cards (url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT);
+CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT);
 """
@@ -242,6 +243,7 @@ class Cache:
             return
         self.db.executescript(
             "DELETE FROM files; DELETE FROM loaded; DELETE FROM bodies; DELETE FROM cards; DELETE FROM pages;"
+            "DELETE FROM blobs;"
         )
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
@@ -397,6 +399,22 @@ class Cache:
             self.db.execute("DELETE FROM meta WHERE name = 'last_build'")
         else:
             self.set("last_build", _dump(record).hex())
+
+    def blob(self, key: bytes) -> Any:
+        """A site-wide result (one of each kind) stored under ``key``, or None."""
+        row = self.db.execute("SELECT data FROM blobs WHERE digest = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception as exc:  # any undecodable value means the file was damaged
+            self.unreadable("site-wide result", exc)
+            return None
+
+    def put_blob(self, key: bytes, value: Any, kind: str) -> None:
+        if not self.writable:
+            return
+        self.db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (kind, key, _dump(value)))
 
     def get(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()

@@ -30,7 +30,7 @@ from newsdesk.cache import digest as cache_digest
 from newsdesk.cards import Cards
 from newsdesk.config import SiteConfig
 from newsdesk.errors import BuildFailed, Diagnostic, error
-from newsdesk.indexes import SiteIndex
+from newsdesk.indexes import SiteIndex, Term, related_articles
 from newsdesk.markdown import Body, Converter, convert_article, link_resolutions, resolve_links, summary_problems
 from newsdesk.pages import ListPage
 from newsdesk.progress import Progress
@@ -144,6 +144,27 @@ class Contents(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.urls)
+
+
+def cached_related(cache: Cache) -> Callable[[tuple[Term, ...]], dict[str, tuple[Article, ...]]]:
+    """:func:`~newsdesk.indexes.related_articles`, remembered in the cache by what it reads:
+    each topic's articles, in order, with their dates (it ranks by shared topics and nearness in time)."""
+
+    def related(topics: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
+        key = cache_digest(
+            __version__,
+            "related",
+            repr([(t.slug, [(a.url, a.date.timestamp()) for a in t.articles]) for t in topics]),
+        )
+        by_url = {a.url: a for t in topics for a in t.articles}
+        remembered = cache.blob(key)
+        if isinstance(remembered, dict):
+            return {url: tuple(by_url[u] for u in others) for url, others in remembered.items()}
+        found = related_articles(topics)
+        cache.put_blob(key, {url: tuple(a.url for a in others) for url, others in found.items()}, "related")
+        return found
+
+    return related
 
 
 def yield_articles(

@@ -88,7 +88,13 @@ def paginate(items: Sequence[T], per_page: int, first_url: str) -> list[Pager[T]
     ]
 
 
-def build_index(articles: Iterable[Article], config: SiteConfig) -> SiteIndex:
+def build_index(
+    articles: Iterable[Article],
+    config: SiteConfig,
+    related: Callable[[tuple[Term, ...]], dict[str, tuple[Article, ...]]] | None = None,
+) -> SiteIndex:
+    """The index of ``articles``; ``related`` (default :func:`related_articles`) lets the build
+    reuse the related stories it worked out last time for the same topics."""
     ordered = tuple(sorted(articles, key=Article.sort_key))
     tz = config.tz
     desk_text = {d.name: d.description for d in config.desks}
@@ -105,7 +111,8 @@ def build_index(articles: Iterable[Article], config: SiteConfig) -> SiteIndex:
     topics = _terms(ordered, "topic", lambda a: a.topics, urls.topic_url, {})
     authors = _terms(ordered, "author", lambda a: a.authors, urls.author_url, {})
     by_slug = {(t.kind, t.slug): t for t in (*desks, *topics, *authors)}
-    return SiteIndex(ordered, desks, topics, authors, _archives(ordered, tz), by_slug, related_articles(topics))
+    related_of = related or related_articles
+    return SiteIndex(ordered, desks, topics, authors, _archives(ordered, tz), by_slug, related_of(topics))
 
 
 def _terms(
