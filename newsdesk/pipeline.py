@@ -129,7 +129,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         articles, found = load_articles(sources, config, cache, parse_keys, options.jobs, progress, bodies=False)
         problems += found
         life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
-        index = build_index(life.live, config)
+        index = build_index(life.live, config, incremental.cached_related(cache))
         problems += indexer.missing() if not options.dry_run else []
         renderer.bind(index, search=indexer.available)
         pages = list_pages(index, config, renderer)
