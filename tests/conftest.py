@@ -19,6 +19,7 @@ from browser import CHROMIUM, chromium
 
 from newsdesk import search
 from newsdesk.cli import main
+from newsdesk.pipeline import BuildOptions
 
 NOW = "2026-11-25T12:00:00+00:00"
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,20 @@ class Site:
             "--jobs", "1",
             *extra,
         ]  # fmt: skip
+
+    def options(self, **overrides: Any) -> BuildOptions:
+        """The options ``args()`` gives the command line, for tests that call the pipeline directly."""
+        import datetime as dt
+
+        settings: dict[str, Any] = {
+            "content": self.content,
+            "layouts": self.layouts,
+            "output": self.output,
+            "config": self.root / "site.yaml",
+            "now": dt.datetime.fromisoformat(NOW),
+            "jobs": 1,
+        }
+        return BuildOptions(**(settings | overrides))
 
     def run(self, *extra: str, command: str = "build") -> Result:
         return self.cli(*self.args(*extra, command=command))

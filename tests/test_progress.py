@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
-from conftest import NOW, Site
+from conftest import Site
 
-from newsdesk.pipeline import BuildOptions, build
+from newsdesk.pipeline import build
 from newsdesk.progress import Progress
 
 
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def options_for(site: Site) -> BuildOptions:
-    return BuildOptions(
-        content=site.content,
-        layouts=site.layouts,
-        output=site.output,
-        config=site.root / "site.yaml",
-        now=dt.datetime.fromisoformat(NOW),
-        jobs=1,
-        allow_removal=True,
-    )
 
 
 def three_articles(site: Site) -> None:
@@ -36,7 +23,7 @@ def three_articles(site: Site) -> None:
 def test_a_log_gets_plain_lines_per_stage(site: Site):
     three_articles(site)
     log = io.StringIO()
-    build(options_for(site), progress=Progress(log, delay=0))
+    build(site.options(allow_removal=True), progress=Progress(log, delay=0))
     lines = log.getvalue().splitlines()
     assert "reading: 3/3" in lines
     assert "articles: 3/3" in lines
@@ -47,7 +34,7 @@ def test_a_log_gets_plain_lines_per_stage(site: Site):
 def test_a_terminal_gets_a_bar(site: Site):
     three_articles(site)
     screen = Terminal()
-    build(options_for(site), progress=Progress(screen, delay=0))
+    build(site.options(allow_removal=True), progress=Progress(screen, delay=0))
     drawn = screen.getvalue()
     assert "\rreading: " in drawn and "\rarticles: " in drawn and "/3 [" in drawn  # redrawn in place
     assert drawn.endswith("\r")  # and cleared, so the summary line follows on a clean line
@@ -56,7 +43,7 @@ def test_a_terminal_gets_a_bar(site: Site):
 def test_a_quick_build_shows_no_progress(site: Site):
     three_articles(site)
     for stream in (io.StringIO(), Terminal()):
-        build(options_for(site), progress=Progress(stream))  # the default two-second delay
+        build(site.options(allow_removal=True), progress=Progress(stream))  # the default two-second delay
         assert stream.getvalue() == ""
 
 

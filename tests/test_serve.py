@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import json
 import os
@@ -13,30 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, Site
+from conftest import Site
 
-from newsdesk.pipeline import BuildOptions
 from newsdesk.serve import EVENTS_PATH, Preview
 
 WAIT = 30.0  # seconds to wait for a rebuild before giving up (a bound, not a speed claim)
-
-
-def options_for(site: Site) -> BuildOptions:
-    return BuildOptions(
-        content=site.content,
-        layouts=site.layouts,
-        output=site.output,
-        config=site.root / "site.yaml",
-        now=dt.datetime.fromisoformat(NOW),
-        jobs=1,
-    )
 
 
 @pytest.fixture
 def preview(site: Site) -> Iterator[Preview]:
     site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted.\n")
     site.article("2024/port.md", title="Port reopens", body="Ships return.\n", slug="port-reopens")
-    server = Preview(options_for(site), port=0)
+    server = Preview(site.options(), port=0)
     server.start()
     try:
         yield server
