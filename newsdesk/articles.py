@@ -74,6 +74,8 @@ class Article:
     @property
     def modified(self) -> dt.datetime:
         """The last change: the date, ``updated:`` or the latest correction, whichever is latest."""
+        if self.updated is None and not self.corrections:
+            return self.date  # most stories: read for every list page and feed they are on
         return max([self.date, *([self.updated] if self.updated else []), *(c.date for c in self.corrections)])
 
     def sort_key(self) -> tuple[float, str]:

@@ -38,7 +38,7 @@ from newsdesk.errors import Diagnostic, warning
 from newsdesk.sources import Source, display_path
 
 CACHE_DIR = ".newsdesk-cache"
-SCHEMA = "5"  # bump when the tables change: an older cache is then discarded
+SCHEMA = "6"  # bump when the tables change: an older cache is then discarded
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -65,7 +65,8 @@ def digest(*parts: bytes | str) -> bytes:
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles a value, writing a known object (a story card) as its precomputed digest."""
+    """Pickles a value, writing a known object (a story card) as its precomputed digest, and
+    an object with a ``hashed_as()`` method as what that returns (a link without its count)."""
 
     def __init__(self, file: io.BytesIO, known: Mapping[int, bytes]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -74,7 +75,10 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         # Asked only for objects pickle has no fast path for (not str, int, tuple, ...), so cheap.
         known = self.known.get(id(obj))
-        return NotImplemented if known is None else (_known, (known,))
+        if known is not None:
+            return (_known, (known,))
+        hashed_as = getattr(type(obj), "hashed_as", None)
+        return NotImplemented if hashed_as is None else (_known, (hashed_as(obj),))
 
 
 def _known(value: bytes) -> bytes:  # pragma: no cover - only named inside pickles that are hashed, never loaded
@@ -88,10 +92,8 @@ def fingerprint_of(value: Any, known: Mapping[int, bytes] | None = None) -> byte
     hashes its twenty story cards as twenty digests, not twenty pickles.
     """
     try:
-        if not known:
-            return digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         buffer = io.BytesIO()
-        _Pickler(buffer, known).dump(value)
+        _Pickler(buffer, known or {}).dump(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return digest(buffer.getvalue())

@@ -37,6 +37,7 @@ class Cards(Mapping[str, ArticleView]):
         self.by_url = {a.url: a for a in index.articles}
         self.made: dict[str, ArticleView] = {}
         self.digests: dict[str, bytes] = {}  # url -> digest of the card, for every article
+        self._counts: dict[str, bytes] = {}
 
     def add(self, card: ArticleView, card_digest: bytes) -> None:
         self.made[card.url] = card
@@ -60,6 +61,13 @@ class Cards(Mapping[str, ArticleView]):
         for article in missing:
             self.made[article.url] = self.renderer.article_view(article, bodies[article.url], "", self.index)
 
+    def counts(self, url: str) -> bytes:
+        """The counts of a card's links, which its digest leaves out (see CountedLink)."""
+        found = self._counts.get(url)
+        if found is None:
+            found = self._counts[url] = repr(self.renderer.card_counts(self.by_url[url], self.index)).encode()
+        return found
+
     def make_all(self) -> None:
         self.make(list(self.by_url))
 
@@ -73,18 +81,19 @@ class Cards(Mapping[str, ArticleView]):
         return url in self.by_url
 
     def refs(self) -> RefsRead:
-        return RefsRead({url: CardRef(d) for url, d in self.digests.items()})
+        return RefsRead(self.digests)
 
 
 @dataclass
 class RefsRead(Mapping[str, CardRef]):
-    """Card stand-ins, remembering which were read (the cards a page will need)."""
+    """Card stand-ins (made from the cards' digests when read), remembering which were read
+    (the cards a page will need)."""
 
-    refs: dict[str, CardRef]
+    refs: Mapping[str, bytes]
     read: list[str] = field(default_factory=list)
 
     def __getitem__(self, url: str) -> CardRef:
-        ref = self.refs[url]
+        ref = CardRef(self.refs[url])
         self.read.append(url)
         return ref
 

@@ -115,6 +115,7 @@ class _Rendered:
     body: Body | None  # newly converted, for the cache
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
+    counted: bool = False  # the page read a count of the site view: its key includes them
 
 
 @dataclass(frozen=True)
@@ -210,17 +211,23 @@ def yield_articles(
 
     cards = Cards(index, renderer, bodies)
 
+    def counts_of(url: str) -> bytes:
+        """The counts an article page can read: the site view's and its own links'."""
+        return cache_digest(renderer.site_counts, cards.counts(url))
+
     described: dict[tuple[str, str], str] = {}
+    resolutions: dict[str, tuple[tuple[str, str | bool | tuple[str, str] | None], ...]] = {}
 
     def term(kind: str, name: str) -> str:
         """A term link as text, made once per term (a few hundred, read ten thousand times)."""
         found = described.get((kind, name))
         if found is None:
-            found = described[(kind, name)] = repr(renderer.link_to(index, kind, name))
+            found = described[(kind, name)] = repr(renderer.link_to(index, kind, name).hashed_as())
         return found
 
     def card_inputs(article: Article, links: tuple[str, ...]) -> tuple[bytes, str]:
-        resolved = repr(link_resolutions(links, article.key, by_key, known_urls, hidden)) if links else "()"
+        resolutions[article.url] = link_resolutions(links, article.key, by_key, known_urls, hidden) if links else ()
+        resolved = repr(resolutions[article.url])
         terms = [term("desk", article.desk), *(term("topic", t) for t in article.topics)]
         terms += [term("author", a) for a in article.authors]
         related = [inputs[o.key].parse.hex() + term("desk", o.desk) for o in index.related.get(article.url, ())]
@@ -246,9 +253,9 @@ def yield_articles(
 
     def check_links(article: Article, links: tuple[str, ...], has_summary: bool) -> None:
         """A kept page is not rendered, but what its body says (a link to a hidden story, no summary) is."""
-        problems.extend(
-            body_problems(article, links, has_summary, lambda: text_of(article), by_key, known_urls, hidden)
-        )
+        resolved = resolutions.get(article.url)
+        text = lambda: text_of(article)  # noqa: E731 - read only for line numbers, rarely
+        problems.extend(body_problems(article, links, has_summary, text, by_key, known_urls, hidden, resolved))
 
     # Articles whose card inputs are unchanged need neither their card nor their body.
     unsure: list[Article] = []
@@ -275,9 +282,8 @@ def yield_articles(
 
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
-        previous = out.previous.get(article.url)
         key = keys.get(article.url)
-        if key is not None and previous is not None and previous.key == key and out.keep(article.url):
+        if _kept(out, article.url, key, lambda article=article: counts_of(article.url)):
             if progress:
                 progress.advance()
             continue
@@ -315,11 +321,11 @@ def yield_articles(
         crumbs = (view.desk, Link(view.title, view.url))
         page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
         try:
-            html = renderer.render("article.html", page=page, article=view).encode()
+            html, counted = renderer.render_watched("article.html", page=page, article=view)
         except BuildFailed as failed:
             return _Rendered(position, None, None, tuple(failed.diagnostics), None)
         entry = feeds.entry_html(view, config) if article.url in in_feeds else None
-        return _Rendered(position, out.place(article.url, html), body if fresh else None, (), entry)
+        return _Rendered(position, out.place(article.url, html.encode()), body if fresh else None, (), entry, counted)
 
     made_entries: dict[str, str] = {}
     for done in workers.run(render, tasks, jobs, with_body):
@@ -332,7 +338,8 @@ def yield_articles(
         if done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
-            out.note(replace(done.placed, record=done.placed.record._replace(key=keys.get(article.url))))
+            key = _counted(keys.get(article.url), counts_of(article.url) if done.counted else None)
+            out.note(replace(done.placed, record=done.placed.record._replace(key=key)))
         elif done.placed is not None:
             out.note(done.placed)
         if progress:
@@ -372,37 +379,52 @@ def write_pages(
     """Render and write every list page whose inputs changed since the last build.
 
     A page's key hashes its template closure, the site view, the settings and
-    its context made from card stand-ins, so deciding costs no card at all; a
-    context that reads more of a card than a stand-in has is never cached.
+    what its context is made from (:attr:`~newsdesk.pages.ListPage.inputs` and
+    the digests of the cards it shows, or else the context made from card
+    stand-ins), so deciding costs no card at all; a context that reads more of a
+    card than a stand-in has is never cached.
     """
     common: dict[str, bytes] = {}
-    tasks: list[tuple[int, bytes | None]] = []
+    tasks: list[tuple[int, bytes | None, bytes]] = []
     needed: set[str] = set()
     refs = cards.refs()
     for position, page in enumerate(pages):
         if page.template not in common:
             common[page.template] = renderer.fingerprint(page.template)
-        refs.read.clear()
-        try:
-            context = fingerprint_of(page.context(refs))
-        except (AttributeError, TypeError, KeyError):
-            context = None
-        key = cache_digest(common[page.template], context) if context is not None else None
-        if _kept(out, page.url, key):
+        if page.inputs is not None:
+            described, shown = page.inputs
+            key: bytes | None = cache_digest(common[page.template], described, *(cards.digests[u] for u in shown))
+            read: Iterable[str] = shown
+        else:
+            refs.read.clear()
+            try:
+                context = fingerprint_of(page.context(refs))
+            except (AttributeError, TypeError, KeyError):
+                context = None
+            key = cache_digest(common[page.template], context) if context is not None else None
+            read = refs.read
+        shown = tuple(read)
+
+        def counts(shown: tuple[str, ...] = shown) -> bytes:
+            """The counts the page can read: the site view's and its cards' links'."""
+            return cache_digest(renderer.site_counts, *(cards.counts(u) for u in shown))
+
+        if _kept(out, page.url, key, counts):
             if progress:
                 progress.advance()
             continue
-        needed.update(refs.read)
-        tasks.append((position, key))
+        needed.update(shown)
+        tasks.append((position, key, counts()))
     if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL:
         cards.make_all()  # workers inherit the cards; they cannot reach the cache
     else:
         cards.make(sorted(needed))
 
-    def render(task: tuple[int, bytes | None]) -> Placed:
-        position, key = task
+    def render(task: tuple[int, bytes | None, bytes]) -> Placed:
+        position, key, counts = task
         page = pages[position]
-        return out.place(page.url, renderer.render(page.template, **page.context(cards)).encode(), key)
+        html, counted = renderer.render_watched(page.template, **page.context(cards))
+        return out.place(page.url, html.encode(), _counted(key, counts if counted else None))
 
     for placed in workers.run(render, tasks, jobs):
         out.note(placed)
@@ -479,14 +501,17 @@ def body_problems(
     by_key: Mapping[str, str],
     known_urls: set[str],
     hidden: Mapping[str, str],
+    resolved: tuple[tuple[str, str | bool | tuple[str, str] | None], ...] | None = None,
 ) -> list[Diagnostic]:
     """What is wrong with an article's body, from its links and whether it has a summary.
 
     The same problems :func:`~newsdesk.markdown.article_body` reports, found without
     converting or rendering; the text (for line numbers) is read only when there is one.
+    ``resolved`` is :func:`~newsdesk.markdown.link_resolutions` of ``links`` when the caller has it.
     """
     found: list[Diagnostic] = []
-    resolved = link_resolutions(links, article.key, by_key, known_urls, hidden)
+    if resolved is None:
+        resolved = link_resolutions(links, article.key, by_key, known_urls, hidden)
     if any(target is None or target is False or isinstance(target, tuple) for _, target in resolved):
         stand_in = Body("", "", 0, links)
         found += resolve_links(
@@ -540,6 +565,20 @@ def _converted(converter: Converter, text: str, article: Article) -> Body:
     return Body("", "", 0, ()) if isinstance(body, Diagnostic) else body
 
 
-def _kept(out: OutputWriter, url: str, key: bytes | None) -> bool:
+def _kept(out: OutputWriter, url: str, key: bytes | None, counts: Callable[[], bytes] | None = None) -> bool:
+    """Keep the served file at ``url`` if it was made from inputs that hash to ``key``.
+
+    Keys leave out the counts of links (:class:`~newsdesk.render.CountedLink`): a page
+    records ``key`` when its render read no count, else ``key`` with the ``counts`` it
+    could read (:func:`_counted`), so either one matching means the page is the same.
+    """
     previous = out.previous.get(url)
-    return key is not None and previous is not None and previous.key == key and out.keep(url)
+    if key is None or previous is None:
+        return False
+    matches = previous.key == key or (counts is not None and previous.key == _counted(key, counts()))
+    return matches and out.keep(url)
+
+
+def _counted(key: bytes | None, counts: bytes | None) -> bytes | None:
+    """A page's key: with the counts it could read when its render read one (``counts`` given)."""
+    return cache_digest(key, counts) if key is not None and counts is not None else key

@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsdesk import urls
 from newsdesk.articles import Article
@@ -45,8 +45,9 @@ PAGE, HISTORY, ALIAS = "page", "history", "alias"
 _RANK = {PAGE: 0, HISTORY: 1, ALIAS: 2}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One article's line in the ledger (a named tuple: a big site reads ten thousand of them per build)."""
+
     source: str  # path under content/ of the last file with this id
     state: str  # LIVE or GONE
     url: str  # where it was last published
@@ -176,8 +177,11 @@ def _entry(value: Any) -> Entry:
 
 
 def save(path: Path, ledger: Ledger) -> bool:
-    """Write the ledger atomically (a temporary file renamed over it); False when nothing changed."""
-    data = ledger.dumps().encode()
+    """Write the ledger atomically (a temporary file renamed over it); False when nothing changed.
+
+    A ledger carried forward unchanged keeps the text it was read from (a big site's
+    ledger takes a while to format again)."""
+    data = (ledger.text or ledger.dumps()).encode()
     try:
         if path.read_bytes() == data:
             return False
@@ -357,7 +361,7 @@ def _outcome(
             entries[id] = old.entries[id]
     gone = tuple(sorted(url for e in entries.values() if e.state == GONE for url in e.urls))
     return Resolution(
-        Ledger(entries),
+        Ledger(entries, old.text if entries == old.entries else ""),  # unchanged: no need to write it again
         tuple(sorted(redirects, key=lambda r: r.source)),
         gone,
         problems,

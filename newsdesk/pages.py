@@ -33,6 +33,11 @@ class FrontPage:
     latest: tuple[str, ...]
     sections: tuple[tuple[Link, tuple[str, ...]], ...]  # per desk, in desk order
 
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every story the front page shows."""
+        return (self.lead, *self.latest, *(u for _, members in self.sections for u in members))
+
 
 def front_page(index: SiteIndex) -> FrontPage | None:
     if not index.articles:
@@ -56,6 +61,9 @@ class ListPage:
     kind: str
     context: Callable[[Mapping[str, ArticleView]], dict[str, Any]]
     lastmod: dt.datetime | None = None  # the newest change among the stories it shows (for sitemaps)
+    # Everything ``context`` reads besides the renderer: a text describing the page and the URLs of
+    # the cards it shows.  With the cards' digests it is the page's cache key; None = hash the context.
+    inputs: tuple[str, tuple[str, ...]] | None = None
 
 
 def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list[ListPage]:
@@ -75,15 +83,20 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         term: Term | None = None,
     ) -> None:
         feeds = page_feeds(config, term)
+        extra = extra or {}
+        described = repr((template, kind, title, description, crumbs, feeds, sorted(extra.items())))
+        front = next((v for v in extra.values() if isinstance(v, FrontPage)), None)
         for pager in paginate(articles, per, first_url):
             shown = Pager(pager.number, pager.count, tuple(a.url for a in pager.items), first_url, pager.total)
+            cards = shown.items + (front.urls if front is not None and pager.number == 1 else ())
             pages.append(
                 ListPage(
                     pager.url,
                     template,
                     kind,
-                    _list_context(renderer, kind, title, description, crumbs, shown, extra or {}, feeds),
+                    _list_context(renderer, kind, title, description, crumbs, shown, extra, feeds),
                     newest_change(pager.items),
+                    (f"{described}{shown.number},{shown.count},{shown.total},{shown.url}", cards),
                 )
             )
 

@@ -146,7 +146,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             | {urls.NEWS_SITEMAP_URL: "a file for crawlers", urls.ROBOTS_URL: "a file for crawlers"}
         )
         unloaded = frozenset(s.key for s in sources) - {a.key for a in articles}
-        moves = resolve_urls(options, articles, life, generated, problems, unloaded)
+        moves = resolve_urls(options, articles, life, generated, problems, unloaded, cache)
 
         known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
         by_key = {a.key: a.url for a in index.articles}
@@ -329,14 +329,42 @@ def resolve_urls(
     generated: dict[str, str],
     problems: list[Diagnostic],
     unloaded: frozenset[str] = frozenset(),
+    cache: Cache | None = None,
 ) -> ledger.Resolution:
-    """Carry urls.lock forward: what every URL ever published serves after this build."""
+    """Carry urls.lock forward: what every URL ever published serves after this build.
+
+    The outcome is remembered in the cache under a hash of everything it is made
+    from (the file's bytes, what the ledger reads of each article, every generated
+    URL): on a big site most builds change none of that, and reading, checking and
+    carrying forward a ledger of every URL ever published takes a while.
+    """
     lock = display_path(options.ledger_path)
-    old, found = ledger.read(options.ledger_path, lock)
     place = ledger.Place(lock, display_path(options.content))
+    try:
+        data = options.ledger_path.read_bytes()
+    except OSError:
+        data = None  # missing or unreadable: ledger.read says which
+    key = None
+    if cache is not None and data is not None:
+        live = {id(a) for a in life.live}
+        read = [
+            (a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live) for a in articles
+        ]
+        key = cache_digest(
+            __version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))),
+            repr(read), repr(sorted(generated.items())),
+        )  # fmt: skip
+        remembered = cache.blob(key)
+        if isinstance(remembered, tuple) and len(remembered) == 2:
+            found, moves = remembered
+            problems += [*found, *moves.problems]
+            return moves
+    old, found = ledger.read(options.ledger_path, lock)
     moves = ledger.resolve(
         old, articles, life, generated, place, allow_removal=options.allow_removal, unloaded=unloaded
     )
+    if cache is not None and key is not None:
+        cache.put_blob(key, (found, moves), "ledger")
     problems += [*found, *moves.problems]
     return moves
 

@@ -43,6 +43,31 @@ class Link:
     description: str = ""
 
 
+class CountedLink(Link):
+    """A link whose count changes with other stories: the site view's desks, years and
+    months, and a story's desk, topics and authors.
+
+    Those counts change whenever a story is added, removed or retagged, and most pages
+    never show them.  So reading ``count`` is noticed (:data:`COUNTS_READ`): a page is
+    keyed without the counts (fingerprints hash these links without them) and, only
+    when its render read one, with them too; a page that read none is kept when only
+    counts changed.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "count":
+            COUNTS_READ[0] = True
+        return object.__getattribute__(self, name)
+
+    def hashed_as(self) -> tuple[str, str, str]:
+        """What fingerprints hash of the link (:func:`newsdesk.cache.fingerprint_of`): all but its count."""
+        return (self.name, self.url, self.description)
+
+
+# Set when a CountedLink's count was read (per process; reset by each render).
+COUNTS_READ = [False]
+
+
 @dataclass(frozen=True)
 class Teaser:
     """A story as a link to it: what a list of related stories shows."""
@@ -153,22 +178,29 @@ class Renderer:
         self.env.filters["absolute"] = config.absolute
         self.tz = config.tz
         self.site: SiteView | None = None
+        self._site_shape = b""
+        self.site_counts = b""
         self._closures: dict[str, tuple[str, ...]] = {}
         self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
         self._links_of: SiteIndex | None = None
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
         """Make the site-wide view (desk navigation, archive years) available to every page."""
+        from newsdesk.cache import digest, fingerprint_of
+
         self.site = self.site_view(index, search=search)
+        links = [*self.site.desks, *self.site.years, *(m for y in self.site.archive for m in (y.year, *y.months))]
+        self._site_shape = fingerprint_of(self.site) or b""  # without the counts: hashed apart
+        self.site_counts = digest(repr([link.count for link in links]))
 
     # -- views -------------------------------------------------------------
 
     def site_view(self, index: SiteIndex, *, search: bool = False) -> SiteView:
-        years = tuple(Link(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year")
+        years = tuple(CountedLink(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year")
         months: dict[int, list[Link]] = {}
         for archive in index.archives:
             if archive.kind == "month":
-                link = Link(f"{archive.date:%B}", archive.url, len(archive.articles))
+                link = CountedLink(f"{archive.date:%B}", archive.url, len(archive.articles))
                 months.setdefault(archive.date.year, []).insert(0, link)
         return SiteView(
             title=self.config.title,
@@ -177,7 +209,7 @@ class Renderer:
             base_url=self.config.root_url,
             timezone=self.config.timezone,
             logo=self.config.logo,
-            desks=term_links(index.desks),
+            desks=tuple(counted_link(t) for t in index.desks),
             years=years,
             params=self.config.params,
             archive=tuple(ArchiveYear(year, tuple(months.get(int(year.name), ()))) for year in years),
@@ -232,8 +264,15 @@ class Renderer:
             self._links, self._links_of = {}, index
         found = self._links.get((kind, name))
         if found is None:
-            found = self._links[(kind, name)] = term_link(index.term(kind, name))
+            found = self._links[(kind, name)] = counted_link(index.term(kind, name))
         return found
+
+    def card_counts(self, article: Article, index: SiteIndex) -> list[int]:
+        """Every count in :meth:`article_view`'s links, in order (its fingerprint hashes none)."""
+        terms = [("desk", article.desk), *(("topic", t) for t in article.topics)]
+        terms += [("author", a) for a in article.authors]
+        terms += [("desk", other.desk) for other in index.related.get(article.url, ())]
+        return [len(index.term(kind, name).articles) for kind, name in terms]
 
     def page(
         self,
@@ -274,14 +313,16 @@ class Renderer:
         """Hash of everything a render of ``template`` reads besides its own context.
 
         That is the template and every template it extends, includes or imports
-        (transitively), the bound site view, and the settings (the filters and
-        :meth:`page` read them: ``base_url``, the title, social handles...).
-        With the context's own hash it is the cache key of a page.
+        (transitively), the bound site view but for its counts, and the settings
+        (the filters and :meth:`page` read them: ``base_url``, the title, social
+        handles...).  With the context's own hash it is the cache key of a page
+        that read no count of the site view (see :meth:`render_watched`); a page
+        that read one adds :attr:`site_counts` to its key.
         """
         from newsdesk.cache import digest, fingerprint_of
 
         sources = [self._source(name) for name in self.closure(template)]
-        return digest(template, fingerprint_of(self.config) or b"", fingerprint_of(self.site) or b"", *sources)
+        return digest(template, fingerprint_of(self.config) or b"", self._site_shape, *sources)
 
     def closure(self, template: str) -> tuple[str, ...]:
         """``template`` and the templates it pulls in, found by parsing them (all of them when a name is dynamic)."""
@@ -335,8 +376,14 @@ class Renderer:
         return problems
 
     def render(self, template: str, **context: Any) -> str:
+        return self.render_watched(template, **context)[0]
+
+    def render_watched(self, template: str, **context: Any) -> tuple[str, bool]:
+        """The page, and whether it read a count of the site view (:class:`SiteLink`)."""
+        COUNTS_READ[0] = False
         try:
-            return self.env.get_template(template).render(site=self.site, **context)
+            html = self.env.get_template(template).render(site=self.site, **context)
+            return html, COUNTS_READ[0]
         except jinja2.TemplateSyntaxError as exc:
             raise BuildFailed([self._syntax_error(exc, template)]) from None
         except Exception as exc:
@@ -378,6 +425,10 @@ class Renderer:
 
 def term_link(term: Term) -> Link:
     return Link(term.name, term.url, len(term.articles), term.description)
+
+
+def counted_link(term: Term) -> CountedLink:
+    return CountedLink(term.name, term.url, len(term.articles), term.description)
 
 
 def term_links(terms: Sequence[Term]) -> tuple[Link, ...]:

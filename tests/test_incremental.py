@@ -357,6 +357,44 @@ def test_a_template_showing_topic_counts_gets_them_right_after_a_retag(site: Sit
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
+def test_pages_that_show_site_counts_follow_them_and_pages_that_do_not_are_kept(site: Site, tmp_path: Path):
+    # Article pages print how many stories each desk has; list pages print their cards' desk counts.
+    site.write(
+        "layouts/article.html",
+        '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1>'
+        '{% for d in site.desks %}<p class="desk-count">{{ d.name }}: {{ d.count }}</p>{% endfor %}{% endblock %}\n',
+    )
+    site.write(
+        "layouts/list.html",
+        '{% extends "base.html" %}{% block main %}'
+        '{% for a in articles %}<p class="card">{{ a.title }} ({{ a.desk.name }}: {{ a.desk.count }})</p>{% endfor %}'
+        "{% endblock %}\n",
+    )
+    site.article("2024/a.md", title="Alpha", desk="World", date="2024-03-02T10:00:00+00:00")
+    site.article("2024/b.md", title="Bravo", desk="Sport", date="2024-03-03T10:00:00+00:00")
+    site.build()
+    assert "World: 1" in site.file("/2024/03/02/alpha/").read_text(encoding="utf-8")
+    assert "Alpha (World: 1)" in site.file("/desks/world/").read_text(encoding="utf-8")
+    site.article("2024/c.md", title="Charlie", desk="World", date="2024-03-04T10:00:00+00:00")
+    site.build()
+    # Every page reads the desk counts: all of them follow, the Sport desk's list of one card included.
+    assert "World: 2" in site.file("/2024/03/03/bravo/").read_text(encoding="utf-8")
+    assert "Alpha (World: 2)" in site.file("/desks/world/").read_text(encoding="utf-8")
+    assert "Bravo (Sport: 1)" in site.file("/desks/sport/").read_text(encoding="utf-8")
+    assert site.snapshot() == clean_build(site, tmp_path)
+    # The stock layouts show no desk count on article pages: adding a story to a desk leaves them alone.
+    (site.root / "layouts" / "article.html").unlink()
+    (site.root / "layouts" / "list.html").unlink()
+    site.build()
+    before = stats(site)
+    site.article("2024/d.md", title="Delta", desk="World", date="2024-03-05T10:00:00+00:00")
+    site.build()
+    after = stats(site)
+    alpha = site.file("/2024/03/02/alpha/").relative_to(site.output).as_posix()
+    assert after[alpha] == before[alpha]
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
 def test_a_lost_cache_keeps_unchanged_files_untouched(site: Site, tmp_path: Path):
     for n in range(3):
         site.article(f"2024/s{n}.md", title=f"Story {n}")
