@@ -11,10 +11,10 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from newsdesk import search, urls
-from newsdesk.articles import Article, newest_change
+from newsdesk.articles import Article
 from newsdesk.config import SiteConfig
 from newsdesk.feeds import page_feeds
 from newsdesk.indexes import Archive, Pager, SiteIndex, Term, paginate
@@ -23,6 +23,8 @@ from newsdesk.render import ArticleView, Link, Renderer, pager_of, term_links
 FRONT_SECTIONS = 4  # stories per desk on the front page
 FRONT_LATEST = 6  # headlines beside the lead story
 LEAD_CANDIDATES = 3  # the lead is the newest of these with a picture (or else the newest)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
     """Every page that is not an article: front, archives, desks, topics, authors, 404."""
     pages: list[ListPage] = []
     per = config.per_page
+    # Each story's last change, as (POSIX time, datetime): comparing floats is what makes max() quick.
+    modified = {a.url: (a.modified.timestamp(), a.modified) for a in index.articles}
 
     def listing(
         kind: str,
@@ -86,16 +90,20 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         extra = extra or {}
         described = repr((template, kind, title, description, crumbs, feeds, sorted(extra.items())))
         front = next((v for v in extra.values() if isinstance(v, FrontPage)), None)
-        for pager in paginate(articles, per, first_url):
-            shown = Pager(pager.number, pager.count, tuple(a.url for a in pager.items), first_url, pager.total)
-            cards = shown.items + (front.urls if front is not None and pager.number == 1 else ())
+        # Each story's URL and last change once, sliced per page: the front page alone lists them all.
+        for shown, changed in zip(
+            paginate([a.url for a in articles], per, first_url),
+            _slices([modified[a.url] for a in articles], per),
+            strict=True,
+        ):
+            cards = shown.items + (front.urls if front is not None and shown.number == 1 else ())
             pages.append(
                 ListPage(
-                    pager.url,
+                    shown.url,
                     template,
                     kind,
                     _list_context(renderer, kind, title, description, crumbs, shown, extra, feeds),
-                    newest_change(pager.items),
+                    max(changed, default=(0.0, None))[1],
                     (f"{described}{shown.number},{shown.count},{shown.total},{shown.url}", cards),
                 )
             )
@@ -147,7 +155,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                 "terms.html",
                 f"{kind}s",
                 _terms_context(renderer, f"{kind}s", plural, directory, terms, config),
-                newest_change(a for t in terms for a in t.articles),
+                max((modified[a.url] for t in terms for a in t.articles), default=(0.0, None))[1],
             )
         )
 
@@ -187,6 +195,13 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         )
     )
     return pages
+
+
+def _slices(items: list[T], size: int) -> Iterator[list[T]]:
+    """``items`` in runs of ``size``, as :func:`~newsdesk.indexes.paginate` splits them (one run when empty)."""
+    yield items[:size]
+    for start in range(size, len(items), size):
+        yield items[start : start + size]
 
 
 def _list_context(

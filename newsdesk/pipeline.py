@@ -9,9 +9,11 @@ site's build lock); ``check`` takes no lock, as it writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -92,12 +94,30 @@ def build(
 ) -> BuildReport:
     """Build the site; if another build of it is running, call ``on_wait`` and wait for it."""
     progress = progress or Progress.silent()
-    if options.dry_run:
-        return _build(options, progress)
-    check_output(options.output, [options.content, options.layouts, options.config, *options.static_dirs()])
-    with lock.hold(options.site_dir, on_wait):
-        remove_leftovers(options.output.resolve())
-        return _build(options, progress)
+    with _fewer_collections():
+        if options.dry_run:
+            return _build(options, progress)
+        check_output(options.output, [options.content, options.layouts, options.config, *options.static_dirs()])
+        with lock.hold(options.site_dir, on_wait):
+            remove_leftovers(options.output.resolve())
+            return _build(options, progress)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cycle collector less often while building (the old thresholds come back after).
+
+    A build makes millions of small objects that live until it ends (articles, views,
+    keys); with CPython's default thresholds the collector walks them again every 700
+    allocations, a fifth of a rebuild's time on a big site.  What a build makes is
+    freed by reference counting; the few cycles (Jinja's) wait a little longer.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _build(options: BuildOptions, progress: Progress) -> BuildReport:
