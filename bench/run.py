@@ -787,6 +787,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir: Path = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
 
+    # Installing a package compiles its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE set
+    # would compile every module again on each build (~0.2 s) and time that instead.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "newsdesk")], check=False)
     # newsdesk runs with cwd = the site: make the package importable from this checkout.
     pythonpath = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
     engine_env = {"PYTHONPATH": pythonpath}
