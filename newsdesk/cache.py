@@ -38,7 +38,7 @@ from newsdesk.errors import Diagnostic, warning
 from newsdesk.sources import Source, display_path
 
 CACHE_DIR = ".newsdesk-cache"
-SCHEMA = "6"  # bump when the tables change: an older cache is then discarded
+SCHEMA = "7"  # bump when the tables change: an older cache is then discarded
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS files (
     key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
 CREATE TABLE IF NOT EXISTS loaded (digest BLOB PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, meta BLOB NOT NULL, html BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS cards (url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT);
 CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
 CREATE TABLE IF NOT EXISTS pages (
@@ -319,6 +320,23 @@ class Cache:
             return
         self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", (body_digest, _dump(meta), html.encode()))
 
+    def feed_entries(self, digests: Iterable[bytes]) -> dict[bytes, str]:
+        """Feed entry HTML by the hash of what it is made from (see incremental.Articles.entries)."""
+        wanted = list(set(digests))
+        found: dict[bytes, str] = {}
+        for start in range(0, len(wanted), 500):  # SQLite limits the parameters of one query
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, html in self.db.execute(f"SELECT digest, html FROM entries WHERE digest IN ({marks})", chunk):
+                found[key] = html.decode()
+        return found
+
+    def put_feed_entries(self, made: Mapping[bytes, str]) -> None:
+        if self.writable and made:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(k, v.encode()) for k, v in made.items()]
+            )
+
     def _blobs(self, query: str, wanted: set[bytes], what: str) -> dict[bytes, Any]:
         if not wanted:
             return {}
@@ -338,11 +356,12 @@ class Cache:
             return {}
         return found
 
-    def forget_unused(self, loaded: set[bytes], bodies: set[bytes]) -> None:
+    def forget_unused(self, loaded: set[bytes], bodies: set[bytes], entries: set[bytes] | None = None) -> None:
         """Drop results no current source produces, so the cache does not grow forever."""
         if not self.writable:
             return
-        for table, keep in (("loaded", loaded), ("bodies", bodies)):
+        tables = [("loaded", loaded), ("bodies", bodies)] + ([("entries", entries)] if entries is not None else [])
+        for table, keep in tables:
             stale = [(k,) for (k,) in self.db.execute(f"SELECT digest FROM {table}") if k not in keep]
             self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", stale)
 

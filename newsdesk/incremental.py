@@ -140,6 +140,12 @@ class Contents(Mapping[str, str]):
             self.made.update(self.make([url]))
         return self.made[url]
 
+    def prefetch(self, urls_: Iterable[str]) -> None:
+        """Make the entries of a feed about to be written in one go (one cache query)."""
+        missing = [url for url in urls_ if url not in self.made]
+        if missing:
+            self.made.update(self.make(missing))
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.urls)
 
@@ -347,17 +353,22 @@ def yield_articles(
     if not any(p.is_error for p in problems):
         cache.record_cards(rows, before)
 
+    cache.put_feed_entries({entries[url]: html for url, html in made_entries.items()})
+
     def make_entries(wanted: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
+        remembered = cache.feed_entries(entries[url] for url in wanted if url not in made_entries)
+        fresh: dict[bytes, str] = {}
         for url in wanted:
-            if url in made_entries:
-                found[url] = made_entries[url]
+            if url in made_entries or entries[url] in remembered:
+                found[url] = made_entries.get(url) or remembered[entries[url]]
                 continue
             article = cards.by_url[url]
             html = cache.body_html(inputs[article.key].body)
             meta = known_bodies.get(url) or bodies([article])[url]
             body = replace(meta, html=html) if html is not None else _converted(converter, text_of(article), article)
-            found[url] = feeds.entry_html(view_of(article, body)[0], config)
+            found[url] = fresh[entries[url]] = feeds.entry_html(view_of(article, body)[0], config)
+        cache.put_feed_entries(fresh)
         return found
 
     return Articles(cards, entries, Contents(sorted(in_feeds), make_entries))
@@ -415,8 +426,8 @@ def write_pages(
             continue
         needed.update(shown)
         tasks.append((position, key, counts()))
-    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL:
-        cards.make_all()  # workers inherit the cards; they cannot reach the cache
+    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL and any(key is None for _, key, _ in tasks):
+        cards.make_all()  # workers inherit the cards (they cannot reach the cache); an unkeyed page may read any
     else:
         cards.make(sorted(needed))
 
@@ -451,9 +462,11 @@ def write_feeds(
     for feed in site_feeds:
         key = key_of(feed, "atom")
         if not _kept(out, feed.url, key):
+            written.contents.prefetch(a.url for a in feed.articles)
             out.write(feed.url, feeds.atom(feed, written.cards, written.contents, config, fallback), key)
     key = key_of(site_feeds[0], "json")
     if not _kept(out, urls.JSON_FEED_URL, key):
+        written.contents.prefetch(a.url for a in site_feeds[0].articles)
         out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], written.cards, written.contents, config), key)
 
 

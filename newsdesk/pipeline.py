@@ -240,7 +240,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             cache.record_build(
                 BuildRecord(fingerprint, until, report.articles, report.pages, report.warnings, report.next_change)
             )
-            cache.forget_unused(set(parse_keys.values()), {i.body for i in inputs.values()})
+            cache.forget_unused(
+                set(parse_keys.values()), {i.body for i in inputs.values()}, set(written.entries.values())
+            )
         return replace(report, warnings=(*cache.warnings, *report.warnings))
 
 
