@@ -81,10 +81,15 @@ def test_without_pagefind_the_site_builds_and_the_search_page_says_so(site: Site
     assert "warning" not in site.run(command="check").err  # check builds no index, so it has nothing to say
 
 
-def test_a_failing_pagefind_is_a_warning_and_the_site_still_publishes(site: Site, monkeypatch: pytest.MonkeyPatch):
-    fake = site.write("bin/pagefind", "#!/bin/sh\necho 'Error: the index exploded' >&2\nexit 3\n")
+def fake_pagefind(site: Site, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    """Build with this shell script as Pagefind."""
+    fake = site.write("bin/pagefind", "#!/bin/sh\n" + script)
     fake.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+
+
+def test_a_failing_pagefind_is_a_warning_and_the_site_still_publishes(site: Site, monkeypatch: pytest.MonkeyPatch):
+    fake_pagefind(site, monkeypatch, "echo 'Error: the index exploded' >&2\nexit 3\n")
     newsroom(site)
     result = site.build()
     assert result.err.splitlines() == [
@@ -355,13 +360,12 @@ def test_a_shard_whose_pagefind_run_failed_is_left_out_and_tried_again(
 ):
     real = search.find_indexer().binary
     # Pagefind that fails once on 2022's stories (and runs the real one otherwise).
-    fake = site.write(
-        "bin/pagefind",
-        f'#!/bin/sh\ncase "$*" in *" 2022/"*) if [ ! -e "$0.failed" ]; then touch "$0.failed"\n'
+    fake_pagefind(
+        site,
+        monkeypatch,
+        f'case "$*" in *" 2022/"*) if [ ! -e "$0.failed" ]; then touch "$0.failed"\n'
         f'echo "Error: disk full" >&2; exit 2; fi;; esac\nexec {real} "$@"\n',
     )
-    fake.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     archive(site)
     result = site.build()
     assert result.err.splitlines() == [
