@@ -491,18 +491,36 @@ def write_group(
             out.write(url, data, key)
 
 
-def write_search(indexer: Indexer, out: OutputWriter) -> list[Diagnostic]:
-    """Pagefind's index of the new site, run only when a page it reads changed.
+def write_search(indexer: Indexer, out: OutputWriter, articles: Iterable[str], jobs: int) -> list[Diagnostic]:
+    """Pagefind's index of the new site's articles, one bundle per shard (see :mod:`newsdesk.search`).
 
-    It runs inside the staging tree, so the swap stays atomic; its files that
-    came out the same keep their inode and mtime.
+    A shard is indexed again only when one of its article pages changed; the others
+    keep their files.  Pagefind runs inside the staging tree, so the swap stays atomic;
+    its files that came out the same keep their inode and mtime.  A shard whose run
+    failed is tried again next time.
     """
-    pages = sorted((url, r.digest.hex()) for url, r in out.records.items() if url.endswith((".html", "/")))
-    key = cache_digest(__version__, str(indexer.binary), repr(pages))
-    if out.keep_folder(search.BUNDLE, key):
-        return []
-    problems = indexer.index(out.external(search.BUNDLE))
-    out.keep_unchanged(search.BUNDLE, None if problems else key)  # a failed run is tried again next time
+    shards = search.plan_shards(articles)
+
+    def key_of(shard: search.Shard) -> bytes:
+        pages = [(url, r.digest.hex() if (r := out.records.get(url)) else "") for url in shard.pages]
+        return cache_digest(__version__, str(indexer.binary), shard.name, repr(pages))
+
+    keys = {shard.folder: key_of(shard) for shard in shards}
+    kept = out.keep_folders(keys)
+    stale = [shard for shard in shards if shard.folder not in kept]
+    problems: list[Diagnostic] = []
+    if stale:
+        site = out.external((shard.folder for shard in stale), later=search.BUNDLE)
+        found = indexer.index(site, stale, jobs)
+        for shard in stale:
+            out.keep_unchanged(shard.folder, None if found[shard.name] else keys[shard.folder])
+            problems += found[shard.name]
+    # /search/ loads the bundles that were made (a shard whose run failed is left out until it
+    # works), and Pagefind's UI from /pagefind/ itself: the same files in every bundle.
+    made = [shard for shard in shards if (out.stage / shard.folder / "pagefind-entry.json").is_file()]
+    out.write(search.SHARDS_URL, search.shards_script(made))
+    for name in search.UI_FILES if made else ():
+        out.write(f"/{search.BUNDLE}/{name}", (out.stage / made[0].folder / name).read_bytes())
     return problems
 
 

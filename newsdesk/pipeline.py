@@ -215,8 +215,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             for url, data in redirects.files(moves, renderer):
                 out.write(url, data)
             out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
+            search_failed: list[Diagnostic] = []
             if indexer.available:
-                problems += incremental.write_search(indexer, out)
+                search_failed = incremental.write_search(indexer, out, [a.url for a in index.articles], options.jobs)
+                problems += search_failed
             out.commit()
         progress.done()
         if not options.dry_run and not options.preview:
@@ -236,7 +238,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             fingerprint = incremental.site_fingerprint(
                 settings_repr, [options.config, options.ledger_path], renderer, digests, statics
             )
-            until = incremental.valid_until(articles, now) if index.articles else -math.inf
+            # A search shard whose Pagefind run failed is tried again by the next build, even with no change.
+            until = incremental.valid_until(articles, now) if index.articles and not search_failed else -math.inf
             cache.record_build(
                 BuildRecord(fingerprint, until, report.articles, report.pages, report.warnings, report.next_change)
             )

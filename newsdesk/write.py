@@ -146,13 +146,20 @@ class OutputWriter:
         os.replace(temporary, target)
         self.note(Placed(url, PageRecord(None, b"", _stat(target)), written=True))
 
-    def external(self, folder: str) -> Path:
-        """Make room for another program (Pagefind) to write ``folder`` of the new site; returns
-        the staging tree, which it may read (every page is in place by then)."""
+    def external(self, folders: Iterable[str], later: str = "") -> Path:
+        """Make room for another program (Pagefind) to write ``folders`` of the new site; returns
+        the staging tree, which it may read (every page is in place by then).
+
+        Files under ``later`` (a folder) that are not placed yet stay, for the build to keep
+        after the program ran; what it does not keep is dropped by :meth:`commit`.
+        """
         if not self.dry_run:
-            shutil.rmtree(self.stage / folder, ignore_errors=True)
-            self.present = {p: ino for p, ino in self.present.items() if not p.startswith(folder + "/")}
-            self._drop_strays()  # the program must see the new site only, not the spare's leftovers
+            prefixes = tuple(folder + "/" for folder in folders)
+            for folder in prefixes:
+                shutil.rmtree(self.stage / folder, ignore_errors=True)
+            self.present = {p: ino for p, ino in self.present.items() if not p.startswith(prefixes)}
+            # The program must see the new site only, not the spare's leftovers.
+            self._drop_strays(later + "/" if later else None)
         return self.stage
 
     def keep_unchanged(self, folder: str, key: bytes | None = None) -> None:
@@ -171,21 +178,40 @@ class OutputWriter:
             else:
                 self.note(Placed("/" + relative, PageRecord(key, digest(data), _stat(path)), written=True))
 
-    def keep_folder(self, folder: str, key: bytes) -> bool:
-        """Serve again every file recorded under ``folder`` with ``key``, if all are intact."""
-        prefix = "/" + folder + "/"
-        recorded = [url for url in self.previous if url.startswith(prefix)]
-        if not recorded or any(self.previous[url].key != key for url in recorded):
-            return False
-        if not all(self._intact(urls.output_file(url), self.previous[url]) for url in recorded):
-            return False
-        return all(self.keep(url) for url in recorded)
+    def keep_folders(self, keys: Mapping[str, bytes]) -> set[str]:
+        """Serve again every file recorded under each folder with its key, where all are intact;
+        returns the folders kept.  Reads the records once, however many folders."""
+        if not keys:
+            return set()
+        under = os.path.commonpath([f"/{folder}" for folder in keys]).rstrip("/") + "/"
+        depths = {folder.count("/") + 1 for folder in keys}
+        recorded: dict[str, list[str]] = {folder: [] for folder in keys}
+        for url in self.previous:
+            if url.startswith(under):
+                parts = url.split("/")
+                for depth in depths:
+                    if len(parts) > depth + 1 and (folder := "/".join(parts[1 : depth + 1])) in recorded:
+                        recorded[folder].append(url)
+        kept = set()
+        for folder, found in recorded.items():
+            if (
+                found
+                and all(self.previous[url].key == keys[folder] for url in found)
+                and all(self._intact(urls.output_file(url), self.previous[url]) for url in found)
+                and all(self.keep(url) for url in found)
+            ):
+                kept.add(folder)
+        return kept
 
-    def _drop_strays(self) -> None:
-        """Remove what the staging tree held that the new site does not have."""
+    def _drop_strays(self, spare: str | None = None) -> None:
+        """Remove what the staging tree held that the new site does not have (but what is under ``spare``)."""
         wanted = {urls.output_file(url) for url in self.records}
-        _prune(self.stage, [relative for relative in self.present if relative not in wanted])
-        self.present = {relative: ino for relative, ino in self.present.items() if relative in wanted}
+
+        def stays(relative: str) -> bool:
+            return relative in wanted or (spare is not None and relative.startswith(spare))
+
+        _prune(self.stage, [relative for relative in self.present if not stays(relative)])
+        self.present = {relative: ino for relative, ino in self.present.items() if stays(relative)}
 
     def note(self, placed: Placed) -> None:
         """Count a placed file (the parent process calls this for its workers' files too)."""
