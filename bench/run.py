@@ -702,13 +702,16 @@ Re-run with, for example:
 
 Reading them: the machine is shared, so wall seconds of one step can be
 stretched by whatever else runs; *CPU s* is the steadier figure (the floor and
-newsdesk use both cores, Pelican one). Sections without a suffix build the
-Pagefind search index, which reads every page of the site on each build that
-changed one: it dominates the cold build, every rebuild that writes a page,
-and peak memory (it is a separate process). Sections marked "no search index"
-show the engine alone. Adding or deleting an article changes the story counts
-in the site-wide view every page is rendered with (desks, archive months), so
-every page is rendered again; only those whose bytes changed are written.
+newsdesk use both cores, Pelican one). Sections without a suffix also build
+the Pagefind search index: one bundle per year (or run of months, at most
+2,500 stories each), and a rebuild indexes again only the bundles whose
+stories changed, so a one-article edit pays for Pagefind reading that year's
+articles (a separate process, counted in *tree*). Sections marked "no search
+index" show the engine alone. Adding or deleting a story legitimately changes
+about a thousand list pages at 10,000 articles (every paginated list it is on
+shifts by one: the front page's, its desk's, topics', author's and archives'),
+so those rows render them again; editing a body or retagging a story renders
+only the pages that show it.
 """
 
 _SECTION = re.compile(r"<!-- bench:size=(\d+)([\w-]*) -->\n.*?<!-- /bench:size=\1\2 -->\n?", re.S)
