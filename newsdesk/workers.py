@@ -9,6 +9,7 @@ parent never holds every page's HTML at once.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -40,6 +41,24 @@ def run(
         return
     context = multiprocessing.get_context("fork")
     queue = iter(tasks)
+    # A garbage collection walks every object it tracks, writing to each one's header: in a forked
+    # worker that copies every page of what it inherited.  Frozen objects are left alone (in the
+    # parent too, where collecting them again and again would find nothing); the parent thaws them
+    # when the work is done, so a long-lived process (`serve`) still collects what it drops.
+    gc.freeze()
+    try:
+        yield from _pooled(work, queue, jobs, ready, context)
+    finally:
+        gc.unfreeze()
+
+
+def _pooled(
+    work: Callable[[U], R],
+    queue: Iterator[T],
+    jobs: int,
+    ready: Callable[[T], U],
+    context: multiprocessing.context.BaseContext,
+) -> Iterator[R]:
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_install, initargs=(work,)) as pool:
         pending: set[Future[list[R]]] = set()
 
