@@ -75,7 +75,10 @@ class OutputWriter:
         self.written = 0
         self.unchanged = 0
         self.urls: set[str] = set()
-        self._made: set[Path] = set()  # folders known to exist in the staging tree
+        self._made: set[Path] = set()  # folders known to exist in the staging tree (and the mirror)
+        # When there is no output yet, the spare is made as the site is staged: each file is linked
+        # into this folder as it is placed (by whichever process places it), not one by one at the end.
+        self.mirror: Path | None = None
 
     def __enter__(self) -> OutputWriter:
         if self.dry_run:
@@ -87,12 +90,17 @@ class OutputWriter:
             self.present = inventory(self.stage)
         else:
             self.stage.mkdir()
+        if not self.output.exists():
+            self.mirror = self.stage.with_name(self.stage.name + "-spare")  # under the temp mark too
+            self.mirror.mkdir()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if kind is not None and not self.dry_run and self.stage.exists():
             # The staging tree is half-updated: it is corrected next time, so keep it as the spare.
             os.rename(self.stage, self.spare)
+        if kind is not None and self.mirror is not None:
+            shutil.rmtree(self.mirror, ignore_errors=True)
 
     # -- placing files -------------------------------------------------------------
 
@@ -128,6 +136,7 @@ class OutputWriter:
         temporary = self._temporary(target)
         temporary.write_bytes(data)
         os.replace(temporary, target)
+        self._mirror(relative)
         return Placed(url, PageRecord(key, new_digest, _stat(target)), written=True)
 
     def copy(self, url: str, source: Path) -> None:
@@ -144,6 +153,7 @@ class OutputWriter:
         temporary = self._temporary(target)
         shutil.copyfile(source, temporary)
         os.replace(temporary, target)
+        self._mirror(relative)
         self.note(Placed(url, PageRecord(None, b"", _stat(target)), written=True))
 
     def external(self, folders: Iterable[str], later: str = "") -> Path:
@@ -176,6 +186,7 @@ class OutputWriter:
             if served is not None and served.size == len(data) and _read(self.output / relative) == data:
                 self.note(Placed("/" + relative, self._link(relative, key, digest(data), served), written=False))
             else:
+                self._mirror(relative)
                 self.note(Placed("/" + relative, PageRecord(key, digest(data), _stat(path)), written=True))
 
     def keep_folders(self, keys: Mapping[str, bytes]) -> set[str]:
@@ -229,14 +240,32 @@ class OutputWriter:
 
     def _link(self, relative: str, key: bytes | None, page_digest: bytes, served: FileStat) -> PageRecord:
         """Make the staging tree's entry the served file's inode (it often already is)."""
-        if self.present.get(relative) == served.ino:
-            return PageRecord(key, page_digest, served)  # the same inode: the same stat
         target = self.stage / relative
-        temporary = self._temporary(target)
-        _link_or_copy(os.path.join(self.output, relative), temporary)
-        os.replace(temporary, target)
+        if self.present.get(relative) == served.ino and self.mirror is None:
+            return PageRecord(key, page_digest, served)  # the same inode: the same stat
+        if self.present.get(relative) != served.ino:
+            temporary = self._temporary(target)
+            _link_or_copy(os.path.join(self.output, relative), temporary)
+            os.replace(temporary, target)
+        self._mirror(relative)
         # Recorded from the staged name: linking changed the inode's ctime.
         return PageRecord(key, page_digest, _stat(target))
+
+    def _mirror(self, relative: str) -> None:
+        """Link a staged file into the mirror (the next build's spare), when one is being made."""
+        if self.mirror is None:
+            return
+        target = self.mirror / relative
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        try:
+            os.link(self.stage / relative, target)
+        except FileExistsError:  # placed twice: the mirror holds the last one
+            os.unlink(target)
+            _link_or_copy(self.stage / relative, target)
+        except OSError:
+            shutil.copy2(self.stage / relative, target)
 
     def _temporary(self, target: Path) -> Path:
         if target.parent not in self._made:
@@ -259,6 +288,13 @@ class OutputWriter:
         if self.stage.exists():  # the previous site, under the staging name
             shutil.rmtree(self.spare, ignore_errors=True)
             os.rename(self.stage, self.spare)
+            if self.mirror is not None:  # the output appeared while building: it is the spare now
+                shutil.rmtree(self.mirror, ignore_errors=True)
+        elif self.mirror is not None:
+            # The first build: the spare was made as files were staged, so the next edit costs only
+            # what changed; the records were read after linking (which changes an inode's ctime).
+            shutil.rmtree(self.spare, ignore_errors=True)
+            os.rename(self.mirror, self.spare)
         else:
             # The first build: make the spare now, so the next edit costs only what changed.
             _link_tree(self.output, self.spare)

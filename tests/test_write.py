@@ -123,6 +123,20 @@ def test_successful_build_swaps_in_one_step_and_keeps_unchanged_files(site: Site
     assert leftovers(site.output) == []
 
 
+def test_first_build_makes_the_spare_as_it_writes_and_records_what_it_left(site: Site):
+    many_articles(site, 40)
+    site.build("--jobs", "2")  # the article pages are written (and linked into the spare) by worker processes
+    spare = site.root / ".newsdesk-spare-output"
+    served = {p.relative_to(site.output): p.stat().st_ino for p in site.output.rglob("*") if p.is_file()}
+    assert {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == served
+    assert leftovers(site.output) == []
+    # The files are recorded as linking left them: nothing changed, so nothing is written or even looked at again.
+    before = output_state(site.output)
+    again = site.run("--jobs", "2")
+    assert "(0 pages written," in again.out, again
+    assert output_state(site.output) == before
+
+
 def _exchange(new: Path, current: Path) -> None:
     if sys.platform != "linux":
         pytest.skip("renameat2 is Linux only; elsewhere the writer swaps by renames")
