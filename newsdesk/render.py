@@ -182,6 +182,7 @@ class Renderer:
         self.site_counts = b""
         self._closures: dict[str, tuple[str, ...]] = {}
         self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
+        self._teasers: dict[str, Teaser] = {}  # each story's teaser, shared by the cards that relate to it
         self._links_of: SiteIndex | None = None
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
@@ -248,6 +249,14 @@ class Renderer:
         )
 
     def teaser(self, article: Article, index: SiteIndex) -> Teaser:
+        """A story as its related stories show it (made once per index: four cards on average relate to it)."""
+        self._remember(index)
+        found = self._teasers.get(article.url)
+        if found is None:
+            found = self._teasers[article.url] = self._teaser(article, index)
+        return found
+
+    def _teaser(self, article: Article, index: SiteIndex) -> Teaser:
         return Teaser(
             title=article.title,
             url=article.url,
@@ -260,8 +269,7 @@ class Renderer:
 
     def link_to(self, index: SiteIndex, kind: str, name: str) -> Link:
         """The link to a desk, topic or author page, as article views show it (made once per index)."""
-        if self._links_of is not index:
-            self._links, self._links_of = {}, index
+        self._remember(index)
         found = self._links.get((kind, name))
         if found is None:
             found = self._links[(kind, name)] = counted_link(index.term(kind, name))
@@ -273,6 +281,11 @@ class Renderer:
         terms += [("author", a) for a in article.authors]
         terms += [("desk", other.desk) for other in index.related.get(article.url, ())]
         return [len(index.term(kind, name).articles) for kind, name in terms]
+
+    def _remember(self, index: SiteIndex) -> None:
+        """What is made once per index is made again for another one."""
+        if self._links_of is not index:
+            self._links, self._teasers, self._links_of = {}, {}, index
 
     def page(
         self,
