@@ -96,7 +96,12 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let URLs in urls.lock whose article file was deleted stop working (default: an error)",
     )
-    parser.add_argument("--jobs", type=_jobs, default=0, help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        help="processes that parse and render, this one included (default: one per core)",
+    )
     parser.add_argument(
         "--no-cache", action="store_true", help="build from scratch, ignoring and not updating .newsdesk-cache/"
     )
