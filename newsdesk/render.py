@@ -9,6 +9,7 @@ in ``docs/templates.md``.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,7 +183,9 @@ class Renderer:
         self.site_counts = b""
         self._closures: dict[str, tuple[str, ...]] = {}
         self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
-        self._teasers: dict[str, Teaser] = {}  # each story's teaser, shared by the cards that relate to it
+        # Each story's teaser, shared by the cards that relate to it while any of them is alive (a worker
+        # process drops its views after each page, so it does not keep a teaser for every story).
+        self._teasers: weakref.WeakValueDictionary[str, Teaser] = weakref.WeakValueDictionary()
         self._links_of: SiteIndex | None = None
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
@@ -253,7 +256,8 @@ class Renderer:
         self._remember(index)
         found = self._teasers.get(article.url)
         if found is None:
-            found = self._teasers[article.url] = self._teaser(article, index)
+            found = self._teaser(article, index)
+            self._teasers[article.url] = found
         return found
 
     def _teaser(self, article: Article, index: SiteIndex) -> Teaser:
@@ -285,7 +289,7 @@ class Renderer:
     def _remember(self, index: SiteIndex) -> None:
         """What is made once per index is made again for another one."""
         if self._links_of is not index:
-            self._links, self._teasers, self._links_of = {}, {}, index
+            self._links, self._teasers, self._links_of = {}, weakref.WeakValueDictionary(), index
 
     def page(
         self,
