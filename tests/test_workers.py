@@ -1,0 +1,30 @@
+"""Per-article work spread over processes: every task done once, by the parent and its workers."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+
+from newsdesk import workers
+
+
+def pid_of(task: int) -> tuple[int, int]:
+    time.sleep(0.001)  # long enough that the parent finds its worker busy
+    return task, os.getpid()
+
+
+def test_every_task_is_done_once_and_the_parent_takes_a_share():
+    tasks = list(range(400))
+    done = list(workers.run(pid_of, tasks, jobs=2, prepare=lambda n: n * 10))
+    assert sorted(task for task, _ in done) == [n * 10 for n in tasks]
+    pids = {pid for _, pid in done}
+    assert os.getpid() in pids  # the build's own process did some of the work
+    assert len(pids) == 2  # and one worker the rest (jobs counts the parent)
+
+
+def test_objects_are_thawed_when_the_work_is_done():
+    frozen = gc.get_freeze_count()
+    for _ in workers.run(pid_of, list(range(40)), jobs=2):
+        assert gc.get_freeze_count() > frozen  # workers do not walk (and so copy) what they inherited
+    assert gc.get_freeze_count() == frozen  # a long-lived process (serve) collects what it drops again
