@@ -8,6 +8,7 @@ only the site knows which article lives at which URL.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -293,8 +294,11 @@ def summary_problems(article: Article, body: Body) -> list[Diagnostic]:
 # ---------------------------------------------------------------------------
 
 
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
 def is_external(href: str) -> bool:
-    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href)) or href.startswith(("//", "#", "?"))
+    return href.startswith(("//", "#", "?")) or _SCHEME.match(href) is not None
 
 
 def source_target(href: str, from_key: str) -> str | None:
@@ -306,7 +310,13 @@ def source_target(href: str, from_key: str) -> str | None:
         return posixpath.normpath(path[len("/content/") :])
     if path.startswith("/"):
         return posixpath.normpath(path.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(from_key), path))
+    return _relative_target(posixpath.dirname(from_key), path)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_target(folder: str, path: str) -> str:
+    """Where ``path`` leads from ``folder`` (stories of one month often link to the same few)."""
+    return posixpath.normpath(posixpath.join(folder, path))
 
 
 def resolve_links(
