@@ -55,6 +55,15 @@ CREATE TABLE IF NOT EXISTS pages (
 """
 
 
+def _columns(db: sqlite3.Connection | None) -> dict[str, list[str]]:
+    """Each table's columns, in order: of ``db``, or (None) of the tables this version creates."""
+    if db is None:
+        db = sqlite3.connect(":memory:")
+        db.executescript(_TABLES)
+    names = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {name: [row[1] for row in db.execute(f"PRAGMA table_info({name})")] for name in sorted(names)}
+
+
 def digest(*parts: bytes | str) -> bytes:
     """A 128-bit content hash of the parts (length-prefixed, so parts cannot run together)."""
     h = hashlib.blake2b(digest_size=16)
@@ -194,7 +203,8 @@ class Cache:
             try:
                 db = sqlite3.connect(path, isolation_level=None)
                 rows = dict(db.execute("SELECT name, value FROM meta").fetchall())
-                db.execute("SELECT count(*) FROM pages").fetchone()
+                if _columns(db) != _columns(None):
+                    raise sqlite3.DatabaseError("its tables are not the ones this newsdesk writes")
             except sqlite3.DatabaseError as exc:
                 self.warnings.append(warning(where, 0, f"build cache is unreadable ({exc}); discarded, rebuilding"))
                 return self._recreate(path)

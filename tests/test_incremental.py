@@ -236,6 +236,23 @@ def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path):
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "damage", ["DROP TABLE entries", "ALTER TABLE cards DROP COLUMN summary", "CREATE TABLE extra (x INT)"]
+)
+def test_a_cache_whose_tables_are_not_ours_is_discarded_with_a_warning(site: Site, tmp_path: Path, damage: str):
+    site.article("2024/a.md", title="Alpha")
+    site.build()
+    db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
+    db.execute(damage)
+    db.commit()
+    db.close()
+    site.article("2024/b.md", title="Bravo")
+    result = site.build()
+    assert ".newsdesk-cache: warning: build cache is unreadable (its tables are not" in result.err, result.err
+    assert site.snapshot() == clean_build(site, tmp_path)
+    assert "warning" not in site.build().err  # the new cache is good
+
+
 def test_a_cache_from_another_version_is_discarded_with_a_warning(site: Site, tmp_path: Path):
     site.article("2024/a.md", title="Alpha")
     site.build()
