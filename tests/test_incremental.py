@@ -223,13 +223,18 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(site: Site, tmp_path: Path)
     assert "warning" not in site.build().err  # the new cache is good
 
 
-def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path):
+def built_then_damaged(site: Site, statement: str) -> None:
+    """Build a one-story site, then change its cache behind newsdesk's back with one SQL statement."""
     site.article("2024/a.md", title="Alpha")
     site.build()
     db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
-    db.execute("UPDATE loaded SET data = x'00ff00ff'")
+    db.execute(statement)
     db.commit()
     db.close()
+
+
+def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path):
+    built_then_damaged(site, "UPDATE loaded SET data = x'00ff00ff'")
     site.article("2024/b.md", title="Bravo")
     result = site.build()
     assert "build cache is corrupt (parsed article" in result.err
@@ -240,12 +245,7 @@ def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path):
     "damage", ["DROP TABLE entries", "ALTER TABLE cards DROP COLUMN summary", "CREATE TABLE extra (x INT)"]
 )
 def test_a_cache_whose_tables_are_not_ours_is_discarded_with_a_warning(site: Site, tmp_path: Path, damage: str):
-    site.article("2024/a.md", title="Alpha")
-    site.build()
-    db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
-    db.execute(damage)
-    db.commit()
-    db.close()
+    built_then_damaged(site, damage)
     site.article("2024/b.md", title="Bravo")
     result = site.build()
     assert ".newsdesk-cache: warning: build cache is unreadable (its tables are not" in result.err, result.err
@@ -254,12 +254,7 @@ def test_a_cache_whose_tables_are_not_ours_is_discarded_with_a_warning(site: Sit
 
 
 def test_a_cache_from_another_version_is_discarded_with_a_warning(site: Site, tmp_path: Path):
-    site.article("2024/a.md", title="Alpha")
-    site.build()
-    db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
-    db.execute("UPDATE meta SET value = '0.0.1' WHERE name = 'engine'")
-    db.commit()
-    db.close()
+    built_then_damaged(site, "UPDATE meta SET value = '0.0.1' WHERE name = 'engine'")
     result = site.build()
     assert "build cache was written by newsdesk 0.0.1, cache format" in result.err and "discarded" in result.err
     assert site.snapshot() == clean_build(site, tmp_path)
