@@ -221,8 +221,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 problems += search_failed
             out.commit()
         progress.done()
-        if not options.dry_run and not options.preview:
-            ledger.save(options.ledger_path, moves.ledger)
+        if not options.dry_run and not options.preview and ledger.save(options.ledger_path, moves.ledger):
+            remember_saved_ledger(options, cache, moves, articles, life, generated, unloaded)
         report = BuildReport(
             articles=len(index.articles),
             pages=len(index.articles) + len(pages),
@@ -371,14 +371,7 @@ def resolve_urls(
         data = None  # missing or unreadable: ledger.read says which
     key = None
     if cache is not None and data is not None:
-        live = {id(a) for a in life.live}
-        read = [
-            (a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live) for a in articles
-        ]
-        key = cache_digest(
-            __version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))),
-            repr(read), repr(sorted(generated.items())),
-        )  # fmt: skip
+        key = _ledger_key(options, data, place, articles, life, generated, unloaded)
         remembered = cache.blob(key)
         if isinstance(remembered, tuple) and len(remembered) == 2:
             found, moves = remembered
@@ -392,6 +385,48 @@ def resolve_urls(
         cache.put_blob(key, (found, moves), "ledger")
     problems += [*found, *moves.problems]
     return moves
+
+
+def _ledger_key(
+    options: BuildOptions,
+    data: bytes,
+    place: ledger.Place,
+    articles: list[Article],
+    life: lifecycle.Lifecycle,
+    generated: dict[str, str],
+    unloaded: frozenset[str],
+) -> bytes:
+    """Everything :func:`ledger.resolve` reads, hashed: the file, each article's part, every generated URL."""
+    live = {id(a) for a in life.live}
+    read = [
+        (a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live) for a in articles
+    ]
+    return cache_digest(
+        __version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))),
+        repr(read), repr(sorted(generated.items())),
+    )  # fmt: skip
+
+
+def remember_saved_ledger(
+    options: BuildOptions,
+    cache: Cache,
+    moves: ledger.Resolution,
+    articles: list[Article],
+    life: lifecycle.Lifecycle,
+    generated: dict[str, str],
+    unloaded: frozenset[str],
+) -> None:
+    """After a successful build wrote urls.lock: what the next build, reading it, will resolve.
+
+    Carrying a ledger forward again with nothing changed gives the same outcome (every
+    URL it now holds is the one this build resolved; a successful build had no
+    problems), so the next build need not read and resolve the file it just got.
+    """
+    data = options.ledger_path.read_bytes()
+    place = ledger.Place(display_path(options.ledger_path), display_path(options.content))
+    carried = replace(moves, ledger=ledger.Ledger(moves.ledger.entries, data.decode()))
+    key = _ledger_key(options, data, place, articles, life, generated, unloaded)
+    cache.put_blob(key, ([], carried), "ledger")
 
 
 def plan(options: BuildOptions) -> lifecycle.Lifecycle:
