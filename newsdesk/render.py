@@ -44,29 +44,37 @@ class Link:
     description: str = ""
 
 
+class CountReads:
+    """Whether the render under way read a :class:`CountedLink`'s count (one per renderer, per process)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+
+@dataclass(frozen=True)
 class CountedLink(Link):
     """A link whose count changes with other stories: the site view's desks, years and
     months, and a story's desk, topics and authors.
 
     Those counts change whenever a story is added, removed or retagged, and most pages
-    never show them.  So reading ``count`` is noticed (:data:`COUNTS_READ`): a page is
-    keyed without the counts (fingerprints hash these links without them) and, only
-    when its render read one, with them too; a page that read none is kept when only
-    counts changed.
+    never show them.  So reading ``count`` is noticed (in ``reads``, the renderer's): a
+    page is keyed without the counts (fingerprints hash these links without them) and,
+    only when its render read one, with them too; a page that read none is kept when
+    only counts changed.
     """
+
+    reads: CountReads | None = field(default=None, compare=False, repr=False)
 
     def __getattribute__(self, name: str) -> Any:
         if name == "count":
-            COUNTS_READ[0] = True
+            reads = object.__getattribute__(self, "reads")
+            if reads is not None:
+                reads.seen = True
         return object.__getattribute__(self, name)
 
     def hashed_as(self) -> tuple[str, str, str]:
         """What fingerprints hash of the link (:func:`newsdesk.cache.fingerprint_of`): all but its count."""
         return (self.name, self.url, self.description)
-
-
-# Set when a CountedLink's count was read (per process; reset by each render).
-COUNTS_READ = [False]
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,7 @@ class Renderer:
         self.tz = config.tz
         self.site: SiteView | None = None
         self._site_shape = b""
+        self._reads = CountReads()  # per process: a forked worker has its own copy
         self.site_counts = b""
         self._closures: dict[str, tuple[str, ...]] = {}
         self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
@@ -200,11 +209,13 @@ class Renderer:
     # -- views -------------------------------------------------------------
 
     def site_view(self, index: SiteIndex, *, search: bool = False) -> SiteView:
-        years = tuple(CountedLink(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year")
+        years = tuple(
+            self._counted(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year"
+        )
         months: dict[int, list[Link]] = {}
         for archive in index.archives:
             if archive.kind == "month":
-                link = CountedLink(f"{archive.date:%B}", archive.url, len(archive.articles))
+                link = self._counted(f"{archive.date:%B}", archive.url, len(archive.articles))
                 months.setdefault(archive.date.year, []).insert(0, link)
         return SiteView(
             title=self.config.title,
@@ -213,7 +224,7 @@ class Renderer:
             base_url=self.config.root_url,
             timezone=self.config.timezone,
             logo=self.config.logo,
-            desks=tuple(counted_link(t) for t in index.desks),
+            desks=tuple(self._counted(t.name, t.url, len(t.articles), t.description) for t in index.desks),
             years=years,
             params=self.config.params,
             archive=tuple(ArchiveYear(year, tuple(months.get(int(year.name), ()))) for year in years),
@@ -276,8 +287,12 @@ class Renderer:
         self._remember(index)
         found = self._links.get((kind, name))
         if found is None:
-            found = self._links[(kind, name)] = counted_link(index.term(kind, name))
+            term = index.term(kind, name)
+            found = self._links[(kind, name)] = self._counted(term.name, term.url, len(term.articles), term.description)
         return found
+
+    def _counted(self, name: str, url: str, count: int, description: str = "") -> CountedLink:
+        return CountedLink(name, url, count, description, self._reads)
 
     def card_counts(self, article: Article, index: SiteIndex) -> list[int]:
         """Every count in :meth:`article_view`'s links, in order (its fingerprint hashes none)."""
@@ -397,10 +412,10 @@ class Renderer:
 
     def render_watched(self, template: str, **context: Any) -> tuple[str, bool]:
         """The page, and whether it read a count of the site view (:class:`SiteLink`)."""
-        COUNTS_READ[0] = False
+        self._reads.seen = False
         try:
             html = self.env.get_template(template).render(site=self.site, **context)
-            return html, COUNTS_READ[0]
+            return html, self._reads.seen
         except jinja2.TemplateSyntaxError as exc:
             raise BuildFailed([self._syntax_error(exc, template)]) from None
         except Exception as exc:
@@ -442,10 +457,6 @@ class Renderer:
 
 def term_link(term: Term) -> Link:
     return Link(term.name, term.url, len(term.articles), term.description)
-
-
-def counted_link(term: Term) -> CountedLink:
-    return CountedLink(term.name, term.url, len(term.articles), term.description)
 
 
 def term_links(terms: Sequence[Term]) -> tuple[Link, ...]:
