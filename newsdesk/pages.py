@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from newsdesk import search, urls
 from newsdesk.articles import Article
@@ -23,8 +23,6 @@ from newsdesk.render import ArticleView, Link, Renderer, pager_of, term_links
 FRONT_SECTIONS = 4  # stories per desk on the front page
 FRONT_LATEST = 6  # headlines beside the lead story
 LEAD_CANDIDATES = 3  # the lead is the newest of these with a picture (or else the newest)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,12 +88,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         extra = extra or {}
         described = repr((template, kind, title, description, crumbs, feeds, sorted(extra.items())))
         front = next((v for v in extra.values() if isinstance(v, FrontPage)), None)
-        # Each story's URL and last change once, sliced per page: the front page alone lists them all.
-        for shown, changed in zip(
-            paginate([a.url for a in articles], per, first_url),
-            _slices([modified[a.url] for a in articles], per),
-            strict=True,
-        ):
+        for shown in paginate([a.url for a in articles], per, first_url):
             cards = shown.items + (front.urls if front is not None and shown.number == 1 else ())
             pages.append(
                 ListPage(
@@ -103,7 +96,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                     template,
                     kind,
                     _list_context(renderer, kind, title, description, crumbs, shown, extra, feeds),
-                    max(changed, default=(0.0, None))[1],
+                    max((modified[u] for u in shown.items), default=(0.0, None))[1],
                     (f"{described}{shown.number},{shown.count},{shown.total},{shown.url}", cards),
                 )
             )
@@ -195,13 +188,6 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
         )
     )
     return pages
-
-
-def _slices(items: list[T], size: int) -> Iterator[list[T]]:
-    """``items`` in runs of ``size``, as :func:`~newsdesk.indexes.paginate` splits them (one run when empty)."""
-    yield items[:size]
-    for start in range(size, len(items), size):
-        yield items[start : start + size]
 
 
 def _list_context(

@@ -364,7 +364,7 @@ def resolve_urls(
     carrying forward a ledger of every URL ever published takes a while.
     """
     lock = display_path(options.ledger_path)
-    place = ledger.Place(lock, display_path(options.content))
+    place = _ledger_place(options)
     try:
         data = options.ledger_path.read_bytes()
     except OSError:
@@ -385,6 +385,11 @@ def resolve_urls(
         cache.put_blob(key, (found, moves), "ledger")
     problems += [*found, *moves.problems]
     return moves
+
+
+def _ledger_place(options: BuildOptions) -> ledger.Place:
+    """Where ledger messages point: urls.lock and the content folder, as people see them."""
+    return ledger.Place(display_path(options.ledger_path), display_path(options.content))
 
 
 def _ledger_key(
@@ -423,7 +428,7 @@ def remember_saved_ledger(
     problems), so the next build need not read and resolve the file it just got.
     """
     data = options.ledger_path.read_bytes()
-    place = ledger.Place(display_path(options.ledger_path), display_path(options.content))
+    place = _ledger_place(options)
     carried = replace(moves, ledger=ledger.Ledger(moves.ledger.entries, data.decode()))
     key = _ledger_key(options, data, place, articles, life, generated, unloaded)
     cache.put_blob(key, ([], carried), "ledger")

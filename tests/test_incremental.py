@@ -352,11 +352,17 @@ def test_a_page_follows_the_article_it_links_to_when_that_one_moves(site: Site, 
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
+def main_block(site: Site, layout: str, body: str) -> None:
+    """A site layout that keeps the theme's page and replaces what its main block shows."""
+    site.write(f"layouts/{layout}", f'{{% extends "base.html" %}}{{% block main %}}{body}{{% endblock %}}\n')
+
+
 def test_a_template_showing_topic_counts_gets_them_right_after_a_retag(site: Site, tmp_path: Path):
-    site.write(
-        "layouts/article.html",
-        '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1>'
-        '{% for t in article.topics %}<p class="count">{{ t.name }}: {{ t.count }}</p>{% endfor %}{% endblock %}\n',
+    main_block(
+        site,
+        "article.html",
+        "<h1>{{ article.title }}</h1>"
+        '{% for t in article.topics %}<p class="count">{{ t.name }}: {{ t.count }}</p>{% endfor %}',
     )
     site.article("2024/a.md", title="Alpha", topics=["Harbour"])
     site.article("2024/b.md", title="Bravo", topics=["Energy"])
@@ -371,16 +377,16 @@ def test_a_template_showing_topic_counts_gets_them_right_after_a_retag(site: Sit
 
 def test_pages_that_show_site_counts_follow_them_and_pages_that_do_not_are_kept(site: Site, tmp_path: Path):
     # Article pages print how many stories each desk has; list pages print their cards' desk counts.
-    site.write(
-        "layouts/article.html",
-        '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1>'
-        '{% for d in site.desks %}<p class="desk-count">{{ d.name }}: {{ d.count }}</p>{% endfor %}{% endblock %}\n',
+    main_block(
+        site,
+        "article.html",
+        "<h1>{{ article.title }}</h1>"
+        '{% for d in site.desks %}<p class="desk-count">{{ d.name }}: {{ d.count }}</p>{% endfor %}',
     )
-    site.write(
-        "layouts/list.html",
-        '{% extends "base.html" %}{% block main %}'
-        '{% for a in articles %}<p class="card">{{ a.title }} ({{ a.desk.name }}: {{ a.desk.count }})</p>{% endfor %}'
-        "{% endblock %}\n",
+    main_block(
+        site,
+        "list.html",
+        '{% for a in articles %}<p class="card">{{ a.title }} ({{ a.desk.name }}: {{ a.desk.count }})</p>{% endfor %}',
     )
     site.article("2024/a.md", title="Alpha", desk="World", date="2024-03-02T10:00:00+00:00")
     site.article("2024/b.md", title="Bravo", desk="Sport", date="2024-03-03T10:00:00+00:00")
