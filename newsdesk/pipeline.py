@@ -144,47 +144,53 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         if unchanged is not None:
             return replace(unchanged, seconds=time.perf_counter() - started)
 
-        progress.stage("reading", len(sources))
-        parse_keys = loaded_keys(sources, config, digests)
-        articles, found = load_articles(sources, config, cache, parse_keys, options.jobs, progress, bodies=False)
-        problems += found
-        life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
-        index = build_index(life.live, config, incremental.cached_related(cache))
-        problems += indexer.missing() if not options.dry_run else []
-        renderer.bind(index, search=indexer.available)
-        pages = list_pages(index, config, renderer)
-        problems += find_collisions(index.articles, pages, statics)
-        site_feeds = feeds.plan_feeds(index, config)
-        entries = sitemaps.entries(pages, index.articles)
-        news = sitemaps.news_articles(index.articles, now)
-        generated = (
-            generated_urls(pages, statics)
-            | redirects.HOST_FILES
-            | {f.url: f"the {f.kind} feed" for f in site_feeds}
-            | {urls.JSON_FEED_URL: "the JSON feed"}
-            | {url: "a file for crawlers" for url in sitemap_urls(len(entries))}
-            | {urls.NEWS_SITEMAP_URL: "a file for crawlers", urls.ROBOTS_URL: "a file for crawlers"}
+        out = OutputWriter(
+            options.output, records=cache.pages(), dry_run=options.dry_run, survey_aside=options.jobs > 1
         )
-        unloaded = frozenset(s.key for s in sources) - {a.key for a in articles}
-        moves = resolve_urls(options, articles, life, generated, problems, unloaded, cache)
-
-        known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
-        by_key = {a.key: a.url for a in index.articles}
-        paths = {source.key: source.path for source in sources}
-        inputs = {
-            a.key: incremental.ArticleInputs(parse_keys[a.key], body_key(digests[a.key]), paths[a.key], digests[a.key])
-            for a in index.articles
-        }
-        if any(p.is_error for p in problems):
-            # Report the bodies' problems in this same run too; a link to a file that failed to load is that
-            # file's problem, already reported, so it counts as found here.
-            loaded = {a.key for a in articles}
-            failed = {s.key: "" for s in sources if s.key not in loaded}
-            problems += incremental.check_bodies(
-                index, inputs, cache, by_key | failed, known_urls, life.hidden(), options.jobs
+        with out:  # entered early: a second process surveys the output while the sources are read
+            progress.stage("reading", len(sources))
+            parse_keys = loaded_keys(sources, config, digests)
+            articles, found = load_articles(sources, config, cache, parse_keys, options.jobs, progress, bodies=False)
+            problems += found
+            life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
+            index = build_index(life.live, config, incremental.cached_related(cache))
+            problems += indexer.missing() if not options.dry_run else []
+            renderer.bind(index, search=indexer.available)
+            pages = list_pages(index, config, renderer)
+            problems += find_collisions(index.articles, pages, statics)
+            site_feeds = feeds.plan_feeds(index, config)
+            entries = sitemaps.entries(pages, index.articles)
+            news = sitemaps.news_articles(index.articles, now)
+            generated = (
+                generated_urls(pages, statics)
+                | redirects.HOST_FILES
+                | {f.url: f"the {f.kind} feed" for f in site_feeds}
+                | {urls.JSON_FEED_URL: "the JSON feed"}
+                | {url: "a file for crawlers" for url in sitemap_urls(len(entries))}
+                | {urls.NEWS_SITEMAP_URL: "a file for crawlers", urls.ROBOTS_URL: "a file for crawlers"}
             )
-            _stop_on_errors(problems)
-        with OutputWriter(options.output, records=cache.pages(), dry_run=options.dry_run) as out:
+            unloaded = frozenset(s.key for s in sources) - {a.key for a in articles}
+            moves = resolve_urls(options, articles, life, generated, problems, unloaded, cache)
+
+            known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
+            by_key = {a.key: a.url for a in index.articles}
+            paths = {source.key: source.path for source in sources}
+            inputs = {
+                a.key: incremental.ArticleInputs(
+                    parse_keys[a.key], body_key(digests[a.key]), paths[a.key], digests[a.key]
+                )
+                for a in index.articles
+            }
+            if any(p.is_error for p in problems):
+                # Report the bodies' problems in this same run too; a link to a file that failed to load is that
+                # file's problem, already reported, so it counts as found here.
+                loaded = {a.key for a in articles}
+                failed = {s.key: "" for s in sources if s.key not in loaded}
+                problems += incremental.check_bodies(
+                    index, inputs, cache, by_key | failed, known_urls, life.hidden(), options.jobs
+                )
+                _stop_on_errors(problems)
+            out.surveyed()
             progress.stage("articles", len(index.articles))
             written = incremental.yield_articles(
                 index, config, renderer, out, by_key, known_urls, problems, feeds.articles_in_feeds(site_feeds),

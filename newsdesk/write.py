@@ -22,7 +22,10 @@ their modification time instead.
 
 Whether a page is unchanged is decided from the cache's record of what was
 written last time (the digest of its bytes and the file's stat), so unchanged
-files are never read back.
+files are never read back.  Listing the spare and checking every served file
+against its record costs a directory read per folder and a stat per file,
+which a forked process does while the build reads its sources
+(:class:`Survey`).
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ import contextlib
 import ctypes
 import errno
 import glob
+import multiprocessing
 import os
 import shutil
 import signal
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 
@@ -64,13 +69,24 @@ class Placed:
 class OutputWriter:
     """A transaction on the output folder: ``write`` (or ``keep``) files, then ``commit``."""
 
-    def __init__(self, output: Path, *, records: Mapping[str, PageRecord] | None = None, dry_run: bool = False) -> None:
+    def __init__(
+        self,
+        output: Path,
+        *,
+        records: Mapping[str, PageRecord] | None = None,
+        dry_run: bool = False,
+        survey_aside: bool = False,
+    ) -> None:
         self.output = output.resolve()
         self.dry_run = dry_run
         self.previous: Mapping[str, PageRecord] = records or {}
         self.spare = self.output.parent / f"{SPARE_MARK}{self.output.name}"
         self.stage = self.output.parent / f"{TEMP_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
-        self.present: dict[str, int] = {}  # what the staging tree held at the start: relative path -> inode
+        self._present: dict[str, int] | None = {}  # what the staging tree held at the start: relative path -> inode
+        self.survey_aside = survey_aside  # list the spare and check the served files in a second process
+        self._survey: Survey | None = None
+        # Recorded URLs whose served file is not as recorded, when the survey checked them all.
+        self.changed: frozenset[str] | None = None
         self.records: dict[str, PageRecord] = {}
         self.written = 0
         self.unchanged = 0
@@ -87,20 +103,46 @@ class OutputWriter:
         remove_leftovers(self.output)
         if self.spare.is_dir():
             os.rename(self.spare, self.stage)  # a killed build leaves it under the temp mark: removed next time
-            self.present = inventory(self.stage)
+            self._present = None  # listed when first needed, or by the survey
         else:
             self.stage.mkdir()
+        if self.survey_aside and (self._present is None or self.previous):
+            self._survey = Survey.start(self.output, self.previous, self.stage if self._present is None else None)
         if not self.output.exists():
             self.mirror = self.stage.with_name(self.stage.name + "-spare")  # under the temp mark too
             self.mirror.mkdir()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._survey is not None:
+            self._survey.close()
         if kind is not None and not self.dry_run and self.stage.exists():
             # The staging tree is half-updated: it is corrected next time, so keep it as the spare.
             os.rename(self.stage, self.spare)
         if kind is not None and self.mirror is not None:
             shutil.rmtree(self.mirror, ignore_errors=True)
+
+    @property
+    def present(self) -> dict[str, int]:
+        if self._present is None:
+            self.surveyed()
+        if self._present is None:
+            self._present = inventory(self.stage)
+        return self._present
+
+    @present.setter
+    def present(self, value: dict[str, int]) -> None:
+        self._present = value
+
+    def surveyed(self) -> None:
+        """Wait for the survey: before forking workers, which inherit its outcome but cannot wait for it."""
+        if self._survey is None:
+            return
+        found = self._survey.result()
+        self._survey = None
+        if found is not None:
+            self._present = found.present if self._present is None else self._present
+            self.changed = found.changed
 
     # -- placing files -------------------------------------------------------------
 
@@ -111,7 +153,7 @@ class OutputWriter:
             return True
         relative = urls.output_file(url)
         previous = self.previous.get(url)
-        if previous is None or not self._intact(relative, previous):
+        if previous is None or not self._intact(url, relative, previous):
             return False
         self.note(Placed(url, self._link(relative, previous.key, previous.digest, previous.stat), written=False))
         return True
@@ -126,7 +168,7 @@ class OutputWriter:
         relative = urls.output_file(url)
         new_digest = digest(data)
         previous = self.previous.get(url)
-        if previous is not None and previous.digest == new_digest and self._intact(relative, previous):
+        if previous is not None and previous.digest == new_digest and self._intact(url, relative, previous):
             return Placed(url, self._link(relative, key, new_digest, previous.stat), written=False)
         if previous is None:  # no record (a first build, a lost cache): compare with the served bytes
             served = FileStat.read(os.path.join(self.output, relative))
@@ -164,6 +206,7 @@ class OutputWriter:
         after the program ran; what it does not keep is dropped by :meth:`commit`.
         """
         if not self.dry_run:
+            self.surveyed()
             prefixes = tuple(folder + "/" for folder in folders)
             for folder in prefixes:
                 shutil.rmtree(self.stage / folder, ignore_errors=True)
@@ -208,7 +251,7 @@ class OutputWriter:
             if (
                 found
                 and all(self.previous[url].key == keys[folder] for url in found)
-                and all(self._intact(urls.output_file(url), self.previous[url]) for url in found)
+                and all(self._intact(url, urls.output_file(url), self.previous[url]) for url in found)
                 and all(self.keep(url) for url in found)
             ):
                 kept.add(folder)
@@ -234,8 +277,11 @@ class OutputWriter:
         else:
             self.unchanged += 1
 
-    def _intact(self, relative: str, previous: PageRecord) -> bool:
+    def _intact(self, url: str, relative: str, previous: PageRecord) -> bool:
         """Is the served file exactly the one the last build recorded (not edited, replaced or gone)?"""
+        self.surveyed()
+        if self.changed is not None and self.previous.get(url) is previous:
+            return url not in self.changed
         return FileStat.read(os.path.join(self.output, relative)) == previous.stat
 
     def _link(self, relative: str, key: bytes | None, page_digest: bytes, served: FileStat) -> PageRecord:
@@ -268,6 +314,7 @@ class OutputWriter:
             shutil.copy2(self.stage / relative, target)
 
     def _temporary(self, target: Path) -> Path:
+        self.surveyed()  # the survey may be listing the staging tree: change nothing in it before it is done
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
@@ -303,6 +350,79 @@ class OutputWriter:
                 url: PageRecord(r.key, r.digest, _stat(self.output / urls.output_file(url)))
                 for url, r in self.records.items()
             }
+
+
+@dataclass(frozen=True)
+class Surveyed:
+    present: dict[str, int] | None  # the staging tree's files (relative path -> inode), when it was listed
+    changed: frozenset[str] = field(default_factory=frozenset)  # recorded URLs whose served file is not as recorded
+
+
+class Survey:
+    """The staging tree's listing and the check of every served file, made by a forked process.
+
+    Neither needs anything the build computes, and a rebuild that changes one story would spend
+    a fifth of its time on them with the second core idle.  The process starts when the writer
+    is entered and sends its findings when done; the writer takes them before it first touches
+    the staging tree.  Where the process cannot start or fails, the writer does the work itself.
+    """
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, connection: Connection) -> None:
+        self._process = process
+        self._connection = connection
+        self._parent = os.getpid()
+        self._found: Surveyed | None = None
+        self._done = False
+
+    @classmethod
+    def start(cls, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> Survey | None:
+        try:
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_survey, args=(send, output, records, stage), daemon=True)
+            process.start()
+        except (ValueError, OSError):  # no fork on this platform, or no room for a process
+            return None
+        send.close()
+        return cls(process, receive)
+
+    def result(self) -> Surveyed | None:
+        """What the process found (None if it failed); waits for it the first time."""
+        if not self._done:
+            if os.getpid() != self._parent:
+                raise RuntimeError("the output survey was not awaited before forking workers")
+            self._done = True
+            try:
+                self._found = self._connection.recv()
+            except (EOFError, OSError):
+                self._found = None
+            self.close()
+        return self._found
+
+    def close(self) -> None:
+        if os.getpid() != self._parent:
+            return
+        self._done = True
+        self._connection.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _survey(send: Connection, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> None:
+    """In the forked process: list ``stage`` and check each recorded file of ``output``."""
+    try:
+        present = inventory(stage) if stage is not None else None
+        changed = frozenset(
+            url
+            for url, record in records.items()
+            if FileStat.read(os.path.join(output, urls.output_file(url))) != record.stat
+        )
+        send.send(Surveyed(present, changed))
+    except (OSError, ValueError):  # the writer does it again, and reports what is wrong
+        send.send(None)
+    finally:
+        send.close()
 
 
 def exchange(a: Path, b: Path) -> bool:

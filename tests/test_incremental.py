@@ -115,18 +115,19 @@ class RandomDesk:
         return f"{action} {name}"
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_random_changes_match_a_clean_build_every_time(site: Site, tmp_path: Path, seed: int):
+# With two jobs, a second process lists the spare and checks the served files (write.Survey).
+@pytest.mark.parametrize(("seed", "jobs"), [(1, "1"), (2, "2")])
+def test_random_changes_match_a_clean_build_every_time(site: Site, tmp_path: Path, seed: int, jobs: str):
     rng = random.Random(seed)
     desk = RandomDesk(site, rng)
     for _ in range(4):
         desk.add()
-    site.build("--allow-removal")
+    site.build("--allow-removal", "--jobs", jobs)
     history = []
     for _ in range(24):
         history.append(desk.step())
         before_bytes, before_stats = every_file(site), stats(site)
-        result = site.build("--allow-removal")
+        result = site.build("--allow-removal", "--jobs", jobs)
         assert site.snapshot() == clean_build(site, tmp_path), history
         after = every_file(site)
         # Files whose bytes did not change were not written again: same inode, same mtime.
@@ -260,13 +261,15 @@ def test_a_cache_from_another_version_is_discarded_with_a_warning(site: Site, tm
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
-def test_a_hand_edited_output_file_is_rewritten(site: Site, tmp_path: Path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_hand_edited_output_file_is_rewritten(site: Site, tmp_path: Path, jobs: str):
     site.article("2024/a.md", title="Alpha")
-    site.build()
+    site.build("--jobs", jobs)
+    site.build("--jobs", jobs)  # a rebuild with the spare in place
     page = site.file("/2024/03/02/alpha/")
     page.write_text("defaced", encoding="utf-8")
     (site.output / "stray.txt").write_text("left by hand", encoding="utf-8")
-    site.build()
+    site.build("--jobs", jobs)
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
@@ -286,12 +289,13 @@ def test_a_failed_rebuild_leaves_output_and_the_next_good_build_is_clean(site: S
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
-def test_killed_build_leaves_a_spare_that_is_corrected(site: Site, tmp_path: Path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_killed_build_leaves_a_spare_that_is_corrected(site: Site, tmp_path: Path, jobs: str):
     for n in range(3):
         site.article(f"2024/s{n}.md", title=f"Story {n}")
-    site.build()
+    site.build("--jobs", jobs)
     site.article("2024/s0.md", title="Story 0 again")
-    site.build()
+    site.build("--jobs", jobs)
     spare = site.root / ".newsdesk-spare-output"
     assert spare.is_dir()
     # What a build killed half-way through updating the spare leaves behind.
@@ -300,7 +304,7 @@ def test_killed_build_leaves_a_spare_that_is_corrected(site: Site, tmp_path: Pat
     (spare / "index.html").unlink()
     (spare / "index.html").write_text("stale", encoding="utf-8")
     site.article("2024/s2.md", title="Story 2 again")
-    site.build()
+    site.build("--jobs", jobs)
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
