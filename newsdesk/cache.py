@@ -38,7 +38,7 @@ from newsdesk.errors import Diagnostic, warning
 from newsdesk.sources import Source, display_path
 
 CACHE_DIR = ".newsdesk-cache"
-SCHEMA = "7"  # bump when the tables change: an older cache is then discarded
+SCHEMA = "8"  # bump when the tables change: an older cache is then discarded
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS loaded (digest BLOB PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, meta BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS cards (url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT);
+CREATE TABLE IF NOT EXISTS cards (
+    url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
 CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT);
@@ -141,6 +142,8 @@ class CardRow(NamedTuple):
     inputs: bytes  # hash of everything the card and the page's links were made from
     card: bytes  # digest of the card
     summary: bool  # the body has a first paragraph to take a summary from
+    resolved: bytes  # digest of what the site said about its links (markdown.link_resolutions)
+    flagged: bool  # one of those links is worth a message (missing, hidden, not on the site)
 
 
 class PageRecord(NamedTuple):
@@ -387,18 +390,23 @@ class Cache:
 
     def cards(self) -> dict[str, CardRow]:
         return {
-            row[0]: CardRow(row[1], row[2], row[3], row[4], bool(row[5]))
-            for row in self.db.execute("SELECT url, body, links, inputs, card, summary FROM cards")
+            row[0]: CardRow(row[1], row[2], row[3], row[4], bool(row[5]), row[6], bool(row[7]))
+            for row in self.db.execute("SELECT url, body, links, inputs, card, summary, resolved, flagged FROM cards")
         }
 
-    def record_cards(self, rows: Mapping[str, CardRow], before: Mapping[str, CardRow]) -> None:
+    def links_world(self) -> str | None:
+        """The digest of the site's link targets that the recorded cards' ``resolved`` were made under."""
+        return self.get("links-world")
+
+    def record_cards(self, rows: Mapping[str, CardRow], before: Mapping[str, CardRow], links_world: str) -> None:
         if not self.writable:
             return
         self.db.executemany("DELETE FROM cards WHERE url = ?", [(url,) for url in before if url not in rows])
         self.db.executemany(
-            "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(url, *row) for url, row in rows.items() if before.get(url) != row],
         )
+        self.set("links-world", links_world)
 
     def record_output(self, pages: Mapping[str, PageRecord], before: Mapping[str, PageRecord]) -> None:
         """What the build left in output/ (only the rows that differ are written)."""

@@ -15,6 +15,7 @@ lifts, an article expires, one leaves the news sitemap's window).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -204,7 +205,7 @@ def yield_articles(
     entries: dict[str, bytes] = {}
     page_feeds = feeds.page_feeds(config)
 
-    converter = Converter()
+    converter = functools.cache(Converter)  # made when first needed: a one-story edit converts one body
 
     def text_of(article: Article) -> str:
         """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""
@@ -213,7 +214,7 @@ def yield_articles(
     def bodies(articles: list[Article]) -> dict[str, Body]:
         """Cached bodies (without HTML); converted again only if the cache lost one mid-build."""
         found = cache.body_meta(inputs[a.key].body for a in articles)
-        return {a.url: found.get(inputs[a.key].body) or _converted(converter, text_of(a), a) for a in articles}
+        return {a.url: found.get(inputs[a.key].body) or _converted(converter(), text_of(a), a) for a in articles}
 
     cards = Cards(index, renderer, bodies)
 
@@ -223,6 +224,10 @@ def yield_articles(
 
     described: dict[tuple[str, str], str] = {}
     resolutions: dict[str, tuple[tuple[str, str | bool | tuple[str, str] | None], ...]] = {}
+    # What every link resolution reads: where each source lives, which URLs exist, which stories are
+    # hidden.  While it stays the same, an unchanged body's links resolve as they did last time.
+    links_world = cache_digest(repr(list(by_key.items())), repr(sorted(known_urls)), repr(sorted(hidden.items()))).hex()
+    same_links = cache.links_world() == links_world
 
     def term(kind: str, name: str) -> str:
         """A term link as text, made once per term (a few hundred, read ten thousand times)."""
@@ -231,18 +236,22 @@ def yield_articles(
             found = described[(kind, name)] = repr(renderer.link_to(index, kind, name).hashed_as())
         return found
 
-    def card_inputs(article: Article, links: tuple[str, ...]) -> tuple[bytes, str]:
-        resolutions[article.url] = link_resolutions(links, article.key, by_key, known_urls, hidden) if links else ()
-        resolved = repr(resolutions[article.url])
+    def resolve(article: Article, links: tuple[str, ...]) -> tuple[bytes, bool]:
+        """The digest of what the site says about the links, and whether one is worth a message."""
+        found = resolutions[article.url] = (
+            link_resolutions(links, article.key, by_key, known_urls, hidden) if links else ()
+        )
+        return cache_digest(repr(found)), troubled(found)
+
+    def card_inputs(article: Article, resolved: bytes) -> bytes:
         terms = [term("desk", article.desk), *(term("topic", t) for t in article.topics)]
         terms += [term("author", a) for a in article.authors]
         related = [inputs[o.key].parse.hex() + term("desk", o.desk) for o in index.related.get(article.url, ())]
-        digest_in = cache_digest(
+        return cache_digest(
             common, inputs[article.key].parse, inputs[article.key].body, "|".join(terms), "|".join(related), resolved
         )
-        return digest_in, resolved
 
-    def keyed(article: Article, card_digest: bytes, resolved: str) -> None:
+    def keyed(article: Article, card_digest: bytes, resolved: bytes) -> None:
         entries[article.url] = cache_digest(card_digest, inputs[article.key].body, resolved, config.root_url)
         keys[article.url] = cache_digest(common, entries[article.url])
 
@@ -251,17 +260,30 @@ def yield_articles(
         card = renderer.article_view(article, body, "", index)
         card_digest = fingerprint_of(card) or b""
         cards.add(card, card_digest)
-        digest_in, resolved = card_inputs(article, body.links)
+        resolved, flagged = resolve(article, body.links)
+        digest_in = card_inputs(article, resolved)
         rows[article.url] = CardRow(
-            inputs[article.key].body, json.dumps(body.links), digest_in, card_digest, bool(body.summary)
+            inputs[article.key].body,
+            json.dumps(body.links),
+            digest_in,
+            card_digest,
+            bool(body.summary),
+            resolved,
+            flagged,
         )
         keyed(article, card_digest, resolved)
 
-    def check_links(article: Article, links: tuple[str, ...], has_summary: bool) -> None:
+    def check_links(article: Article, links: Callable[[], tuple[str, ...]], has_summary: bool, flagged: bool) -> None:
         """A kept page is not rendered, but what its body says (a link to a hidden story, no summary) is."""
+        if not flagged:  # no link worth a message: body_problems would find only this
+            problems.extend(_summary_problems(article, has_summary))
+            return
         resolved = resolutions.get(article.url)
         text = lambda: text_of(article)  # noqa: E731 - read only for line numbers, rarely
-        problems.extend(body_problems(article, links, has_summary, text, by_key, known_urls, hidden, resolved))
+        problems.extend(body_problems(article, links(), has_summary, text, by_key, known_urls, hidden, resolved))
+
+    def row_links(row: CardRow) -> Callable[[], tuple[str, ...]]:
+        return lambda: tuple(json.loads(row.links))
 
     # Articles whose card inputs are unchanged need neither their card nor their body.
     unsure: list[Article] = []
@@ -270,21 +292,24 @@ def yield_articles(
         if row is None or row.body != inputs[article.key].body:
             unsure.append(article)
             continue
-        links = tuple(json.loads(row.links))
-        digest_in, resolved = card_inputs(article, links)
-        if digest_in != row.inputs:
+        if same_links:
+            resolved, flagged = row.resolved, row.flagged
+        else:
+            resolved, flagged = resolve(article, row_links(row)())
+        if card_inputs(article, resolved) != row.inputs:
             unsure.append(article)
             continue
         rows[article.url] = row
         cards.digests[article.url] = row.card
         keyed(article, row.card, resolved)
-        check_links(article, links, row.summary)
+        check_links(article, row_links(row), row.summary, flagged)
     found = cache.body_meta(inputs[a.key].body for a in unsure)
     known_bodies = {a.url: found[inputs[a.key].body] for a in unsure if inputs[a.key].body in found}
     for article in unsure:
         if article.url in known_bodies:
-            settle(article, known_bodies[article.url])
-            check_links(article, known_bodies[article.url].links, bool(known_bodies[article.url].summary))
+            body = known_bodies[article.url]
+            settle(article, body)
+            check_links(article, lambda body=body: body.links, bool(body.summary), rows[article.url].flagged)
 
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
@@ -316,7 +341,7 @@ def yield_articles(
         article = index.articles[position]
         fresh = body is None
         if body is None:
-            converted = convert_article(converter, text_of(article), article)
+            converted = convert_article(converter(), text_of(article), article)
             if isinstance(converted, Diagnostic):
                 return _Rendered(position, None, None, (converted,), None)
             body = converted
@@ -340,7 +365,7 @@ def yield_articles(
         if done.body is not None:
             cache.put_body(inputs[article.key].body, replace(done.body, html=""), done.body.html)
             settle(article, done.body)
-            check_links(article, done.body.links, bool(done.body.summary))
+            check_links(article, lambda body=done.body: body.links, bool(done.body.summary), rows[article.url].flagged)
         if done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
@@ -351,7 +376,7 @@ def yield_articles(
         if progress:
             progress.advance()
     if not any(p.is_error for p in problems):
-        cache.record_cards(rows, before)
+        cache.record_cards(rows, before, links_world)
 
     cache.put_feed_entries({entries[url]: html for url, html in made_entries.items()})
 
@@ -366,7 +391,7 @@ def yield_articles(
             article = cards.by_url[url]
             html = cache.body_html(inputs[article.key].body)
             meta = known_bodies.get(url) or bodies([article])[url]
-            body = replace(meta, html=html) if html is not None else _converted(converter, text_of(article), article)
+            body = replace(meta, html=html) if html is not None else _converted(converter(), text_of(article), article)
             found[url] = fresh[entries[url]] = feeds.entry_html(view_of(article, body)[0], config)
         cache.put_feed_entries(fresh)
         return found
@@ -543,12 +568,21 @@ def body_problems(
     found: list[Diagnostic] = []
     if resolved is None:
         resolved = link_resolutions(links, article.key, by_key, known_urls, hidden)
-    if any(target is None or target is False or isinstance(target, tuple) for _, target in resolved):
+    if troubled(resolved):
         stand_in = Body("", "", 0, links)
         found += resolve_links(
             stand_in, article.key, article.source, text(), article.body_line, by_key, known_urls, hidden
         )[1]
-    return found + summary_problems(article, Body("", "x" if has_summary else "", 0, ()))
+    return found + _summary_problems(article, has_summary)
+
+
+def troubled(resolved: tuple[tuple[str, str | bool | tuple[str, str] | None], ...]) -> bool:
+    """Is one of these link resolutions worth a message (a missing or hidden story, an unknown URL)?"""
+    return any(target is None or target is False or isinstance(target, tuple) for _, target in resolved)
+
+
+def _summary_problems(article: Article, has_summary: bool) -> list[Diagnostic]:
+    return summary_problems(article, Body("", "x" if has_summary else "", 0, ()))
 
 
 def check_bodies(

@@ -101,16 +101,20 @@ class OutputWriter:
             return self
         self.output.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(self.output)
-        if self.spare.is_dir():
-            os.rename(self.spare, self.stage)  # a killed build leaves it under the temp mark: removed next time
-            self._present = None  # listed when first needed, or by the survey
-        else:
-            self.stage.mkdir()
-        if self.survey_aside and (self._present is None or self.previous):
-            self._survey = Survey.start(self.output, self.previous, self.stage if self._present is None else None)
-        if not self.output.exists():
-            self.mirror = self.stage.with_name(self.stage.name + "-spare")  # under the temp mark too
-            self.mirror.mkdir()
+        try:
+            if self.spare.is_dir():
+                os.rename(self.spare, self.stage)  # a killed build leaves it under the temp mark: removed next time
+                self._present = None  # listed when first needed, or by the survey
+            else:
+                self.stage.mkdir()
+            if self.survey_aside and (self._present is None or self.previous):
+                self._survey = Survey.start(self.output, self.previous, self.stage if self._present is None else None)
+            if not self.output.exists():
+                self.mirror = self.stage.with_name(self.stage.name + "-spare")  # under the temp mark too
+                self.mirror.mkdir()
+        except BaseException as exc:  # Ctrl-C while entering: `with` will not call __exit__, so tidy up here
+            self.__exit__(type(exc), exc, exc.__traceback__)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -380,7 +384,8 @@ class Survey:
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_survey, args=(send, output, records, stage), daemon=True)
-            process.start()
+            with _signals_held():  # the process sets its own handlers before it takes a signal
+                process.start()
         except (ValueError, OSError):  # no fork on this platform, or no room for a process
             return None
         send.close()
@@ -396,21 +401,28 @@ class Survey:
                 self._found = self._connection.recv()
             except (EOFError, OSError):
                 self._found = None
-            self.close()
+            self._connection.close()
+            self._process.join()  # it exits once it has sent
         return self._found
 
     def close(self) -> None:
-        if os.getpid() != self._parent:
+        """Stop the process if the build ends without having waited for it."""
+        if os.getpid() != self._parent or self._done:
             return
         self._done = True
         self._connection.close()
-        if self._process.is_alive():
-            self._process.terminate()
+        self._process.terminate()
         self._process.join()
 
 
 def _survey(send: Connection, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> None:
     """In the forked process: list ``stage`` and check each recorded file of ``output``."""
+    # The build's own handlers turn these signals into a clean stop of the build; here, Ctrl-C is
+    # the parent's to handle, and the parent ends this process with SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    found: Surveyed | None = None
     try:
         present = inventory(stage) if stage is not None else None
         changed = frozenset(
@@ -418,11 +430,12 @@ def _survey(send: Connection, output: Path, records: Mapping[str, PageRecord], s
             for url, record in records.items()
             if FileStat.read(os.path.join(output, urls.output_file(url))) != record.stat
         )
-        send.send(Surveyed(present, changed))
+        found = Surveyed(present, changed)
     except (OSError, ValueError):  # the writer does it again, and reports what is wrong
-        send.send(None)
-    finally:
-        send.close()
+        pass
+    with contextlib.suppress(OSError):  # the build is gone: nobody to tell
+        send.send(found)
+    send.close()
 
 
 def exchange(a: Path, b: Path) -> bool:

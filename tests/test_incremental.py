@@ -356,6 +356,30 @@ def test_a_page_follows_the_article_it_links_to_when_that_one_moves(site: Site, 
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
+def test_link_messages_come_back_on_every_rebuild_and_follow_their_targets(site: Site, tmp_path: Path):
+    """An unchanged story is not looked at again, but what its links say is still reported every
+    time, and changes when the story it links to is published, hidden again or deleted."""
+    site.article("2024/target.md", title="Target", draft=True)
+    site.article("2024/linker.md", title="Linker", body="First paragraph.\n\nSee [the target](target.md).\n")
+    site.article("2024/other.md", title="Other")
+    warned = "content/2024/linker.md:8: warning: link to 'target.md': content/2024/target.md is a draft"
+    assert warned in site.build().err
+    site.article("2024/other.md", title="Other", body="Edited copy.\n")
+    assert warned in site.build().err  # the linker was not rendered again, and still says so
+    site.article("2024/target.md", title="Target")
+    published = site.build()
+    assert "warning" not in published.err
+    assert 'href="/2024/03/02/target/"' in site.file("/2024/03/02/linker/").read_text(encoding="utf-8")
+    assert site.snapshot() == clean_build(site, tmp_path)
+    site.article("2024/target.md", title="Target", draft=True)
+    assert warned in site.build().err
+    assert site.snapshot() == clean_build(site, tmp_path)
+    (site.content / "2024/target.md").unlink()
+    gone = site.run("--allow-removal")
+    assert gone.code == 1
+    assert "content/2024/linker.md:8: error: link to 'target.md': no published article" in gone.err
+
+
 def main_block(site: Site, layout: str, body: str) -> None:
     """A site layout that keeps the theme's page and replaces what its main block shows."""
     site.write(f"layouts/{layout}", f'{{% extends "base.html" %}}{{% block main %}}{body}{{% endblock %}}\n')

@@ -19,13 +19,14 @@ from newsdesk.write import exchange, swap_by_renames
 WAIT = 120  # seconds: only a safety net so a broken build cannot hang the suite; no assertion depends on it
 
 
-def start_build(site: Site) -> subprocess.Popen[str]:
+def start_build(site: Site, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "newsdesk", *site.args()],
+        [sys.executable, "-m", "newsdesk", *site.args(*extra)],
         cwd=site.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
     )
 
 
@@ -61,11 +62,13 @@ def published(site: Site) -> Site:
     ],
     ids=["ctrl-c", "sigterm"],
 )
-def test_interrupted_build_cleans_up_and_leaves_output(published: Site, signum: int, code: int, words: str):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupted_build_cleans_up_and_leaves_output(published: Site, signum: int, code: int, words: str, jobs: str):
     before = output_state(published.output)
-    proc = start_build(published)
+    proc = start_build(published, "--jobs", jobs)
     wait_until_writing(published, proc)
-    proc.send_signal(signum)
+    # To the whole process group, as Ctrl-C in a terminal does: the build's workers get it too.
+    os.killpg(proc.pid, signum)
     out, err = proc.communicate(timeout=WAIT)
     assert proc.returncode == code, err
     assert "built" not in out
