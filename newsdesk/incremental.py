@@ -411,6 +411,7 @@ def write_pages(
     out: OutputWriter,
     jobs: int = 1,
     progress: Progress | None = None,
+    chores: Sequence[Callable[[], None]] = (),
 ) -> None:
     """Render and write every list page whose inputs changed since the last build.
 
@@ -462,21 +463,22 @@ def write_pages(
         html, counted = renderer.render_watched(page.template, **page.context(cards))
         return out.place(page.url, html.encode(), _counted(key, counts if counted else None))
 
-    for placed in workers.run(render, tasks, jobs):
+    for placed in workers.run(render, tasks, jobs, chores=chores):
         out.note(placed)
         if progress:
             progress.advance()
 
 
-def write_feeds(
+def feed_writers(
     site_feeds: Sequence[feeds.Feed],
     written: Articles,
     config: SiteConfig,
     fallback: dt.datetime,
     inputs: Mapping[str, ArticleInputs],
     out: OutputWriter,
-) -> None:
-    """Every Atom feed and the JSON feed, each rewritten only when one of its entries or the settings changed."""
+) -> list[Callable[[], None]]:
+    """One call per Atom feed and one for the JSON feed, each rewriting its file only when one of
+    its entries or the settings changed."""
     settings = fingerprint_of(config) or b""
 
     def key_of(feed: feeds.Feed, kind: str) -> bytes:
@@ -484,15 +486,19 @@ def write_feeds(
         members = [(inputs[a.key].parse, written.entries[a.url]) for a in feed.articles]
         return cache_digest(__version__, settings, repr(scalars), repr(members))
 
-    for feed in site_feeds:
+    def atom(feed: feeds.Feed) -> None:
         key = key_of(feed, "atom")
         if not _kept(out, feed.url, key):
             written.contents.prefetch(a.url for a in feed.articles)
             out.write(feed.url, feeds.atom(feed, written.cards, written.contents, config, fallback), key)
-    key = key_of(site_feeds[0], "json")
-    if not _kept(out, urls.JSON_FEED_URL, key):
-        written.contents.prefetch(a.url for a in site_feeds[0].articles)
-        out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], written.cards, written.contents, config), key)
+
+    def json_feed() -> None:
+        key = key_of(site_feeds[0], "json")
+        if not _kept(out, urls.JSON_FEED_URL, key):
+            written.contents.prefetch(a.url for a in site_feeds[0].articles)
+            out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], written.cards, written.contents, config), key)
+
+    return [*(functools.partial(atom, feed) for feed in site_feeds), json_feed]
 
 
 def write_cached(out: OutputWriter, url: str, key: bytes, make: Callable[[], bytes]) -> None:

@@ -197,30 +197,35 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 life.hidden(), cache, inputs, options.jobs, progress,
             )  # fmt: skip
             _stop_on_errors(problems)
-            progress.stage("pages", len(pages))
-            incremental.write_pages(pages, written.cards, renderer, out, options.jobs, progress)
             # An empty feed still needs an <updated>: the site's last change keeps rebuilds byte-identical.
             fallback = newest_change(index.articles) or now
-            incremental.write_feeds(site_feeds, written, config, fallback, inputs, out)
             settings = fingerprint_of(config) or b""
-            incremental.write_group(
-                out,
-                sitemap_urls(len(entries)),
-                cache_digest(settings, fingerprint_of(entries) or b""),
-                lambda: sitemaps.sitemap_files(entries, config),
-            )
-            incremental.write_cached(
-                out,
-                urls.NEWS_SITEMAP_URL,
-                cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news])),
-                lambda: sitemaps.news_sitemap(news, config),
-            )
-            incremental.write_cached(out, urls.ROBOTS_URL, settings, lambda: sitemaps.robots_txt(config))
-            for url, path in sorted(statics.items()):
-                out.copy(url, path)
-            for url, data in redirects.files(moves, renderer):
-                out.write(url, data)
-            out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
+
+            def the_rest() -> None:
+                """Sitemaps, robots.txt, static files, redirects and the schedule."""
+                incremental.write_group(
+                    out,
+                    sitemap_urls(len(entries)),
+                    cache_digest(settings, fingerprint_of(entries) or b""),
+                    lambda: sitemaps.sitemap_files(entries, config),
+                )
+                incremental.write_cached(
+                    out,
+                    urls.NEWS_SITEMAP_URL,
+                    cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news])),
+                    lambda: sitemaps.news_sitemap(news, config),
+                )
+                incremental.write_cached(out, urls.ROBOTS_URL, settings, lambda: sitemaps.robots_txt(config))
+                for url, path in sorted(statics.items()):
+                    out.copy(url, path)
+                for url, data in redirects.files(moves, renderer):
+                    out.write(url, data)
+                out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
+
+            progress.stage("pages", len(pages))
+            # The feeds and the rest are written by this process while the workers render list pages.
+            chores = [*incremental.feed_writers(site_feeds, written, config, fallback, inputs, out), the_rest]
+            incremental.write_pages(pages, written.cards, renderer, out, options.jobs, progress, chores)
             search_failed: list[Diagnostic] = []
             if indexer.available:
                 search_failed = incremental.write_search(indexer, out, [a.url for a in index.articles], options.jobs)

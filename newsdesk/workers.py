@@ -38,10 +38,19 @@ def run(
     tasks: Sequence[T],
     jobs: int,
     prepare: Callable[[T], U] | None = None,
+    chores: Sequence[Callable[[], None]] = (),
 ) -> Iterator[R]:
-    """``work(prepare(task))`` for every task, in any order; ``prepare`` runs in the parent, lazily."""
+    """``work(prepare(task))`` for every task, in any order; ``prepare`` runs in the parent, lazily.
+
+    ``chores`` are the parent's own work that the tasks do not wait for (writing the feeds
+    while the workers render list pages): it does them one by one, before tasks of its own,
+    whenever no result is waiting, so the workers are kept fed meanwhile.  In a serial run
+    they come first.
+    """
     ready = prepare or (lambda task: task)  # type: ignore[assignment,return-value]
     if jobs <= 1 or len(tasks) < MIN_PARALLEL:
+        for chore in chores:
+            chore()
         for task in tasks:
             yield work(ready(task))  # type: ignore[arg-type]
         return
@@ -53,7 +62,7 @@ def run(
     # when the work is done, so a long-lived process (`serve`) still collects what it drops.
     gc.freeze()
     try:
-        yield from _pooled(work, queue, jobs, ready, context)
+        yield from _pooled(work, queue, jobs, ready, context, list(chores))
     finally:
         gc.unfreeze()
 
@@ -64,6 +73,7 @@ def _pooled(
     jobs: int,
     ready: Callable[[T], U],
     context: multiprocessing.context.BaseContext,
+    chores: list[Callable[[], None]],
 ) -> Iterator[R]:
     workers = jobs - 1
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_install, initargs=(work,)) as pool:
@@ -79,9 +89,13 @@ def _pooled(
 
         for _ in range(workers * 3):
             submit()
-        while pending:
+        chores.reverse()  # popped from the end, in the order given
+        while pending or chores:
             done = {future for future in pending if future.done()}
             if not done:
+                if chores:
+                    chores.pop()()
+                    continue
                 own = take(OWN_BATCH)
                 if own:
                     yield from (work(task) for task in own)

@@ -28,3 +28,26 @@ def test_objects_are_thawed_when_the_work_is_done():
     for _ in workers.run(pid_of, list(range(40)), jobs=2):
         assert gc.get_freeze_count() > frozen  # workers do not walk (and so copy) what they inherited
     assert gc.get_freeze_count() == frozen  # a long-lived process (serve) collects what it drops again
+
+
+def test_chores_are_done_once_in_order_by_the_parent_while_the_workers_work():
+    done_by: list[tuple[str, int]] = []
+
+    def chore(name: str) -> None:
+        time.sleep(0.01)
+        done_by.append((name, os.getpid()))
+
+    tasks = list(range(400))
+    chores = [lambda n=n: chore(f"chore {n}") for n in range(5)]
+    results = list(workers.run(pid_of, tasks, jobs=2, chores=chores))
+    assert sorted(task for task, _ in results) == tasks
+    assert done_by == [(f"chore {n}", os.getpid()) for n in range(5)]
+
+
+def test_chores_come_first_in_a_serial_run():
+    order: list[str] = []
+    results = list(
+        workers.run(lambda n: order.append(f"task {n}") or n, [1, 2], jobs=1, chores=[lambda: order.append("chore")])
+    )
+    assert results == [1, 2]
+    assert order == ["chore", "task 1", "task 2"]
