@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown as md
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import AtomicString
+from markdown.treeprocessors import Treeprocessor
 
-from newsdesk import urls
+from newsdesk import quick_markdown, urls
 from newsdesk.articles import Article
 from newsdesk.errors import Diagnostic, error, warning
 
@@ -86,115 +85,11 @@ class _HeadingLevels(Treeprocessor):
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 
 
-# What an inline pattern's match must contain, by the pattern's regular expression (those of
-# EXTENSIONS in Python-Markdown 3.x): a pattern none of whose strings occurs in a piece of text
-# cannot match anywhere in it.  Lookbehinds and lookaheads only narrow a match, so they are left
-# out; a pattern not listed here (another version's regex) is always tried.
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "(?:(?<!\\\\)((?:\\\\{2})+)(?=`+)|(?<!\\\\)`)": ("`",),  # backtick
-    "\\\\(.)": ("\\",),  # escape
-    "\\[\\^([^\\]]*)\\]": ("[^",),  # footnote
-    "(?<!\\!)\\[": ("[",),  # reference
-    "\\!\\[": ("![",),  # image_link
-    "<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),  # autolink
-    "<([^<> !]+@[^@<> ]+)>": ("<",),  # automail
-    "  \\n": ("  \n",),  # linebreak
-    "(&(?:\\#[0-9]+|\\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),  # entity
-    "\\*|_": ("*", "_"),  # em_strong
-    # html (smarty's strict version): a tag, a comment, a processing instruction or CDATA
-    (
-        '(<(\\/?+[a-zA-Z][^\\s"\'<>@]*+(?:\\s+[^\\s"\'=<>]++(?:\\s*+=\\s*+(?:"[^"]*+"|\''
-        "[^']*+'|[^\\s\"'=<>]++))?+)*+\\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?"
-        "]|[?]>).)*[?]|!\\[CDATA\\[(?:(?!<!\\[CDATA\\[|\\]\\]>).)*\\]\\])>)"
-    ): ("<",),
-    "(?<!-)---(?!-)": ("---",),  # smarty-em-dashes
-    "(?<!\\.)\\.{3}(?!\\.)": ("...",),  # smarty-ellipses
-    "(?<!-)--(?!-)": ("--",),  # smarty-en-dashes
-    "^'(?=[!\"#\\$\\%'()*+,-.\\/:;<=>?\\@\\[\\\\\\]\\^_`{|}~]\\B)": ("'",),  # smarty-quotes-0
-    '^"(?=[!"#\\$\\%\'()*+,-.\\/:;<=>?\\@\\[\\\\\\]\\^_`{|}~]\\B)': ('"',),  # smarty-quotes-1
-    "\"'(?=\\w)": ("\"'",),  # smarty-quotes-2
-    "'\"(?=\\w)": ("'\"",),  # smarty-quotes-3
-    "(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])\\'\"": ("'\"",),  # smarty-quotes-4
-    "(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])\\\"'": ("\"'",),  # smarty-quotes-5
-    "(?<!\\w)'(?=\\d{2}s)": ("'",),  # smarty-quotes-6
-    "(\\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)'(?=\\w)": ("'",),  # smarty-quotes-7
-    "(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])'(?!\\s|s\\b|\\d)": ("'",),  # smarty-quotes-8
-    "'(\\s|s\\b)": ("'",),  # smarty-quotes-9
-    "'": ("'",),  # smarty-quotes-10
-    '(\\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)"(?=\\w)': ('"',),  # smarty-quotes-11
-    '"(?=\\s)': ('"',),  # smarty-quotes-12
-    '(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])"': ('"',),  # smarty-quotes-13
-    '"': ('"',),  # smarty-quotes-14
-}
-
-
-def _needs(pattern: object) -> tuple[str, ...] | None:
-    """The strings one of which a match of ``pattern`` contains; None when unknown."""
-    regex = getattr(getattr(pattern, "compiled_re", None), "pattern", None)
-    if not isinstance(regex, str):
-        return None
-    return _NEEDS.get(regex)
-
-
-class _QuickInline(InlineProcessor):
-    """Python-Markdown's inline processor, skipping patterns that cannot match a piece of text.
-
-    The stock processor runs every inline pattern's regex over every piece of text of an
-    article, even when the text holds none of the characters the pattern starts with: that is
-    most of the time Markdown spends.  The output is the same (``tests/test_markdown.py``
-    compares both processors on generated Markdown).
-    """
-
-    def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:
-        if isinstance(data, AtomicString):
-            return data
-        patterns, needs, triggers = self._plan()
-        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        present = _present(data, triggers)
-        count = len(patterns)
-        start = 0
-        while index < count:
-            if not needs[index] & present:
-                index, start = index + 1, 0
-                continue
-            data, matched, start = apply(patterns[index], data, index, start)
-            if matched:
-                present = _present(data, triggers)
-            else:
-                index += 1
-        return data
-
-    def _plan(self) -> tuple[list[object], list[int], list[tuple[int, str]]]:
-        """The patterns; for each, a bit mask of the strings its match needs; each string's bit."""
-        plan = self.__dict__.get("_quick_plan")
-        if plan is None:
-            patterns = list(self.inlinePatterns)
-            wanted = [_needs(p) for p in patterns]
-            strings = sorted({s for found in wanted if found is not None for s in found})
-            bits = {string: 1 << n for n, string in enumerate(strings)}
-            masks = [-1 if found is None else sum(bits[s] for s in found) for found in wanted]
-            plan = self.__dict__["_quick_plan"] = (patterns, masks, [(bit, s) for s, bit in bits.items()])
-        return plan  # type: ignore[no-any-return]
-
-
-def _present(data: str, triggers: list[tuple[int, str]]) -> int:
-    """The bits of the strings that occur in ``data``."""
-    found = 0
-    for bit, string in triggers:
-        if string in data:
-            found |= bit
-    return found
-
-
 def markdown_instance(quick: bool = True) -> md.Markdown:
-    """A Markdown converter with EXTENSIONS; ``quick`` swaps in :class:`_QuickInline`."""
+    """A Markdown converter with EXTENSIONS; ``quick`` skips work that cannot change the output
+    (see :mod:`newsdesk.quick_markdown`)."""
     instance = md.Markdown(extensions=EXTENSIONS, output_format="html")
-    if quick and hasattr(InlineProcessor, "_InlineProcessor__applyPattern"):
-        for name in ("inline", "smarty"):
-            processor = instance.treeprocessors[name]
-            if type(processor) is InlineProcessor:
-                processor.__class__ = _QuickInline
-    return instance
+    return quick_markdown.quicken(instance) if quick else instance
 
 
 class Converter:

@@ -4,8 +4,6 @@ body heading levels."""
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import html5lib
 import pytest
@@ -105,41 +103,3 @@ def test_body_headings_start_at_h2_and_never_skip_a_level():
     tags = [line.split(" ", 1)[0] for line in body.html.splitlines() if line.startswith("<h")]
     assert tags == ["<h2", "<h3", "<h4", "<h2", "<h3"]
     assert '<h3 id="deep">Deep</h3>' in body.html  # the table-of-contents ids are kept
-
-
-# Block structure for the differential test: lines that open lists, quotes, headings, code,
-# tables, footnotes, definitions and abbreviations, and the inline marks between them.
-BLOCK_STARTS = ["", "", "", "# ", "## ", "### ", "> ", "- ", "* ", "1. ", "    ", "```", ": ", "[^1]: ", "*[AT]: "]
-INLINE = st.text(alphabet=TRICKY + "\t", max_size=30) | st.sampled_from(
-    [
-        "**bold**", "*em*", "_em_", "__strong__", "`code`", "``co`de``", "[a](http://x.example/ \"t\")",
-        "[a][ref]", "[ref]", "![i](x.png)", "![i][ref]", "[^1]", "<http://x.example>", "<a@b.example>",
-        "<b>x</b>", "<!-- c -->", "&amp;", "&#8212;", "&copy", "  \n", "it's", "'90s", '"q"', "'q'",
-        "--", "---", "...", "a_b_c", "***x***", "\\*", "AT", "{: #id .c}", "| a | b |", "|---|---|",
-    ]
-)  # fmt: skip
-LINES = st.builds(
-    lambda start, parts: start + "".join(parts), st.sampled_from(BLOCK_STARTS), st.lists(INLINE, max_size=5)
-)
-
-
-@settings(max_examples=600, deadline=None)
-@given(st.lists(LINES, max_size=12))
-@example(["[ref]: http://x.example", "[ref] and [a][ref] and ![i][ref]", "", "[^1]: note", "", "text[^1]"])
-@example(["'Quoted' \"twice\" -- dashes --- and... it's the '90s", "", "> 'a' \"b\"", "", "- x\n- 'y'"])
-@example(['He said "\'Tis so" and \'"Yes" she said\'', "", "x'\" and y\"' and --'a and &nbsp;'b and—'c"])
-def test_quick_inline_processing_converts_exactly_as_python_markdown(lines: list[str]) -> None:
-    source = "\n".join(lines)
-    assert Converter(quick=True).convert(source) == Converter(quick=False).convert(source), source
-
-
-def test_quick_inline_processing_converts_the_benchmark_corpus_exactly_as_python_markdown() -> None:
-    bench = Path(__file__).resolve().parent.parent / "bench"
-    sys.path.insert(0, str(bench))
-    try:
-        import corpus
-    finally:
-        sys.path.remove(str(bench))
-    quick, stock = Converter(quick=True), Converter(quick=False)
-    for article in corpus.articles(300):
-        assert quick.convert(article.body) == stock.convert(article.body), article.body
