@@ -31,7 +31,7 @@ from newsdesk.cache import digest as cache_digest
 from newsdesk.cards import Cards
 from newsdesk.config import SiteConfig
 from newsdesk.errors import BuildFailed, Diagnostic, error
-from newsdesk.indexes import SiteIndex, Term, related_articles
+from newsdesk.indexes import RelatedState, SiteIndex, Term, related_state
 from newsdesk.markdown import Body, Converter, convert_article, link_resolutions, resolve_links, summary_problems
 from newsdesk.pages import ListPage
 from newsdesk.progress import Progress
@@ -156,7 +156,11 @@ class Contents(Mapping[str, str]):
 
 def cached_related(cache: Cache) -> Callable[[tuple[Term, ...]], dict[str, tuple[Article, ...]]]:
     """:func:`~newsdesk.indexes.related_articles`, remembered in the cache by what it reads:
-    each topic's articles, in order, with their dates (it ranks by shared topics and nearness in time)."""
+    each topic's articles, in order, with their dates (it ranks by shared topics and nearness in time).
+
+    When that changed, the last build's :class:`~newsdesk.indexes.RelatedState` lets only the
+    articles near a retagged, redated, added or removed story be ranked again."""
+    state_key = cache_digest(__version__, "related-state")
 
     def related(topics: tuple[Term, ...]) -> dict[str, tuple[Article, ...]]:
         key = cache_digest(
@@ -166,11 +170,13 @@ def cached_related(cache: Cache) -> Callable[[tuple[Term, ...]], dict[str, tuple
         )
         by_url = {a.url: a for t in topics for a in t.articles}
         remembered = cache.blob(key)
-        if isinstance(remembered, dict):
-            return {url: tuple(by_url[u] for u in others) for url, others in remembered.items()}
-        found = related_articles(topics)
-        cache.put_blob(key, {url: tuple(a.url for a in others) for url, others in found.items()}, "related")
-        return found
+        if not isinstance(remembered, dict):
+            previous = cache.blob(state_key)
+            state = related_state(topics, previous if isinstance(previous, RelatedState) else None)
+            remembered = state.related
+            cache.put_blob(key, remembered, "related")
+            cache.put_blob(state_key, state, "related-state")
+        return {url: tuple(by_url[u] for u in others) for url, others in remembered.items()}
 
     return related
 

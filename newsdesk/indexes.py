@@ -166,25 +166,87 @@ def related_articles(topics: Iterable[Term], limit: int = RELATED) -> dict[str, 
     the cost stays linear in the number of articles even when one topic holds thousands;
     the order depends on nothing but the articles, so a build is reproducible.
     """
-    topics_of: dict[str, set[str]] = defaultdict(set)
-    candidates: dict[str, set[str]] = defaultdict(set)
-    by_url: dict[str, Article] = {}
+    terms = tuple(topics)
+    by_url = {a.url: a for t in terms for a in t.articles}
+    found = related_state(terms, limit=limit).related
+    return {url: tuple(by_url[u] for u in others) for url, others in found.items()}
+
+
+@dataclass(frozen=True)
+class RelatedState:
+    """What :func:`related_articles` reads and what it found, by URL: what a rebuild needs to
+    work out again only the articles a change can touch (:func:`related_state`)."""
+
+    members: dict[str, tuple[str, ...]]  # topic slug -> its articles' URLs, newest first
+    topics: dict[str, frozenset[str]]  # article URL -> its topics' slugs (articles with a topic)
+    when: dict[str, float]  # article URL -> its date (POSIX time)
+    related: dict[str, tuple[str, ...]]  # article URL -> the URLs of its related stories, in order
+    limit: int = RELATED
+
+
+def related_state(topics: Iterable[Term], previous: RelatedState | None = None, limit: int = RELATED) -> RelatedState:
+    """The related stories of every article with a topic; with ``previous``, only those of the
+    articles a change can touch are worked out again.
+
+    An article's related stories are read from its candidates (its neighbours in each of its
+    topics' lists) and from their topics and dates.  Articles whose topics or date changed
+    (or that were added or removed) move in, out or within those lists; every other article
+    keeps its neighbours, in the same order, unless one of those moving articles is within
+    ``NEIGHBOURS`` of it in the old or the new list of a topic: those are worked out again,
+    and the rest keep what they had (``tests/test_indexes.py`` compares with a full pass after
+    random changes).
+    """
+    members: dict[str, tuple[str, ...]] = {}
+    grouped: dict[str, set[str]] = defaultdict(set)
+    when: dict[str, float] = {}
     for term in topics:
-        members = term.articles
-        for position, article in enumerate(members):
-            by_url[article.url] = article
-            topics_of[article.url].add(term.slug)
-            candidates[article.url].update(
-                a.url for a in members[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
-            )
-    when = {url: article.date.timestamp() for url, article in by_url.items()}
-    related: dict[str, tuple[Article, ...]] = {}
-    for url, others in candidates.items():
+        members[term.slug] = tuple(a.url for a in term.articles)
+        for article in term.articles:
+            grouped[article.url].add(term.slug)
+            when[article.url] = article.date.timestamp()
+    topics_of = {url: frozenset(slugs) for url, slugs in grouped.items()}
+    state = RelatedState(members, topics_of, when, {}, limit)
+    if previous is None or previous.limit != limit:
+        state.related.update(_ranked(topics_of, state))
+        return state
+    moved = {
+        url
+        for url in topics_of.keys() | previous.topics.keys()
+        if topics_of.get(url) != previous.topics.get(url) or when.get(url) != previous.when.get(url)
+    }
+    if len(moved) * 10 > len(topics_of):  # a big change: one full pass is quicker
+        state.related.update(_ranked(topics_of, state))
+        return state
+    touched = set(moved)
+    for before_or_after in (previous, state):
+        positions: dict[str, dict[str, int]] = {}
+        for url in moved:
+            for slug in before_or_after.topics.get(url, ()):
+                listed = before_or_after.members[slug]
+                if slug not in positions:
+                    positions[slug] = {u: n for n, u in enumerate(listed)}
+                at = positions[slug][url]
+                touched.update(listed[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1])
+    state.related.update((url, found) for url, found in previous.related.items() if url not in touched)
+    state.related.update(_ranked(touched & topics_of.keys(), state))
+    return state
+
+
+def _ranked(urls_: Iterable[str], state: RelatedState) -> dict[str, tuple[str, ...]]:
+    """The related stories of each of ``urls_`` (articles with a topic), from ``state``'s lists."""
+    topics_of, when = state.topics, state.when
+    positions: dict[str, dict[str, int]] = {}
+    related: dict[str, tuple[str, ...]] = {}
+    for url in urls_:
+        candidates: set[str] = set()
+        for slug in topics_of[url]:
+            listed = state.members[slug]
+            if slug not in positions:
+                positions[slug] = {u: n for n, u in enumerate(listed)}
+            at = positions[slug][url]
+            candidates.update(listed[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1])
+        candidates.discard(url)
         mine, now = topics_of[url], when[url]
-
-        def rank(other: str, mine: set[str] = mine, now: float = now) -> tuple[int, float, str]:
-            return (-len(mine & topics_of[other]), abs(when[other] - now), other)
-
-        others.discard(url)
-        related[url] = tuple(by_url[u] for u in heapq.nsmallest(limit, others, key=rank))
+        ranked = [(-len(mine & topics_of[other]), abs(when[other] - now), other) for other in candidates]
+        related[url] = tuple(other for _, _, other in heapq.nsmallest(state.limit, ranked))
     return related

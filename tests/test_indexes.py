@@ -1,10 +1,11 @@
 import datetime as dt
+import random
 
 import pytest
 
 from newsdesk.articles import load
 from newsdesk.config import DeskInfo, SiteConfig
-from newsdesk.indexes import build_index, paginate
+from newsdesk.indexes import build_index, paginate, related_state
 
 UTC = SiteConfig()
 
@@ -105,3 +106,42 @@ def test_in_a_big_topic_the_nearest_stories_in_time_come_first():
     stories = [art(f"s{n:03d}", f"2022-01-01T00:{n // 60:02d}:{n % 60:02d}Z", topics=["Ukraine"]) for n in range(100)]
     index = build_index(stories, UTC)
     assert related_titles(index, "s050") == ["s049", "s051", "s048", "s052"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_related_stories_worked_out_again_only_near_a_change_are_those_of_a_full_pass(seed: int):
+    """A rebuild ranks again only the articles near a retagged, redated, added or removed story
+    (related_state with the previous state): after any changes it must find what a full pass finds."""
+    rng = random.Random(seed)
+    topics = ["Ukraine", "Trade", "Sport", "Energy", "Harbour"]
+
+    def story(n: int) -> dict:
+        return {
+            "name": f"s{n:03d}",
+            "date": f"2022-0{rng.randint(1, 3)}-{rng.randint(10, 28)}T{rng.randint(0, 23):02d}:00:00Z",
+            "topics": rng.sample(topics, rng.choice([0, 1, 1, 2, 2, 3])),
+        }
+
+    stories = {n: story(n) for n in range(120)}
+    made = 120
+
+    def terms():
+        return build_index([art(s["name"], s["date"], topics=s["topics"]) for s in stories.values()], UTC).topics
+
+    state = related_state(terms())
+    for _ in range(12):
+        for _ in range(rng.choice([1, 1, 2, 5])):
+            change, n = rng.choice(["retag", "redate", "add", "remove"]), rng.choice(list(stories))
+            if change == "retag":
+                stories[n]["topics"] = rng.sample(topics, rng.choice([0, 1, 2, 3]))
+            elif change == "redate":
+                stories[n]["date"] = story(n)["date"]
+            elif change == "add":
+                stories[made] = story(made)
+                made += 1
+            elif len(stories) > 1:
+                del stories[n]
+        current = terms()
+        again = related_state(current, state)
+        assert again.related == related_state(current).related
+        state = again
