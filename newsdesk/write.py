@@ -34,14 +34,13 @@ import contextlib
 import ctypes
 import errno
 import glob
-import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 
@@ -369,27 +368,47 @@ class Survey:
     a fifth of its time on them with the second core idle.  The process starts when the writer
     is entered and sends its findings when done; the writer takes them before it first touches
     the staging tree.  Where the process cannot start or fails, the writer does the work itself.
+
+    A bare ``os.fork`` that only lists, stats, pickles and writes to a pipe, then ``os._exit``:
+    ``serve`` builds while its server and watcher threads run, and a child that flushed the
+    standard streams or ran exit handlers (as multiprocessing's do) could wait forever on a
+    lock one of those threads held at the fork.
     """
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, connection: Connection) -> None:
-        self._process = process
-        self._connection = connection
+    def __init__(self, pid: int, reader: int) -> None:
+        self._pid = pid
+        self._reader = reader
         self._parent = os.getpid()
         self._found: Surveyed | None = None
         self._done = False
 
     @classmethod
     def start(cls, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> Survey | None:
-        try:
-            context = multiprocessing.get_context("fork")
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_survey, args=(send, output, records, stage), daemon=True)
-            with _signals_held():  # the process sets its own handlers before it takes a signal
-                process.start()
-        except (ValueError, OSError):  # no fork on this platform, or no room for a process
+        if not hasattr(os, "fork"):
             return None
-        send.close()
-        return cls(process, receive)
+        reader, writer = os.pipe()
+        try:
+            with _signals_held():  # the child sets its own handlers before it can take a signal
+                pid = os.fork()
+                if pid == 0:
+                    # The build's handlers would unwind the build in here: Ctrl-C is the parent's to
+                    # handle, and the parent ends this process with SIGTERM.
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        except OSError:  # no room for a process
+            os.close(reader)
+            os.close(writer)
+            return None
+        if pid == 0:  # the child: never returns into the build
+            code = 1
+            try:
+                os.close(reader)
+                _survey(writer, output, records, stage)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        return cls(pid, reader)
 
     def result(self) -> Surveyed | None:
         """What the process found (None if it failed); waits for it the first time."""
@@ -397,12 +416,17 @@ class Survey:
             if os.getpid() != self._parent:
                 raise RuntimeError("the output survey was not awaited before forking workers")
             self._done = True
-            try:
-                self._found = self._connection.recv()
-            except (EOFError, OSError):
-                self._found = None
-            self._connection.close()
-            self._process.join()  # it exits once it has sent
+            chunks = []
+            with contextlib.suppress(OSError):
+                while chunk := os.read(self._reader, 1 << 20):
+                    chunks.append(chunk)
+            os.close(self._reader)
+            _, status = os.waitpid(self._pid, 0)
+            data = b"".join(chunks)
+            if status == 0 and data:
+                with contextlib.suppress(Exception):  # a truncated message: do the work here
+                    found = pickle.loads(data)
+                    self._found = found if isinstance(found, Surveyed) else None
         return self._found
 
     def close(self) -> None:
@@ -410,19 +434,15 @@ class Survey:
         if os.getpid() != self._parent or self._done:
             return
         self._done = True
-        self._connection.close()
-        self._process.terminate()
-        self._process.join()
+        os.close(self._reader)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGTERM)
+        os.waitpid(self._pid, 0)
 
 
-def _survey(send: Connection, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> None:
-    """In the forked process: list ``stage`` and check each recorded file of ``output``."""
-    # The build's own handlers turn these signals into a clean stop of the build; here, Ctrl-C is
-    # the parent's to handle, and the parent ends this process with SIGTERM.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    found: Surveyed | None = None
+def _survey(writer: int, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> None:
+    """In the forked process: list ``stage``, check each recorded file of ``output``, and write
+    what it found to ``writer`` (a pickled :class:`Surveyed`, or nothing if it failed)."""
     try:
         present = inventory(stage) if stage is not None else None
         changed = frozenset(
@@ -430,12 +450,12 @@ def _survey(send: Connection, output: Path, records: Mapping[str, PageRecord], s
             for url, record in records.items()
             if FileStat.read(os.path.join(output, urls.output_file(url))) != record.stat
         )
-        found = Surveyed(present, changed)
     except (OSError, ValueError):  # the writer does it again, and reports what is wrong
-        pass
+        return
+    view = memoryview(pickle.dumps(Surveyed(present, changed), protocol=pickle.HIGHEST_PROTOCOL))
     with contextlib.suppress(OSError):  # the build is gone: nobody to tell
-        send.send(found)
-    send.close()
+        while view:
+            view = view[os.write(writer, view) :]
 
 
 def exchange(a: Path, b: Path) -> bool:
