@@ -13,8 +13,6 @@ import sys
 import time
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 DELAY = 2.0  # seconds a build runs before it shows progress
 LINE_EVERY = 1.0  # seconds between plain lines
 
@@ -50,6 +48,8 @@ class Progress:
             return
         if self.terminal:
             if self._bar is None:
+                from tqdm import tqdm  # only for a long build on a terminal: most builds never show it
+
                 self._bar = tqdm(
                     total=self.total,
                     initial=self.count - count,
