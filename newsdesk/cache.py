@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import pickle
 import sqlite3
@@ -164,6 +165,9 @@ class BuildRecord:
     pages: int
     warnings: tuple[Diagnostic, ...]
     next_change: Any = None  # lifecycle.Change: what `newsdesk build` prints after the summary
+    # POSIX time of the build's "now": before it (a clock set back, a --now preview of a later
+    # time), an embargo may not have lifted yet.  A record without it is never reused.
+    valid_from: float = math.inf
 
 
 class CacheUnreadable(Exception):

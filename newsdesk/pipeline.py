@@ -252,7 +252,15 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             # A search shard whose Pagefind run failed is tried again by the next build, even with no change.
             until = incremental.valid_until(articles, now) if index.articles and not search_failed else -math.inf
             cache.record_build(
-                BuildRecord(fingerprint, until, report.articles, report.pages, report.warnings, report.next_change)
+                BuildRecord(
+                    fingerprint,
+                    until,
+                    report.articles,
+                    report.pages,
+                    report.warnings,
+                    report.next_change,
+                    valid_from=now.timestamp(),
+                )
             )
             cache.forget_unused(
                 set(parse_keys.values()), {i.body for i in inputs.values()}, set(written.entries.values())
@@ -261,11 +269,12 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
 
 
 def _no_change(options: BuildOptions, cache: Cache, fingerprint: str, now: dt.datetime) -> BuildReport | None:
-    """The last build's report, when nothing it read has changed and output/ is as it left it."""
+    """The last build's report, when nothing it read has changed, output/ is as it left it and the
+    clock has not passed the next scheduled change nor gone back before that build."""
     if options.dry_run:
         return None
     last = cache.last_build()
-    if last is None or last.fingerprint != fingerprint or now.timestamp() >= last.valid_until:
+    if last is None or last.fingerprint != fingerprint or not last.valid_from <= now.timestamp() < last.valid_until:
         return None
     records = cache.pages()
     if not incremental.output_is(options.output, records):

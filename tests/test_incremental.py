@@ -475,3 +475,46 @@ def test_check_without_a_cache_makes_none(site: Site):
     site.article("2024/a.md", title="Alpha")
     assert site.run(command="check").code == 0
     assert not (site.root / ".newsdesk-cache" / "cache.sqlite").exists()
+
+
+def test_a_build_at_an_earlier_time_takes_back_what_a_later_one_published(site: Site, tmp_path: Path):
+    """A clock set back (or a --now preview of a later time built into output/) must not keep an
+    embargoed story published: with nothing else changed, the no-change fast path must not apply."""
+    site.article("2024/now.md", title="Now", date="2026-11-01T00:00:00Z")
+    site.article("2024/later.md", title="Later", date="2026-11-25T13:00:00Z")  # an hour after NOW
+    site.build("--now", "2026-11-25T14:00:00+00:00")
+    assert "/2026/11/25/later/" in site.listed("/")
+    site.build()
+    assert "/2026/11/25/later/" not in site.listed("/")
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_output_folder_deleted_by_hand_is_built_again_from_the_spare(site: Site, tmp_path: Path, jobs: str):
+    """With two jobs the survey lists the spare and finds every recorded file gone."""
+    for n in range(5):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build("--jobs", jobs)
+    site.build("--jobs", jobs)  # the spare is in place
+    shutil.rmtree(site.output)
+    site.article("2024/s1.md", title="Story 1 again")
+    site.build("--jobs", jobs)
+    assert site.snapshot() == clean_build(site, tmp_path)
+    site.build("--jobs", jobs)  # the spare made as the site was staged is a good one
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_a_failing_chore_is_reported_with_its_file_and_line_while_workers_render(site: Site, tmp_path: Path):
+    """The redirect pages are written by the parent while two jobs render the list pages."""
+    for n in range(30):
+        site.article(f"2024/s{n}.md", title=f"Story {n}", date=f"2024-03-{n % 27 + 1:02d}T10:00:00Z")
+    site.build()
+    site.article("2024/s1.md", title="Story 1 renamed", date="2024-03-02T10:00:00Z")  # a redirect to write
+    site.write("layouts/redirect.html", "<p>\n{{ 1 // 0 }}</p>\n")
+    shutil.rmtree(site.output)  # every list page is rendered again: more than workers.MIN_PARALLEL
+    failed = site.run("--jobs", "2")
+    assert failed.code == 1, failed
+    assert "layouts/redirect.html:2: error: template error: integer division or modulo by zero" in failed.err
+    (site.layouts / "redirect.html").unlink()
+    site.build("--jobs", "2")
+    assert site.snapshot() == clean_build(site, tmp_path)
