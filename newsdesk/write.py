@@ -146,6 +146,8 @@ class OutputWriter:
         if found is not None:
             self._present = found.present if self._present is None else self._present
             self.changed = found.changed
+        if self._present is None:  # it failed: list the staging tree here, not in every worker
+            self._present = inventory(self.stage)
 
     # -- placing files -------------------------------------------------------------
 
@@ -376,17 +378,17 @@ class Survey:
     """
 
     def __init__(self, pid: int, reader: int) -> None:
-        self._pid = pid
-        self._reader = reader
+        self._pid: int | None = pid  # None once reaped
+        self._reader: int | None = reader  # None once closed
         self._parent = os.getpid()
         self._found: Surveyed | None = None
-        self._done = False
 
     @classmethod
     def start(cls, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> Survey | None:
         if not hasattr(os, "fork"):
             return None
         reader, writer = os.pipe()
+        survey: Survey | None = None
         try:
             with _signals_held():  # the child sets its own handlers before it can take a signal
                 pid = os.fork()
@@ -395,10 +397,17 @@ class Survey:
                     # handle, and the parent ends this process with SIGTERM.
                     signal.signal(signal.SIGINT, signal.SIG_IGN)
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                else:
+                    survey = cls(pid, reader)
+                    os.close(writer)
         except OSError:  # no room for a process
             os.close(reader)
             os.close(writer)
             return None
+        except BaseException:  # Ctrl-C as the signals are let through: stop the child at once
+            if survey is not None:
+                survey.close()
+            raise
         if pid == 0:  # the child: never returns into the build
             code = 1
             try:
@@ -407,21 +416,20 @@ class Survey:
                 code = 0
             finally:
                 os._exit(code)
-        os.close(writer)
-        return cls(pid, reader)
+        return survey
 
     def result(self) -> Surveyed | None:
         """What the process found (None if it failed); waits for it the first time."""
-        if not self._done:
+        if self._pid is not None:
             if os.getpid() != self._parent:
                 raise RuntimeError("the output survey was not awaited before forking workers")
-            self._done = True
             chunks = []
             with contextlib.suppress(OSError):
-                while chunk := os.read(self._reader, 1 << 20):
+                while chunk := os.read(self._reader or -1, 1 << 20):
                     chunks.append(chunk)
-            os.close(self._reader)
+            self._close_reader()
             _, status = os.waitpid(self._pid, 0)
+            self._pid = None
             data = b"".join(chunks)
             if status == 0 and data:
                 with contextlib.suppress(Exception):  # a truncated message: do the work here
@@ -430,14 +438,21 @@ class Survey:
         return self._found
 
     def close(self) -> None:
-        """Stop the process if the build ends without having waited for it."""
-        if os.getpid() != self._parent or self._done:
+        """Stop the process if the build ends without having waited for it (or was interrupted waiting)."""
+        if os.getpid() != self._parent:
             return
-        self._done = True
-        os.close(self._reader)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGTERM)
-        os.waitpid(self._pid, 0)
+        self._close_reader()
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            os.close(reader)
 
 
 def _survey(writer: int, output: Path, records: Mapping[str, PageRecord], stage: Path | None) -> None:
