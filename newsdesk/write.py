@@ -120,8 +120,12 @@ class OutputWriter:
         if self._survey is not None:
             self._survey.close()
         if kind is not None and not self.dry_run and self.stage.exists():
-            # The staging tree is half-updated: it is corrected next time, so keep it as the spare.
-            os.rename(self.stage, self.spare)
+            if self._present == {} and not self.written and not self.unchanged:
+                # A first build that failed before writing anything: nothing worth keeping.
+                shutil.rmtree(self.stage, ignore_errors=True)
+            else:
+                # The staging tree is half-updated: it is corrected next time, so keep it as the spare.
+                os.rename(self.stage, self.spare)
         if kind is not None and self.mirror is not None:
             shutil.rmtree(self.mirror, ignore_errors=True)
 

@@ -212,3 +212,12 @@ def test_an_empty_output_folder_is_fine(site: Site):
     site.build()
     assert site.exists("/2022/03/02/a/")
     assert os.path.isdir(site.output)
+
+
+def test_a_first_build_that_fails_leaves_nothing_beside_the_output_folder(site: Site):
+    site.write("content/2024/bad.md", "no front matter\n")
+    assert site.run("--jobs", "2").code == 1
+    assert not site.output.exists()
+    assert sorted(p.name for p in site.output.parent.iterdir() if p.name.startswith(".newsdesk-")) == [
+        ".newsdesk-cache"
+    ]
