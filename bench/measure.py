@@ -83,18 +83,26 @@ def _pss(pid: int) -> int | None:
     return None
 
 
-def tree_memory(root: int) -> int:
-    """Total memory (PSS, else RSS) of ``root`` and all its descendants, in bytes."""
-    table = _parents_and_rss()
+def tree_memory(root: int, table: dict[int, tuple[int, int]] | None = None) -> int:
+    """Total memory (PSS, else RSS) of ``root`` and all its descendants, in bytes.
+
+    Where this system shows PSS, a process whose PSS cannot be read any more has
+    exited since the table was read: it holds nothing.  (Counting it at the RSS
+    the table saw would add every page it shared with its parent a second time:
+    a forked worker that leaves would read as a spike of the parent's size.)
+    ``table`` is :func:`_parents_and_rss` read beforehand (by default, now).
+    """
+    table = _parents_and_rss() if table is None else table
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
+    has_pss = _pss(os.getpid()) is not None
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
         if pid in table:
             pss = _pss(pid)
-            total += table[pid][1] if pss is None else pss
+            total += pss if pss is not None else 0 if has_pss else table[pid][1]
         todo.extend(children.get(pid, ()))
     return total
 

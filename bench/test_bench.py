@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,26 @@ def test_measure_reports_exit_and_memory() -> None:
     result = measure.measure([sys.executable, "-c", "x = bytearray(64 << 20); raise SystemExit(3)"])
     assert result["returncode"] == 3
     assert isinstance(result["peak_rss_mib"], float) and result["peak_rss_mib"] >= 64
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's PSS")
+def test_tree_memory_leaves_out_a_process_that_exited_after_the_table_was_read() -> None:
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # touches 128 MiB of its own, says so, and waits to be killed
+        data = bytearray(128 << 20)
+        os.write(write, b"x")
+        time.sleep(60 + len(data))
+        os._exit(0)
+    try:
+        os.read(read, 1)
+        table = measure._parents_and_rss()
+        assert table[child][1] >= 128 << 20  # the table saw it at its full size
+        with_child = measure.tree_memory(os.getpid(), table)
+    finally:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+    assert measure.tree_memory(os.getpid(), table) < with_child - (100 << 20)
 
 
 def test_edits(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from newsdesk import __version__, feeds, frontmatter, search, urls, workers
+from newsdesk import __version__, feeds, frontmatter, memory, search, urls, workers
 from newsdesk.articles import Article
 from newsdesk.cache import Cache, CardRow, FileStat, PageRecord, fingerprint_of, walk_digests
 from newsdesk.cache import digest as cache_digest
@@ -410,6 +410,11 @@ def yield_articles(
 # ---------------------------------------------------------------------------
 
 
+# List pages a worker process renders before a fresh fork replaces it (see workers.RENEW): each shows
+# twenty stories, so a thousand of them read about as many as workers.RENEW article pages do.
+PAGES_RENEW = 1_000
+
+
 def write_pages(
     pages: Sequence[ListPage],
     cards: Cards,
@@ -429,14 +434,15 @@ def write_pages(
     """
     common: dict[str, bytes] = {}
     tasks: list[tuple[int, bytes | None, bytes]] = []
+    days: list[str] = []  # the oldest story each task's page shows (its URL starts with the day)
     needed: set[str] = set()
     refs = cards.refs()
     for position, page in enumerate(pages):
         if page.template not in common:
             common[page.template] = renderer.fingerprint(page.template)
         if page.inputs is not None:
-            described, shown = page.inputs
-            key: bytes | None = cache_digest(common[page.template], described, *(cards.digests[u] for u in shown))
+            listing, place, shown = page.inputs
+            key: bytes | None = cache_digest(common[page.template], listing + place, *(cards.digests[u] for u in shown))
             read: Iterable[str] = shown
         else:
             refs.read.clear()
@@ -458,6 +464,10 @@ def write_pages(
             continue
         needed.update(shown)
         tasks.append((position, key, counts()))
+        days.append(min(shown, default=""))
+    # A worker process copies every page of the parent's memory it reads (see workers): pages that show
+    # stories of the same days, rendered one after another, read the same stretch of cards and articles.
+    tasks = [task for _, task in sorted(zip(days, tasks, strict=True), key=lambda pair: pair[0])]
     if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL and any(key is None for _, key, _ in tasks):
         cards.make_all()  # workers inherit the cards (they cannot reach the cache); an unkeyed page may read any
     else:
@@ -469,7 +479,7 @@ def write_pages(
         html, counted = renderer.render_watched(page.template, **page.context(cards))
         return out.place(page.url, html.encode(), _counted(key, counts if counted else None))
 
-    for placed in workers.run(render, tasks, jobs, chores=chores):
+    for placed in workers.run(render, tasks, jobs, chores=chores, renew=PAGES_RENEW):
         out.note(placed)
         if progress:
             progress.advance()
@@ -548,6 +558,7 @@ def write_search(indexer: Indexer, out: OutputWriter, articles: Iterable[str], j
     problems: list[Diagnostic] = []
     if stale:
         site = out.external((shard.folder for shard in stale), later=search.BUNDLE)
+        memory.release()  # Pagefind's processes need the room (what the build dropped is given back)
         found = indexer.index(site, stale, jobs)
         for shard in stale:
             out.keep_unchanged(shard.folder, None if found[shard.name] else keys[shard.folder])

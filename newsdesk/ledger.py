@@ -176,17 +176,22 @@ def _entry(value: Any) -> Entry:
     return Entry(source, state, url, tuple(sorted(set(all_urls))))
 
 
-def save(path: Path, ledger: Ledger) -> bool:
-    """Write the ledger atomically (a temporary file renamed over it); False when nothing changed.
+def pending(path: Path, ledger: Ledger) -> bytes | None:
+    """The bytes :func:`write` should put in ``path`` for ``ledger``; None when the file holds them already.
 
     A ledger carried forward unchanged keeps the text it was read from (a big site's
     ledger takes a while to format again)."""
     data = (ledger.text or ledger.dumps()).encode()
     try:
         if path.read_bytes() == data:
-            return False
+            return None
     except OSError:
         pass
+    return data
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write the ledger's bytes atomically (a temporary file renamed over it)."""
     temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:12]}")
     try:
         with open(temp, "wb") as handle:
@@ -196,7 +201,6 @@ def save(path: Path, ledger: Ledger) -> bool:
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
-    return True
 
 
 # ---------------------------------------------------------------------------

@@ -61,9 +61,11 @@ class ListPage:
     kind: str
     context: Callable[[Mapping[str, ArticleView]], dict[str, Any]]
     lastmod: dt.datetime | None = None  # the newest change among the stories it shows (for sitemaps)
-    # Everything ``context`` reads besides the renderer: a text describing the page and the URLs of
-    # the cards it shows.  With the cards' digests it is the page's cache key; None = hash the context.
-    inputs: tuple[str, tuple[str, ...]] | None = None
+    # Everything ``context`` reads besides the renderer: a text describing the page, in two parts (its
+    # listing's, shared by the listing's pages, and its place in it: joined only to be hashed, as a big
+    # site's 80,000 pages would each hold a ~1 KB copy), and the URLs of the cards it shows.  With the
+    # cards' digests it is the page's cache key; None = hash the context.
+    inputs: tuple[str, str, tuple[str, ...]] | None = None
 
 
 def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list[ListPage]:
@@ -97,7 +99,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                     kind,
                     _list_context(renderer, kind, title, description, crumbs, shown, extra, feeds),
                     max((modified[u] for u in shown.items), default=(0.0, None))[1],
-                    (f"{described}{shown.number},{shown.count},{shown.total},{shown.url}", cards),
+                    (described, f"{shown.number},{shown.count},{shown.total},{shown.url}", cards),
                 )
             )
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from newsdesk import (
@@ -201,42 +202,50 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             fallback = newest_change(index.articles) or now
             settings = fingerprint_of(config) or b""
 
-            def the_rest() -> None:
-                """Sitemaps, robots.txt, static files, redirects and the schedule."""
-                incremental.write_group(
-                    out,
-                    sitemap_urls(len(entries)),
-                    cache_digest(settings, fingerprint_of(entries) or b""),
-                    lambda: sitemaps.sitemap_files(entries, config),
-                )
-                incremental.write_cached(
-                    out,
-                    urls.NEWS_SITEMAP_URL,
-                    cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news])),
-                    lambda: sitemaps.news_sitemap(news, config),
-                )
-                incremental.write_cached(out, urls.ROBOTS_URL, settings, lambda: sitemaps.robots_txt(config))
-                for url, path in sorted(statics.items()):
-                    out.copy(url, path)
-                for url, data in redirects.files(moves, renderer):
-                    out.write(url, data)
-                out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(life.changes))
-
             progress.stage("pages", len(pages))
             # The feeds and the rest are written by this process while the workers render list pages.
+            news_key = cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news]))
+            the_rest = partial(
+                write_the_rest, out, config, settings, entries, news, news_key, statics, moves, renderer, life.changes
+            )
             chores = [*incremental.feed_writers(site_feeds, written, config, fallback, inputs, out), the_rest]
             incremental.write_pages(pages, written.cards, renderer, out, options.jobs, progress, chores)
+            # Rendering is done.  Pagefind, next, needs ~0.25 MB per article of the shard it indexes beside
+            # this process: what only rendering needed goes first (write_search gives the memory back), and
+            # the URL resolution once the bytes of the urls.lock to write are made (~90 MiB on 100,000
+            # articles; the file itself is written once the site is swapped in).
+            live, page_count = index.articles, len(index.articles) + len(pages)
+            used = (set(parse_keys.values()), {i.body for i in inputs.values()}, set(written.entries.values()))
+            saving = None if options.dry_run or options.preview else ledger.pending(options.ledger_path, moves.ledger)
+            if saving is not None:
+                remember_new_ledger(options, cache, moves, articles, life, generated, unloaded, saving)
+            del (
+                chores,
+                the_rest,
+                index,
+                pages,
+                written,
+                site_feeds,
+                entries,
+                known_urls,
+                by_key,
+                sources,
+                paths,
+                inputs,
+                moves,
+            )
+            renderer.forget_index()
             search_failed: list[Diagnostic] = []
             if indexer.available:
-                search_failed = incremental.write_search(indexer, out, [a.url for a in index.articles], options.jobs)
+                search_failed = incremental.write_search(indexer, out, [a.url for a in live], options.jobs)
                 problems += search_failed
             out.commit()
         progress.done()
-        if not options.dry_run and not options.preview and ledger.save(options.ledger_path, moves.ledger):
-            remember_saved_ledger(options, cache, moves, articles, life, generated, unloaded)
+        if saving is not None:
+            ledger.write(options.ledger_path, saving)
         report = BuildReport(
-            articles=len(index.articles),
-            pages=len(index.articles) + len(pages),
+            articles=len(live),
+            pages=page_count,
             written=out.written,
             unchanged=out.unchanged,
             seconds=time.perf_counter() - started,
@@ -250,7 +259,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 settings_repr, [options.config, options.ledger_path], renderer, digests, statics
             )
             # A search shard whose Pagefind run failed is tried again by the next build, even with no change.
-            until = incremental.valid_until(articles, now) if index.articles and not search_failed else -math.inf
+            until = incremental.valid_until(articles, now) if live and not search_failed else -math.inf
             cache.record_build(
                 BuildRecord(
                     fingerprint,
@@ -262,9 +271,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                     valid_from=now.timestamp(),
                 )
             )
-            cache.forget_unused(
-                set(parse_keys.values()), {i.body for i in inputs.values()}, set(written.entries.values())
-            )
+            cache.forget_unused(*used)
         return replace(report, warnings=(*cache.warnings, *report.warnings))
 
 
@@ -282,6 +289,34 @@ def _no_change(options: BuildOptions, cache: Cache, fingerprint: str, now: dt.da
     return BuildReport(
         last.articles, last.pages, 0, len(records), 0.0, (*cache.warnings, *last.warnings), last.next_change
     )
+
+
+def write_the_rest(
+    out: OutputWriter,
+    config: SiteConfig,
+    settings: bytes,
+    entries: Sequence[sitemaps.Entry],
+    news: Sequence[Article],
+    news_key: bytes,
+    statics: Mapping[str, Path],
+    moves: ledger.Resolution,
+    renderer: Renderer,
+    changes: Sequence[lifecycle.Change],
+) -> None:
+    """Sitemaps, robots.txt, static files, redirects and the schedule (while workers render list pages)."""
+    incremental.write_group(
+        out,
+        sitemap_urls(len(entries)),
+        cache_digest(settings, fingerprint_of(entries) or b""),
+        partial(sitemaps.sitemap_files, entries, config),
+    )
+    incremental.write_cached(out, urls.NEWS_SITEMAP_URL, news_key, partial(sitemaps.news_sitemap, news, config))
+    incremental.write_cached(out, urls.ROBOTS_URL, settings, partial(sitemaps.robots_txt, config))
+    for url, path in sorted(statics.items()):
+        out.copy(url, path)
+    for url, data in redirects.files(moves, renderer):
+        out.write(url, data)
+    out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(changes))
 
 
 def sitemap_urls(count: int) -> list[str]:
@@ -432,7 +467,7 @@ def _ledger_key(
     )  # fmt: skip
 
 
-def remember_saved_ledger(
+def remember_new_ledger(
     options: BuildOptions,
     cache: Cache,
     moves: ledger.Resolution,
@@ -440,14 +475,16 @@ def remember_saved_ledger(
     life: lifecycle.Lifecycle,
     generated: dict[str, str],
     unloaded: frozenset[str],
+    data: bytes,
 ) -> None:
-    """After a successful build wrote urls.lock: what the next build, reading it, will resolve.
+    """For the urls.lock a build is about to write (``data``): what the next build, reading it, will resolve.
 
     Carrying a ledger forward again with nothing changed gives the same outcome (every
     URL it now holds is the one this build resolved; a successful build had no
-    problems), so the next build need not read and resolve the file it just got.
+    problems), so the next build need not read and resolve the file it just got.  It is
+    remembered before the site is swapped in, so the resolution can be let go; should
+    the build fail after all, the next one reads the old file, which matches nothing.
     """
-    data = options.ledger_path.read_bytes()
     place = _ledger_place(options)
     carried = replace(moves, ledger=ledger.Ledger(moves.ledger.entries, data.decode()))
     key = _ledger_key(options, data, place, articles, life, generated, unloaded)

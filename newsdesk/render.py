@@ -326,6 +326,10 @@ class Renderer:
         terms += [("desk", other.desk) for other in index.related.get(article.url, ())]
         return [len(index.term(kind, name).articles) for kind, name in terms]
 
+    def forget_index(self) -> None:
+        """Drop the links and teasers made for the index being rendered (the build is done rendering)."""
+        self._links, self._teasers, self._links_of = {}, weakref.WeakValueDictionary(), None
+
     def _remember(self, index: SiteIndex) -> None:
         """What is made once per index is made again for another one."""
         if self._links_of is not index:

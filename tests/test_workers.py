@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections import Counter
 
 from newsdesk import workers
 
@@ -51,3 +52,21 @@ def test_chores_come_first_in_a_serial_run():
     )
     assert results == [1, 2]
     assert order == ["chore", "task 1", "task 2"]
+
+
+def test_a_worker_is_replaced_by_a_fresh_fork_after_its_share_of_tasks():
+    tasks = list(range(600))
+    done = list(workers.run(pid_of, tasks, jobs=2, renew=100))
+    assert sorted(task for task, _ in done) == tasks  # every task once, across the renewals
+    by_worker = Counter(pid for _, pid in done if pid != os.getpid())
+    assert len(by_worker) >= 2  # what a worker copied of the parent leaves with it
+    assert max(by_worker.values()) <= 100 + workers.BATCH
+
+
+def test_chores_are_done_while_pools_are_renewed():
+    done_by: list[int] = []
+    chores = [lambda: done_by.append(os.getpid()) for _ in range(3)]
+    results = list(workers.run(pid_of, list(range(300)), jobs=2, chores=chores, renew=50))
+    assert sorted(task for task, _ in results) == list(range(300))
+    assert done_by == [os.getpid()] * 3
+    assert len({pid for _, pid in results if pid != os.getpid()}) >= 2
