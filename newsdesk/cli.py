@@ -236,10 +236,13 @@ def _waiting(message: str) -> None:
 
 
 def _summary(report: BuildReport, output: Path) -> str:
-    return (
+    line = (
         f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
         f"({report.written} pages written, {report.unchanged} unchanged) → {output}"
     )
+    if report.search_outdated:  # serve: the search index of those shards is the next build's
+        line += f"; search index of {', '.join(report.search_outdated)} follows"
+    return line
 
 
 def _run(args: argparse.Namespace) -> int:

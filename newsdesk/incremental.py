@@ -538,13 +538,23 @@ def write_group(
             out.write(url, data, key)
 
 
-def write_search(indexer: Indexer, out: OutputWriter, articles: Iterable[str], jobs: int) -> list[Diagnostic]:
+class SearchOutcome(NamedTuple):
+    problems: list[Diagnostic]  # Pagefind runs that failed
+    outdated: list[str]  # the shards left for a later build to index (their labels), with ``later``
+
+
+def write_search(
+    indexer: Indexer, out: OutputWriter, articles: Iterable[str], jobs: int, later: bool = False
+) -> SearchOutcome:
     """Pagefind's index of the new site's articles, one bundle per shard (see :mod:`newsdesk.search`).
 
     A shard is indexed again only when one of its article pages changed; the others
     keep their files.  Pagefind runs inside the staging tree, so the swap stays atomic;
     its files that came out the same keep their inode and mtime.  A shard whose run
     failed is tried again next time.
+
+    With ``later`` (``serve``: the edited page is shown first) no shard is indexed: one
+    whose pages changed serves its old bundle, recorded as outdated, until the next build.
     """
     shards = search.plan_shards(articles)
 
@@ -556,6 +566,10 @@ def write_search(indexer: Indexer, out: OutputWriter, articles: Iterable[str], j
     kept = out.keep_folders(keys)
     stale = [shard for shard in shards if shard.folder not in kept]
     problems: list[Diagnostic] = []
+    outdated: list[str] = []
+    if stale and later:
+        out.keep_folders(dict.fromkeys((shard.folder for shard in stale), None))
+        outdated, stale = [shard.label for shard in stale], []
     if stale:
         site = out.external((shard.folder for shard in stale), later=search.BUNDLE)
         memory.release()  # Pagefind's processes need the room (what the build dropped is given back)
@@ -569,7 +583,7 @@ def write_search(indexer: Indexer, out: OutputWriter, articles: Iterable[str], j
     out.write(search.SHARDS_URL, search.shards_script(made))
     for name in search.UI_FILES if made else ():
         out.write(f"/{search.BUNDLE}/{name}", (out.stage / made[0].folder / name).read_bytes())
-    return problems
+    return SearchOutcome(problems, outdated)
 
 
 def body_problems(

@@ -61,6 +61,7 @@ class BuildOptions:
     dry_run: bool = False  # `newsdesk check`: validate and render, write nothing
     allow_removal: bool = False  # let URLs in urls.lock whose article file is gone disappear
     cache: bool = True  # keep .newsdesk-cache/ beside site.yaml between builds
+    search_later: bool = False  # `serve`: leave re-indexing changed search shards to the next build
 
     @property
     def preview(self) -> bool:
@@ -88,6 +89,7 @@ class BuildReport:
     seconds: float
     warnings: tuple[Diagnostic, ...] = field(default_factory=tuple)
     next_change: lifecycle.Change | None = None
+    search_outdated: tuple[str, ...] = ()  # with search_later: the shards a next build indexes (labels)
 
 
 def build(
@@ -137,7 +139,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         statics, found = static_files(options)
         problems += found
         indexer = find_indexer() if not options.dry_run else Indexer(None)
-        settings_repr = repr((replace(options, now=None, jobs=0), indexer))
+        settings_repr = repr((replace(options, now=None, jobs=0, search_later=False), indexer))
         fingerprint = incremental.site_fingerprint(
             settings_repr, [options.config, options.ledger_path], renderer, digests, statics
         )
@@ -235,10 +237,12 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 moves,
             )
             renderer.forget_index()
-            search_failed: list[Diagnostic] = []
+            searched = incremental.SearchOutcome([], [])
             if indexer.available:
-                search_failed = incremental.write_search(indexer, out, [a.url for a in live], options.jobs)
-                problems += search_failed
+                searched = incremental.write_search(
+                    indexer, out, [a.url for a in live], options.jobs, later=options.search_later
+                )
+                problems += searched.problems
             out.commit()
         progress.done()
         if saving is not None:
@@ -251,6 +255,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             seconds=time.perf_counter() - started,
             warnings=tuple(p for p in problems if not p.is_error),
             next_change=life.next_change,
+            search_outdated=tuple(searched.outdated),
         )
         if not options.dry_run:
             cache.record_output(out.records, out.previous)
@@ -258,8 +263,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             fingerprint = incremental.site_fingerprint(
                 settings_repr, [options.config, options.ledger_path], renderer, digests, statics
             )
-            # A search shard whose Pagefind run failed is tried again by the next build, even with no change.
-            until = incremental.valid_until(articles, now) if live and not search_failed else -math.inf
+            # A search shard whose Pagefind run failed, or that was left for later, is indexed by the next
+            # build, even with no change.
+            search_due = searched.problems or searched.outdated
+            until = incremental.valid_until(articles, now) if live and not search_due else -math.inf
             cache.record_build(
                 BuildRecord(
                     fingerprint,

@@ -6,6 +6,12 @@ build``.  A failed rebuild leaves output/ as it was (the writer's promise), so
 the last good site keeps being served while the errors are shown, with file
 and line, in an overlay over every open page; the next good build clears it.
 
+The search index comes second: a rebuild leaves the search shards whose
+stories changed as they were (Pagefind takes seconds over a shard of a few
+thousand stories) and the open pages reload at once; then, unless another
+change is waiting, a second build indexes those shards, without a reload (only
+the search index changed).  ``newsdesk build`` always does both at once.
+
 Pages learn about builds through a small EventSource stream
 (``/__newsdesk/events``).  The script that listens to it is added to HTML
 responses as they are served, never to the files in output/, which stay
@@ -20,7 +26,7 @@ import mimetypes
 import threading
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -97,34 +103,40 @@ class Preview:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/"
 
-    def rebuild(self) -> None:
-        """Build once; publish the outcome to every open page."""
+    def rebuild(self, search: bool = False) -> bool:
+        """Build once; publish the outcome to every open page.  True when search shards are left
+        to index: ``rebuild(search=True)`` indexes them, and reloads no page when it succeeds."""
         report = None
         try:
-            report = build(self.options)
-            state = BuildState(self.state.generation + 1, ())
+            report = build(replace(self.options, search_later=not search))
+            state = BuildState(self.state.generation + (not search), ())
         except BuildFailed as failed:
             state = BuildState(self.state.generation, tuple(d.format() for d in failed.diagnostics))
         except NewsdeskError as exc:
             state = BuildState(self.state.generation, (f"error: {exc}",))
         except Exception as exc:  # a bug in newsdesk must not stop the preview; it is shown like an error
             state = BuildState(self.state.generation, (f"internal error: {type(exc).__name__}: {exc}",))
-        with self.changed:
-            self.state = state
-            self.changed.notify_all()
+        if state != self.state:
+            with self.changed:
+                self.state = state
+                self.changed.notify_all()
         self.on_build(report, state)
+        return report is not None and bool(report.search_outdated)
 
     def start(self) -> None:
         """Build, then serve and watch in background threads."""
-        self.rebuild()
+        search_due = self.rebuild()
         self.watcher.start()
         threading.Thread(target=self.server.serve_forever, name="newsdesk-http", daemon=True).start()
-        threading.Thread(target=self.loop, name="newsdesk-rebuild", daemon=True).start()
+        threading.Thread(target=self.loop, args=(search_due,), name="newsdesk-rebuild", daemon=True).start()
 
-    def loop(self) -> None:
+    def loop(self, search_due: bool = False) -> None:
         while not self.stopping.is_set():
-            if self.watcher.wait(timeout=0.5):
-                self.rebuild()
+            # The search index waits while changes come in: the pages first.
+            if self.watcher.wait(timeout=0.05 if search_due else 0.5):
+                search_due = self.rebuild()
+            elif search_due:
+                search_due = self.rebuild(search=True)
 
     def stop(self) -> None:
         self.stopping.set()

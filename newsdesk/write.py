@@ -154,15 +154,18 @@ class OutputWriter:
 
     # -- placing files -------------------------------------------------------------
 
-    def keep(self, url: str) -> bool:
-        """Serve the current file at ``url`` again, if it is still what was written last time."""
+    def keep(self, url: str, outdated: bool = False) -> bool:
+        """Serve the current file at ``url`` again, if it is still what was written last time.
+
+        An ``outdated`` file is kept without its key: the next build makes it again."""
         if self.dry_run:
             return True
         relative = urls.output_file(url)
         previous = self.previous.get(url)
         if previous is None or not self._intact(url, relative, previous):
             return False
-        self.note(Placed(url, self._link(relative, previous.key, previous.digest, previous.stat), written=False))
+        key = None if outdated else previous.key
+        self.note(Placed(url, self._link(relative, key, previous.digest, previous.stat), written=False))
         return True
 
     def write(self, url: str, data: bytes, key: bytes | None = None) -> None:
@@ -242,9 +245,11 @@ class OutputWriter:
                 self._mirror(relative)
                 self.note(Placed("/" + relative, PageRecord(key, digest(data), _stat(path)), written=True))
 
-    def keep_folders(self, keys: Mapping[str, bytes]) -> set[str]:
+    def keep_folders(self, keys: Mapping[str, bytes | None]) -> set[str]:
         """Serve again every file recorded under each folder with its key, where all are intact;
-        returns the folders kept.  Reads the records once, however many folders."""
+        returns the folders kept.  Reads the records once, however many folders.
+
+        A folder whose key is None is kept whatever key its files had, as outdated (see :meth:`keep`)."""
         if not keys:
             return set()
         under = os.path.commonpath([f"/{folder}" for folder in keys]).rstrip("/") + "/"
@@ -260,9 +265,9 @@ class OutputWriter:
         for folder, found in recorded.items():
             if (
                 found
-                and all(self.previous[url].key == keys[folder] for url in found)
+                and (keys[folder] is None or all(self.previous[url].key == keys[folder] for url in found))
                 and all(self._intact(url, urls.output_file(url), self.previous[url]) for url in found)
-                and all(self.keep(url) for url in found)
+                and all(self.keep(url, outdated=keys[folder] is None) for url in found)
             ):
                 kept.add(folder)
         return kept

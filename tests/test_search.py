@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from conftest import Site, find_class, text_of
 from test_incremental import clean_build
 
 from newsdesk import search
+from newsdesk.pipeline import build
 
 
 def newsroom(site: Site) -> None:
@@ -314,6 +316,25 @@ def test_editing_adding_and_deleting_a_story_reindexes_only_its_shard(site: Site
     site.build("--allow-removal")
     assert shard_urls(site) == ["/pagefind/2024/", "/pagefind/2023-06/", "/pagefind/2023-01/", "/pagefind/2022/"]
     assert changed(files) == {"2023-01", "2023-05", "2023-06"} and not (site.output / "pagefind/2023-05").exists()
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_search_later_serves_the_old_bundle_until_the_next_build_indexes_it(
+    site: Site, small_shards: None, tmp_path: Path
+):
+    archive(site)
+    site.build()
+    files = bundle_files(site)
+    edited = site.content / "2023/05/market.md"
+    edited.write_text(edited.read_text() + "\nThe old hall becomes a museum of the fleet.\n")
+
+    report = build(replace(site.options(), search_later=True))  # what `serve` does first
+    assert report.search_outdated == ("2023-05",)
+    assert bundle_files(site) == files  # no bundle was touched
+    assert "museum of the fleet" in text_of(site.page("/2023/05/20/fish-market-moves/"))  # the page is new
+
+    site.build()  # the next build indexes what was left, even with nothing else changed
+    assert {name for name, found in bundle_files(site).items() if found != files[name]} == {"2023-05"}
     assert site.snapshot() == clean_build(site, tmp_path)
 
 

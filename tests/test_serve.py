@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import Site
+from test_incremental import clean_build
 
 from newsdesk.serve import EVENTS_PATH, Preview
 
@@ -187,3 +188,20 @@ def test_serve_on_a_port_in_use_is_a_usage_error(site: Site):
     assert result.code == 2
     assert f"newsdesk: error: cannot serve on 127.0.0.1:{port}:" in result.err
     assert main is not None
+
+
+def test_an_edit_is_shown_first_and_its_search_shard_indexed_after_without_a_reload(site: Site, tmp_path: Path):
+    site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted.\n")
+    builds: list[tuple[tuple[str, ...], int]] = []  # (shards left to index, generation) of each build
+    server = Preview(
+        site.options(), port=0, on_build=lambda report, state: builds.append((report.search_outdated, state.generation))
+    )
+    server.start()
+    try:
+        until(lambda: len(builds) == 2, "the first build and its search index")
+        site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted twice.\n")
+        until(lambda: len(builds) == 4, "the rebuild and its search index")
+        assert builds == [(("2024",), 1), ((), 1), (("2024",), 2), ((), 2)]  # pages reload once, search follows
+        assert site.snapshot() == clean_build(site, tmp_path)  # the index is the one a clean build makes
+    finally:
+        server.stop()
