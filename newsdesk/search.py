@@ -15,12 +15,17 @@ into *shards*, each a bundle of its own under ``/pagefind/<name>/``:
 * a year with at most :data:`SHARD_ARTICLES` articles is one shard (``/pagefind/2023/``);
 * a bigger year is cut into runs of whole months, filled from January while they stay
   within :data:`SHARD_ARTICLES`, each named by its first month (``/pagefind/2024-01/``,
-  ``/pagefind/2024-04/``, ...).  Articles are filed by the year and month of their URL.
+  ``/pagefind/2024-04/``, ...).  Articles are filed by the year, month and day of their URL;
+* the newest day is cut out of its shard, as a shard of its own (``/pagefind/2025-12-30/``),
+  when that shard holds more than :data:`HOT_ARTICLES` stories of other days too.
 
 A shard is made again only when one of its article pages changed (or was added or
 removed): editing a story re-indexes its shard (~2,500 articles at most, a few
 seconds), and every other shard keeps its files, inode and mtime.  Filling from
-January keeps the cuts stable: new stories land in the year's last shard.  Shards are
+January keeps the cuts stable: new stories land in the year's last shard, and, as a
+desk publishes mostly today's stories, in the newest day's: publishing one more story
+that day re-indexes that day's stories only.  The first story of a new day returns the
+previous day's to their run (one re-index of the run a day).  Shards are
 indexed side by side on ``--jobs`` cores, but only while the articles being indexed at
 once add up to at most :data:`PARALLEL_ARTICLES`, so Pagefind's share of the build's
 memory stays that of one full shard (~750 MiB) whatever the archive's size.
@@ -34,7 +39,7 @@ shard costs about five small requests (its entry file, metadata, two filter file
 the index chunk of the word; ~25 KB), fetched in parallel, and later queries about one
 per shard.  Measured on 10,000 articles: one bundle 13 requests and 285 KB for the
 first query, five yearly shards 33 and 430 KB, sixty monthly shards 308 and 1.75 MB.
-A 100,000-article archive is 40-60 shards; bigger shards would mean fewer requests but
+A 100,000-article archive is 40-60 shards (and the newest day's); bigger shards would mean fewer requests but
 a build that needs more memory and re-indexes more on each edit.  Ranking is computed
 per shard (word frequencies of that shard), then merged by score.
 
@@ -70,26 +75,21 @@ UNSTABLE = (f"{BUNDLE}/*/pagefind-entry.json", f"{BUNDLE}/*/pagefind.*.pf_meta",
 
 SHARD_ARTICLES = 2_500  # the most articles in a shard, unless one month alone has more (~750 MiB of Pagefind)
 PARALLEL_ARTICLES = 2_500  # the most articles indexed at once by Pagefind processes side by side
+HOT_ARTICLES = 500  # a shard with more, holding the newest day, has that day cut out as a shard of its own
 
 
 @dataclass(frozen=True)
 class Shard:
-    """One Pagefind bundle: the articles of one year, or of a run of months of one year."""
+    """One Pagefind bundle: the articles of one year, of a run of months of one year, or of one day."""
 
-    name: str  # "2023", or "2024-04" for the run of months that starts in April 2024
-    months: tuple[str, ...]  # "04", "05", ...; empty for the whole year
+    name: str  # "2023"; "2024-04" for the run of months that starts in April 2024; "2025-12-30" for a day
+    folders: tuple[str, ...]  # the archive folders it indexes, oldest first: "2023", "2024/04", "2025/12/01"
     pages: tuple[str, ...]  # the article URLs it indexes, sorted
 
     @property
-    def year(self) -> str:
-        return self.name[:4]
-
-    @property
     def label(self) -> str:
-        """What it holds, for messages: "2023", or "2024-04 to 2024-06"."""
-        if not self.months:
-            return self.year
-        first, last = f"{self.year}-{self.months[0]}", f"{self.year}-{self.months[-1]}"
+        """What it holds, for messages: "2023", "2024-04 to 2024-06", "2025-12-30"."""
+        first, last = self.folders[0].replace("/", "-"), self.folders[-1].replace("/", "-")
         return first if first == last else f"{first} to {last}"
 
     @property
@@ -104,35 +104,52 @@ class Shard:
     @property
     def glob(self) -> str:
         """The article pages (``/YYYY/MM/DD/slug/``) Pagefind reads, relative to the site root."""
-        if not self.months:
-            return f"{self.year}/*/*/*/index.html"
-        months = self.months[0] if len(self.months) == 1 else "{" + ",".join(self.months) + "}"
-        return f"{self.year}/{months}/*/*/index.html"
+        days = [folder + "/*" * (2 - folder.count("/")) for folder in self.folders]  # down to the day
+        return (days[0] if len(days) == 1 else "{" + ",".join(days) + "}") + "/*/index.html"
 
 
-def plan_shards(article_urls: Iterable[str], size: int | None = None) -> list[Shard]:
-    """The shards that index these articles, newest first."""
+def plan_shards(article_urls: Iterable[str], size: int | None = None, hot: int | None = None) -> list[Shard]:
+    """The shards that index these articles, newest first (see the module's documentation)."""
     limit = SHARD_ARTICLES if size is None else size
-    by_month: dict[str, dict[str, list[str]]] = {}
+    hot_limit = HOT_ARTICLES if hot is None else hot
+    by_day: dict[str, dict[str, dict[str, list[str]]]] = {}
     for url in article_urls:
-        year, month = url.split("/")[1:3]
-        by_month.setdefault(year, {}).setdefault(month, []).append(url)
+        year, month, day = url.split("/")[1:4]
+        by_day.setdefault(year, {}).setdefault(month, {}).setdefault(day, []).append(url)
+    if not by_day:
+        return []
     shards: list[Shard] = []
-    for year, months in sorted(by_month.items()):
-        if sum(map(len, months.values())) <= limit:
-            shards.append(Shard(year, (), tuple(sorted(u for urls in months.values() for u in urls))))
+    for year, months in sorted(by_day.items()):
+        counts = {month: sum(map(len, days.values())) for month, days in months.items()}
+        if sum(counts.values()) <= limit:  # the year is one shard
+            pages = tuple(sorted(u for days in months.values() for urls in days.values() for u in urls))
+            shards.append(Shard(year, (year,), pages))
             continue
         runs: list[list[str]] = []  # month runs, filled from January
         count = 0
-        for month, urls in sorted(months.items()):
-            if not runs or count + len(urls) > limit:
+        for month in sorted(months):
+            if not runs or count + counts[month] > limit:
                 runs.append([])
                 count = 0
             runs[-1].append(month)
-            count += len(urls)
+            count += counts[month]
         for run in runs:
-            pages = tuple(sorted(u for month in run for u in months[month]))
-            shards.append(Shard(f"{year}-{run[0]}", tuple(run), pages))
+            pages = tuple(sorted(u for month in run for urls in months[month].values() for u in urls))
+            shards.append(Shard(f"{year}-{run[0]}", tuple(f"{year}/{month}" for month in run), pages))
+    # The newest day: carved out of its shard when that is big, so that publishing one more story
+    # that day re-indexes the day's stories only.
+    year = max(by_day)
+    month = max(by_day[year])
+    day = max(by_day[year][month])
+    today = by_day[year][month][day]
+    last = shards[-1]
+    if len(last.pages) > hot_limit and len(today) < len(last.pages):
+        months = sorted(by_day[year]) if last.folders == (year,) else [f.split("/")[1] for f in last.folders]
+        folders = [f"{year}/{m}" for m in months if m != month]
+        folders += [f"{year}/{month}/{d}" for d in sorted(by_day[year][month]) if d != day]
+        gone = set(today)
+        shards[-1] = Shard(last.name, tuple(folders), tuple(u for u in last.pages if u not in gone))
+        shards.append(Shard(f"{year}-{month}-{day}", (f"{year}/{month}/{day}",), tuple(sorted(today))))
     return shards[::-1]
 
 

@@ -220,13 +220,13 @@ def test_shards_are_years_and_big_years_are_cut_into_runs_of_whole_months():
 
     articles = [url("01", 1, "2022"), *(url(m, n) for m, n in [("01", 1), ("01", 2), ("02", 1), ("05", 1), ("07", 1)])]
     shards = search.plan_shards(articles, size=3)
-    assert [(s.name, s.months, len(s.pages)) for s in shards] == [
-        ("2024-05", ("05", "07"), 2),  # newest first; filled from January while a run holds at most 3
-        ("2024-01", ("01", "02"), 3),
-        ("2022", (), 1),  # a year that fits is one shard
+    assert [(s.name, s.folders, len(s.pages)) for s in shards] == [
+        ("2024-05", ("2024/05", "2024/07"), 2),  # newest first; filled from January while a run holds at most 3
+        ("2024-01", ("2024/01", "2024/02"), 3),
+        ("2022", ("2022",), 1),  # a year that fits is one shard
     ]
     assert [s.url for s in shards] == ["/pagefind/2024-05/", "/pagefind/2024-01/", "/pagefind/2022/"]
-    assert shards[0].glob == "2024/{05,07}/*/*/index.html" and shards[2].glob == "2022/*/*/*/index.html"
+    assert shards[0].glob == "{2024/05/*,2024/07/*}/*/index.html" and shards[2].glob == "2022/*/*/*/index.html"
     assert shards[0].label == "2024-05 to 2024-07"
     # A month bigger than a shard is a shard of its own.
     assert [s.name for s in search.plan_shards([url("03", n) for n in range(5)], size=3)] == ["2024-03"]
@@ -235,6 +235,34 @@ def test_shards_are_years_and_big_years_are_cut_into_runs_of_whole_months():
     assert [(s.name, len(s.pages)) for s in grown[:1]] == [("2024-05", 3)] and grown[1:] == shards[1:]
     grown = search.plan_shards([*articles, url("08", 1), url("12", 1)], size=3)
     assert [s.name for s in grown] == ["2024-12", "2024-05", "2024-01", "2022"] and grown[2:] == shards[1:]
+
+
+def test_the_newest_day_is_cut_out_of_a_big_shard():
+    def url(day: str, n: int, year: str = "2024") -> str:
+        return f"/{year}/{day}/story-{n}/"
+
+    articles = [url("01/05", 1), url("02/10", 1), url("03/01", 1), url("03/09", 1), url("03/09", 2)]
+    shards = search.plan_shards(articles, size=10, hot=3)
+    assert [(s.name, s.folders, len(s.pages)) for s in shards] == [
+        ("2024-03-09", ("2024/03/09",), 2),  # publishing on the newest day re-indexes that day alone
+        ("2024", ("2024/01", "2024/02", "2024/03/01"), 3),  # the rest of the year keeps its name
+    ]
+    assert shards[0].glob == "2024/03/09/*/index.html"
+    assert shards[1].glob == "{2024/01/*,2024/02/*,2024/03/01}/*/index.html"
+    assert shards[1].label == "2024-01 to 2024-03-01"
+    # A story on the same day changes that shard only; the first of a new day returns the old one to its run.
+    assert search.plan_shards([*articles, url("03/09", 3)], size=10, hot=3)[1:] == shards[1:]
+    later = search.plan_shards([*articles, url("04/02", 1)], size=10, hot=3)
+    assert [(s.name, len(s.pages)) for s in later] == [("2024-04-02", 1), ("2024", 5)]
+    # A shard that is not big is left whole, and so is one that holds a single day.
+    assert [s.name for s in search.plan_shards(articles, size=10, hot=5)] == ["2024"]
+    assert [s.name for s in search.plan_shards([url("03/09", n) for n in range(9)], size=10, hot=3)] == ["2024"]
+    # Runs of months: the day comes out of the last one.
+    runs = search.plan_shards([*articles, url("04/02", 1), url("04/03", 1)], size=3, hot=1)
+    assert [(s.name, s.folders) for s in runs] == [
+        ("2024-04-03", ("2024/04/03",)), ("2024-04", ("2024/04/02",)),
+        ("2024-03", ("2024/03",)), ("2024-01", ("2024/01", "2024/02")),
+    ]  # fmt: skip
 
 
 def archive(site: Site) -> None:
@@ -316,6 +344,33 @@ def test_editing_adding_and_deleting_a_story_reindexes_only_its_shard(site: Site
     site.build("--allow-removal")
     assert shard_urls(site) == ["/pagefind/2024/", "/pagefind/2023-06/", "/pagefind/2023-01/", "/pagefind/2022/"]
     assert changed(files) == {"2023-01", "2023-05", "2023-06"} and not (site.output / "pagefind/2023-05").exists()
+    assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_publishing_on_the_newest_day_reindexes_that_day_only(
+    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setattr(search, "HOT_ARTICLES", 1)
+    archive(site)
+    site.build()
+    assert shard_urls(site) == ["/pagefind/2024-03-01/", "/pagefind/2024/", "/pagefind/2023/", "/pagefind/2022/"]
+    assert pages_in(site, "/pagefind/2024-03-01/") == 1 and pages_in(site, "/pagefind/2024/") == 1
+    files = bundle_files(site)
+
+    def changed(previous: dict[str, dict[str, tuple[int, int]]]) -> set[str]:
+        now = bundle_files(site)
+        return {name for name in set(now) | set(previous) if now.get(name) != previous.get(name)}
+
+    site.article("2024/03/gale.md", title="Gale warning issued", date="2024-03-01T17:00:00Z", desk="Sport")
+    site.build()
+    assert changed(files) == {"2024-03-01"} and pages_in(site, "/pagefind/2024-03-01/") == 2
+    files = bundle_files(site)
+
+    # The first story of a new day: yesterday's go back to the rest of the year.
+    site.article("2024/03/thaw.md", title="Thaw reaches the harbour", date="2024-03-04T08:00:00Z", desk="Sport")
+    site.build()
+    assert shard_urls(site) == ["/pagefind/2024-03-04/", "/pagefind/2024/", "/pagefind/2023/", "/pagefind/2022/"]
+    assert changed(files) == {"2024-03-01", "2024-03-04", "2024"} and pages_in(site, "/pagefind/2024/") == 3
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
