@@ -300,9 +300,9 @@ class OutputWriter:
 
     def _link(self, relative: str, key: bytes | None, page_digest: bytes, served: FileStat) -> PageRecord:
         """Make the staging tree's entry the served file's inode (it often already is)."""
-        target = self.stage / relative
         if self.present.get(relative) == served.ino and self.mirror is None:
             return PageRecord(key, page_digest, served)  # the same inode: the same stat
+        target = self.stage / relative
         if self.present.get(relative) != served.ino:
             temporary = self._temporary(target)
             _link_or_copy(os.path.join(self.output, relative), temporary)
