@@ -704,10 +704,15 @@ Reading them: the machine is shared, so wall seconds of one step can be
 stretched by whatever else runs; *CPU s* is the steadier figure (the floor and
 newsdesk use both cores, Pelican one). Sections without a suffix also build
 the Pagefind search index: one bundle per year (or run of months, at most
-2,500 stories each), and a rebuild indexes again only the bundles whose
-stories changed, so a one-article edit pays for Pagefind reading that year's
-articles (a separate process, counted in *tree*). Sections marked "no search
-index" show the engine alone. Adding or deleting a story legitimately changes
+2,500 stories each; the newest day's stories are a bundle of their own once
+their year's holds more than 500), and a rebuild indexes again only the
+bundles whose stories changed, so a one-article edit pays for Pagefind reading
+that year's articles (a separate process, counted in *tree*). The added story
+is dated 31 December 2025: where no story of the corpus is (1,000 and 10,000
+articles) it starts a new newest day, and the previous day's stories go back
+to their year's bundle, indexed again; at 100,000 it joins that day's bundle.
+`newsdesk serve` shows an edited page before it re-indexes. Sections marked
+"no search index" show the engine alone. Adding or deleting a story legitimately changes
 about a thousand list pages at 10,000 articles (every paginated list it is on
 shifts by one: the front page's, its desk's, topics', author's and archives'),
 so those rows render them again; editing a body or retagging a story renders
