@@ -205,3 +205,14 @@ def test_an_edit_is_shown_first_and_its_search_shard_indexed_after_without_a_rel
         assert site.snapshot() == clean_build(site, tmp_path)  # the index is the one a clean build makes
     finally:
         server.stop()
+
+
+def test_the_summary_line_says_which_search_shards_follow(tmp_path: Path):
+    from newsdesk.cli import _summary
+    from newsdesk.pipeline import BuildReport
+
+    report = BuildReport(articles=3, pages=9, written=2, unchanged=7, seconds=0.5, search_outdated=("2023", "2024-05"))
+    line = _summary(report, tmp_path / "output")
+    assert line.startswith("built 3 articles, 9 pages in 0.50s (2 pages written, 7 unchanged)")
+    assert line.endswith("; search index of 2023, 2024-05 follows")
+    assert "search" not in _summary(BuildReport(3, 9, 2, 7, 0.5), tmp_path / "output")
