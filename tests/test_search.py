@@ -453,3 +453,22 @@ def test_a_shard_whose_pagefind_run_failed_is_left_out_and_tried_again(
     result = site.build()  # nothing changed, but the failed shard is tried again
     assert result.err == "" and shard_urls(site) == BUNDLES
     assert {name: bundle_files(site)[name] for name in files} == files
+
+
+def test_search_later_lists_only_bundles_that_are_published(site: Site, tmp_path: Path):
+    # A shard that comes back (its story deleted, then restored) while the staging tree still holds
+    # its bundle from two builds ago: with search_later nothing is indexed, so /pagefind/shards.js must
+    # not list a bundle the published site does not have.
+    archive(site)
+    site.build("--allow-removal")
+    assert "/pagefind/2022/" in shard_urls(site)
+    lighthouse = site.content / "2022/01/lighthouse.md"
+    text = lighthouse.read_text()
+    lighthouse.unlink()
+    site.build("--allow-removal")
+    assert "/pagefind/2022/" not in shard_urls(site)
+    lighthouse.write_text(text)
+    report = build(replace(site.options(allow_removal=True), search_later=True))
+    assert "2022" in report.search_outdated
+    for bundle in shard_urls(site):
+        assert site.file(bundle + "pagefind-entry.json").is_file(), bundle
