@@ -579,7 +579,8 @@ def write_search(
             problems += found[shard.name]
     # /search/ loads the bundles that were made (a shard whose run failed is left out until it
     # works), and Pagefind's UI from /pagefind/ itself: the same files in every bundle.
-    made = [shard for shard in shards if (out.stage / shard.folder / "pagefind-entry.json").is_file()]
+    # Those placed by this build: with ``later`` the staging tree may still hold an older site's bundle.
+    made = [shard for shard in shards if f"/{shard.folder}/pagefind-entry.json" in out.records]
     out.write(search.SHARDS_URL, search.shards_script(made))
     for name in search.UI_FILES if made else ():
         out.write(f"/{search.BUNDLE}/{name}", (out.stage / made[0].folder / name).read_bytes())
