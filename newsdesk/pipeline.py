@@ -235,6 +235,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 paths,
                 inputs,
                 moves,
+                generated,
+                parse_keys,
             )
             renderer.forget_index()
             searched = incremental.SearchOutcome([], [])
