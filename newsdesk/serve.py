@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from newsdesk.errors import BuildFailed, NewsdeskError
+from newsdesk.lifecycle import Change
 from newsdesk.pipeline import BuildOptions, BuildReport, build
 from newsdesk.watch import Watcher
 
@@ -90,6 +91,7 @@ class Preview:
         self.root = options.output.resolve()
         self.on_build = on_build or (lambda report, state: None)
         self.state = BuildState(0, ())
+        self.next_change: Change | None = None  # the last good build's next scheduled change
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.watcher = Watcher(
@@ -109,7 +111,11 @@ class Preview:
         report = None
         try:
             report = build(replace(self.options, search_later=not search))
-            state = BuildState(self.state.generation + (not search), ())
+            # The indexing build reloads no page, unless a scheduled change (an embargo, an expiry)
+            # came due since the pages were built: then it published more than the search index.
+            shown = not search or report.next_change != self.next_change
+            self.next_change = report.next_change
+            state = BuildState(self.state.generation + shown, ())
         except BuildFailed as failed:
             state = BuildState(self.state.generation, tuple(d.format() for d in failed.diagnostics))
         except NewsdeskError as exc:

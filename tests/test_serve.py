@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +218,23 @@ def test_the_summary_line_says_which_search_shards_follow(tmp_path: Path):
     assert line.startswith("built 3 articles, 9 pages in 0.50s (2 pages written, 7 unchanged)")
     assert line.endswith("; search index of 2023, 2024-05 follows")
     assert "search" not in _summary(BuildReport(3, 9, 2, 7, 0.5), tmp_path / "output")
+
+
+def test_the_indexing_build_reloads_pages_when_an_embargo_lifted_since_the_pages_were_built(site: Site):
+    site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted.\n")
+    site.article("2024/port.md", title="Port reopens", date="2026-11-25T12:00:05+00:00")  # 5 s after NOW
+    server = Preview(site.options(), port=0)  # not started: the test runs its builds one by one
+    try:
+        assert server.rebuild() is True  # the pages, the search index left for the next build
+        assert server.state.generation == 1 and not site.exists("/2026/11/25/port-reopens/")
+        assert server.rebuild(search=True) is False
+        assert server.state.generation == 1  # only the index changed: no reload
+        site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted again.\n")
+        assert server.rebuild() is True
+        assert server.state.generation == 2
+        # The embargo lifts between the two builds: the second publishes the story, and pages reload.
+        server.options = replace(server.options, now=server.options.now + dt.timedelta(seconds=10))
+        assert server.rebuild(search=True) is False
+        assert server.state.generation == 3 and site.exists("/2026/11/25/port-reopens/")
+    finally:
+        server.server.server_close()
