@@ -544,7 +544,12 @@ class SearchOutcome(NamedTuple):
 
 
 def write_search(
-    indexer: Indexer, out: OutputWriter, articles: Iterable[str], jobs: int, later: bool = False
+    indexer: Indexer,
+    out: OutputWriter,
+    articles: Iterable[str],
+    jobs: int,
+    later: bool = False,
+    progress: Progress | None = None,
 ) -> SearchOutcome:
     """Pagefind's index of the new site's articles, one bundle per shard (see :mod:`newsdesk.search`).
 
@@ -573,7 +578,9 @@ def write_search(
     if stale:
         site = out.external((shard.folder for shard in stale), later=search.BUNDLE)
         memory.release()  # Pagefind's processes need the room (what the build dropped is given back)
-        found = indexer.index(site, stale, jobs)
+        counted = progress or Progress.silent()  # Pagefind's share of a cold build is long: it gets a stage
+        counted.stage("search index", sum(len(shard.pages) for shard in stale))
+        found = indexer.index(site, stale, jobs, lambda shard: counted.advance(len(shard.pages)))
         for shard in stale:
             out.keep_unchanged(shard.folder, None if found[shard.name] else keys[shard.folder])
             problems += found[shard.name]

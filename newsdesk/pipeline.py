@@ -242,7 +242,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             searched = incremental.SearchOutcome([], [])
             if indexer.available:
                 searched = incremental.write_search(
-                    indexer, out, [a.url for a in live], options.jobs, later=options.search_later
+                    indexer, out, [a.url for a in live], options.jobs, later=options.search_later, progress=progress
                 )
                 problems += searched.problems
             out.commit()

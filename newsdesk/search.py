@@ -59,8 +59,8 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,11 +175,18 @@ class Indexer:
             warning(SEARCH_URL, 0, f"Pagefind is not installed, so the site has no search index (expected {INSTALL})")
         ]
 
-    def index(self, site: Path, shards: Sequence[Shard], jobs: int = 1) -> dict[str, list[Diagnostic]]:
+    def index(
+        self,
+        site: Path,
+        shards: Sequence[Shard],
+        jobs: int = 1,
+        on_done: Callable[[Shard], None] | None = None,
+    ) -> dict[str, list[Diagnostic]]:
         """Index each shard's pages of ``site`` (a finished build) into its bundle; the problems by shard name.
 
         Up to ``jobs`` Pagefind processes run at once, while their shards hold at most
         :data:`PARALLEL_ARTICLES` articles together (a bigger shard runs alone).
+        ``on_done`` is called with each shard as its run ends, in the calling thread.
         """
         if self.binary is None or not shards:
             return {}
@@ -198,8 +205,14 @@ class Indexer:
                     room.notify_all()
 
         ordered = sorted(shards, key=lambda s: -len(s.pages))  # the big ones first: the small fill the gaps
+        found: dict[str, list[Diagnostic]] = {}
         with ThreadPoolExecutor(max(1, jobs)) as pool:
-            return dict(zip([s.name for s in ordered], pool.map(run, ordered), strict=True))
+            runs = {pool.submit(run, shard): shard for shard in ordered}
+            for finished in as_completed(runs):
+                found[runs[finished].name] = finished.result()
+                if on_done is not None:
+                    on_done(runs[finished])
+        return found
 
     def _index_one(self, site: Path, shard: Shard) -> list[Diagnostic]:
         command = [

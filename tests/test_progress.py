@@ -28,6 +28,7 @@ def test_a_log_gets_plain_lines_per_stage(site: Site):
     assert "reading: 3/3" in lines
     assert "articles: 3/3" in lines
     assert any(line.startswith("pages: ") for line in lines)
+    assert lines[-1] == "search index: 3/3"  # Pagefind's runs, counted in articles as each shard ends
     assert "\r" not in log.getvalue()  # a log cannot redraw a line
 
 
