@@ -240,9 +240,16 @@ def _summary(report: BuildReport, output: Path) -> str:
         f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
         f"({report.written} pages written, {report.unchanged} unchanged) → {output}"
     )
+    if report.search_indexed:
+        line += f"; search index of {_shards(report.search_indexed)} updated"
     if report.search_outdated:  # serve: the search index of those shards is the next build's
-        line += f"; search index of {', '.join(report.search_outdated)} follows"
+        line += f"; search index of {_shards(report.search_outdated)} follows"
     return line
+
+
+def _shards(labels: tuple[str, ...]) -> str:
+    """Search shards for the summary line: a few by name, many by number."""
+    return ", ".join(labels) if len(labels) <= 3 else f"{len(labels)} shards"
 
 
 def _run(args: argparse.Namespace) -> int:

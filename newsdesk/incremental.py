@@ -541,6 +541,7 @@ def write_group(
 class SearchOutcome(NamedTuple):
     problems: list[Diagnostic]  # Pagefind runs that failed
     outdated: list[str]  # the shards left for a later build to index (their labels), with ``later``
+    indexed: list[str]  # the shards Pagefind indexed again (their labels)
 
 
 def write_search(
@@ -572,6 +573,7 @@ def write_search(
     stale = [shard for shard in shards if shard.folder not in kept]
     problems: list[Diagnostic] = []
     outdated: list[str] = []
+    indexed: list[str] = []
     if stale and later:
         out.keep_folders(dict.fromkeys((shard.folder for shard in stale), None))
         outdated, stale = [shard.label for shard in stale], []
@@ -584,6 +586,7 @@ def write_search(
         for shard in stale:
             out.keep_unchanged(shard.folder, None if found[shard.name] else keys[shard.folder])
             problems += found[shard.name]
+            indexed += [] if found[shard.name] else [shard.label]
     # /search/ loads the bundles that were made (a shard whose run failed is left out until it
     # works), and Pagefind's UI from /pagefind/ itself: the same files in every bundle.
     # Those placed by this build: with ``later`` the staging tree may still hold an older site's bundle.
@@ -591,7 +594,7 @@ def write_search(
     out.write(search.SHARDS_URL, search.shards_script(made))
     for name in search.UI_FILES if made else ():
         out.write(f"/{search.BUNDLE}/{name}", (out.stage / made[0].folder / name).read_bytes())
-    return SearchOutcome(problems, outdated)
+    return SearchOutcome(problems, outdated, indexed)
 
 
 def body_problems(

@@ -90,6 +90,7 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...] = field(default_factory=tuple)
     next_change: lifecycle.Change | None = None
     search_outdated: tuple[str, ...] = ()  # with search_later: the shards a next build indexes (labels)
+    search_indexed: tuple[str, ...] = ()  # the shards Pagefind indexed again, oldest first (labels)
 
 
 def build(
@@ -239,7 +240,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 parse_keys,
             )
             renderer.forget_index()
-            searched = incremental.SearchOutcome([], [])
+            searched = incremental.SearchOutcome([], [], [])
             if indexer.available:
                 searched = incremental.write_search(
                     indexer, out, [a.url for a in live], options.jobs, later=options.search_later, progress=progress
@@ -258,6 +259,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             warnings=tuple(p for p in problems if not p.is_error),
             next_change=life.next_change,
             search_outdated=tuple(searched.outdated),
+            search_indexed=tuple(sorted(searched.indexed)),
         )
         if not options.dry_run:
             cache.record_output(out.records, out.previous)

@@ -325,8 +325,9 @@ def test_editing_adding_and_deleting_a_story_reindexes_only_its_shard(site: Site
 
     edited = site.content / "2023/05/market.md"
     edited.write_text(edited.read_text() + "\nThe old hall becomes a museum of the fleet.\n")
-    site.build()
+    result = site.build()
     assert changed(files) == {"2023-05"}
+    assert result.out.rstrip().endswith("; search index of 2023-05 updated")  # the summary names it
     files = bundle_files(site)
 
     site.article("2023/06/regatta.md", title="Regatta postponed", date="2023-06-03T09:00:00Z", desk="Sport")

@@ -218,6 +218,8 @@ def test_the_summary_line_says_which_search_shards_follow(tmp_path: Path):
     assert line.startswith("built 3 articles, 9 pages in 0.50s (2 pages written, 7 unchanged)")
     assert line.endswith("; search index of 2023, 2024-05 follows")
     assert "search" not in _summary(BuildReport(3, 9, 2, 7, 0.5), tmp_path / "output")
+    indexed = BuildReport(3, 9, 2, 7, 0.5, search_indexed=("2022", "2023", "2024-01", "2024-05"))
+    assert _summary(indexed, tmp_path / "output").endswith("; search index of 4 shards updated")  # many: a count
 
 
 def test_the_indexing_build_reloads_pages_when_an_embargo_lifted_since_the_pages_were_built(site: Site):
