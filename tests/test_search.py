@@ -313,38 +313,42 @@ def bundle_files(site: Site) -> dict[str, dict[str, tuple[int, int]]]:
     return found
 
 
+def changed_bundles(site: Site, previous: dict[str, dict[str, tuple[int, int]]]) -> set[str]:
+    """The bundles with a file written, added or removed since ``previous``; every other one kept its files."""
+    now = bundle_files(site)
+    return {name for name in set(now) | set(previous) if now.get(name) != previous.get(name)}
+
+
 def test_editing_adding_and_deleting_a_story_reindexes_only_its_shard(site: Site, small_shards: None, tmp_path: Path):
     archive(site)
     site.build()
     files = bundle_files(site)
 
-    def changed(previous: dict[str, dict[str, tuple[int, int]]]) -> set[str]:
-        """The bundles with a file written, added or removed; every other one kept its files."""
-        now = bundle_files(site)
-        return {name for name in set(now) | set(previous) if now.get(name) != previous.get(name)}
-
     edited = site.content / "2023/05/market.md"
     edited.write_text(edited.read_text() + "\nThe old hall becomes a museum of the fleet.\n")
     result = site.build()
-    assert changed(files) == {"2023-05"}
+    assert changed_bundles(site, files) == {"2023-05"}
     assert result.out.rstrip().endswith("; search index of 2023-05 updated")  # the summary names it
     files = bundle_files(site)
 
     site.article("2023/06/regatta.md", title="Regatta postponed", date="2023-06-03T09:00:00Z", desk="Sport")
     site.build()
-    assert changed(files) == {"2023-05"} and pages_in(site, "/pagefind/2023-05/") == 2
+    assert changed_bundles(site, files) == {"2023-05"} and pages_in(site, "/pagefind/2023-05/") == 2
     files = bundle_files(site)
 
     (site.content / "2024/03/shipyard.md").unlink()
     site.build("--allow-removal")
-    assert changed(files) == {"2024"} and pages_in(site, "/pagefind/2024/") == 1
+    assert changed_bundles(site, files) == {"2024"} and pages_in(site, "/pagefind/2024/") == 1
     files = bundle_files(site)
 
     # Runs are filled from January: a story deleted from February cuts 2023 again (and only 2023).
     (site.content / "2023/02/derby.md").unlink()
     site.build("--allow-removal")
     assert shard_urls(site) == ["/pagefind/2024/", "/pagefind/2023-06/", "/pagefind/2023-01/", "/pagefind/2022/"]
-    assert changed(files) == {"2023-01", "2023-05", "2023-06"} and not (site.output / "pagefind/2023-05").exists()
+    assert (
+        changed_bundles(site, files) == {"2023-01", "2023-05", "2023-06"}
+        and not (site.output / "pagefind/2023-05").exists()
+    )
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
@@ -358,20 +362,18 @@ def test_publishing_on_the_newest_day_reindexes_that_day_only(
     assert pages_in(site, "/pagefind/2024-03-01/") == 1 and pages_in(site, "/pagefind/2024/") == 1
     files = bundle_files(site)
 
-    def changed(previous: dict[str, dict[str, tuple[int, int]]]) -> set[str]:
-        now = bundle_files(site)
-        return {name for name in set(now) | set(previous) if now.get(name) != previous.get(name)}
-
     site.article("2024/03/gale.md", title="Gale warning issued", date="2024-03-01T17:00:00Z", desk="Sport")
     site.build()
-    assert changed(files) == {"2024-03-01"} and pages_in(site, "/pagefind/2024-03-01/") == 2
+    assert changed_bundles(site, files) == {"2024-03-01"} and pages_in(site, "/pagefind/2024-03-01/") == 2
     files = bundle_files(site)
 
     # The first story of a new day: yesterday's go back to the rest of the year.
     site.article("2024/03/thaw.md", title="Thaw reaches the harbour", date="2024-03-04T08:00:00Z", desk="Sport")
     site.build()
     assert shard_urls(site) == ["/pagefind/2024-03-04/", "/pagefind/2024/", "/pagefind/2023/", "/pagefind/2022/"]
-    assert changed(files) == {"2024-03-01", "2024-03-04", "2024"} and pages_in(site, "/pagefind/2024/") == 3
+    assert (
+        changed_bundles(site, files) == {"2024-03-01", "2024-03-04", "2024"} and pages_in(site, "/pagefind/2024/") == 3
+    )
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
@@ -390,7 +392,7 @@ def test_search_later_serves_the_old_bundle_until_the_next_build_indexes_it(
     assert "museum of the fleet" in text_of(site.page("/2023/05/20/fish-market-moves/"))  # the page is new
 
     site.build()  # the next build indexes what was left, even with nothing else changed
-    assert {name for name, found in bundle_files(site).items() if found != files[name]} == {"2023-05"}
+    assert changed_bundles(site, files) == {"2023-05"}
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
