@@ -22,8 +22,6 @@ one URL, or a redirect on a generated page, are errors.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,7 @@ from newsdesk import urls
 from newsdesk.articles import Article
 from newsdesk.errors import Diagnostic, error
 from newsdesk.lifecycle import Lifecycle
+from newsdesk.metadata import write_atomically
 
 FILENAME = "urls.lock"
 VERSION = 1
@@ -192,15 +191,7 @@ def pending(path: Path, ledger: Ledger) -> bytes | None:
 
 def write(path: Path, data: bytes) -> None:
     """Write the ledger's bytes atomically (a temporary file renamed over it)."""
-    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:12]}")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    write_atomically(path, data)
 
 
 # ---------------------------------------------------------------------------

@@ -20,9 +20,6 @@ from dataclasses import dataclass
 
 from newsdesk.articles import Article
 
-SCHEDULE_URL = "/.newsdesk/schedule.json"
-
-
 class State(enum.Enum):
     LIVE = "live"
     DRAFT = "a draft"

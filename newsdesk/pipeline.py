@@ -26,6 +26,7 @@ from newsdesk import (
     ledger,
     lifecycle,
     lock,
+    metadata,
     redirects,
     sitemaps,
     urls,
@@ -141,9 +142,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         problems += found
         indexer = find_indexer() if not options.dry_run else Indexer(None)
         settings_repr = repr((replace(options, now=None, jobs=0, search_later=False), indexer))
-        fingerprint = incremental.site_fingerprint(
-            settings_repr, [options.config, options.ledger_path], renderer, digests, statics
-        )
+        fingerprint = incremental.site_fingerprint(settings_repr, _read_back(options), renderer, digests, statics)
         unchanged = _no_change(options, cache, fingerprint, now) if not problems else None
         if unchanged is not None:
             return replace(unchanged, seconds=time.perf_counter() - started)
@@ -208,9 +207,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             progress.stage("pages", len(pages))
             # The feeds and the rest are written by this process while the workers render list pages.
             news_key = cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news]))
-            the_rest = partial(
-                write_the_rest, out, config, settings, entries, news, news_key, statics, moves, renderer, life.changes
-            )
+            the_rest = partial(write_the_rest, out, config, settings, entries, news, news_key, statics, moves, renderer)
+            # Build metadata goes beside site.yaml once the site is swapped in: nothing in output/ names what is to come.
+            host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
             chores = [*incremental.feed_writers(site_feeds, written, config, fallback, inputs, out), the_rest]
             incremental.write_pages(pages, written.cards, renderer, out, options.jobs, progress, chores)
             # Rendering is done.  Pagefind, next, needs ~0.25 MB per article of the shard it indexes beside
@@ -250,6 +249,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         progress.done()
         if saving is not None:
             ledger.write(options.ledger_path, saving)
+        if not options.dry_run:
+            metadata.write(options.site_dir, host_files)
         report = BuildReport(
             articles=len(live),
             pages=page_count,
@@ -264,9 +265,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         if not options.dry_run:
             cache.record_output(out.records, out.previous)
             # The ledger was just written: the fast path compares what the next build will read.
-            fingerprint = incremental.site_fingerprint(
-                settings_repr, [options.config, options.ledger_path], renderer, digests, statics
-            )
+            fingerprint = incremental.site_fingerprint(settings_repr, _read_back(options), renderer, digests, statics)
             # A search shard whose Pagefind run failed, or that was left for later, is indexed by the next
             # build, even with no change.
             search_due = searched.problems or searched.outdated
@@ -284,6 +283,11 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             )
             cache.forget_unused(*used)
         return replace(report, warnings=(*cache.warnings, *report.warnings))
+
+
+def _read_back(options: BuildOptions) -> list[Path]:
+    """The files beside the site a build reads or writes: the settings, the ledger, the build metadata."""
+    return [options.config, options.ledger_path, *metadata.paths(options.site_dir)]
 
 
 def _no_change(options: BuildOptions, cache: Cache, fingerprint: str, now: dt.datetime) -> BuildReport | None:
@@ -312,9 +316,8 @@ def write_the_rest(
     statics: Mapping[str, Path],
     moves: ledger.Resolution,
     renderer: Renderer,
-    changes: Sequence[lifecycle.Change],
 ) -> None:
-    """Sitemaps, robots.txt, static files, redirects and the schedule (while workers render list pages)."""
+    """Sitemaps, robots.txt, static files and redirects (while workers render list pages)."""
     incremental.write_group(
         out,
         sitemap_urls(len(entries)),
@@ -327,7 +330,6 @@ def write_the_rest(
         out.copy(url, path)
     for url, data in redirects.files(moves, renderer):
         out.write(url, data)
-    out.write(lifecycle.SCHEDULE_URL, lifecycle.schedule_json(changes))
 
 
 def sitemap_urls(count: int) -> list[str]:

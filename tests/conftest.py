@@ -132,6 +132,10 @@ class Site:
         relative = url.lstrip("/")
         return self.output / (relative + "index.html" if url.endswith("/") else relative)
 
+    def metadata(self, name: str) -> Path:
+        """A build metadata file (schedule.json, removed.txt, the nginx maps): beside site.yaml, not in output/."""
+        return self.root / ".newsdesk" / name
+
     def page(self, url: str) -> ElementTree.Element:
         return html5lib.parse(self.file(url).read_text(encoding="utf-8"), namespaceHTMLElements=False)
 

@@ -167,7 +167,7 @@ def test_a_taken_down_article_may_then_be_deleted(site: Site):
     site.build()
     (site.content / "2024/03/ferry.md").unlink()
     site.build()
-    assert site.file("/.newsdesk/removed.txt").read_text() == OLD + "\n"
+    assert site.metadata("removed.txt").read_text() == OLD + "\n"
     assert lock(site)["articles"]["2024/03/ferry.md"]["state"] == "gone"
 
 

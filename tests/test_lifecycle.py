@@ -19,13 +19,12 @@ def story(site: Site, **front) -> None:
 
 
 def pages_mentioning(site: Site, url: str) -> list[str]:
-    """Every file of the site whose text contains ``url``, except the page at ``url`` itself
-    and the host files in .newsdesk/: indexes, lists, the search index and (when the site has them) feeds
-    and sitemaps."""
+    """Every file of the site whose text contains ``url``, except the page at ``url`` itself:
+    indexes, lists, the search index and (when the site has them) feeds and sitemaps."""
     own = site.file(url)
     found = []
     for path in sorted(site.output.rglob("*")):
-        if not path.is_file() or path == own or ".newsdesk" in path.parts or path.suffix in (".css", ".svg"):
+        if not path.is_file() or path == own or path.suffix in (".css", ".svg"):
             continue
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":  # the search index's gzipped files: a taken-down story must not be found there
@@ -90,7 +89,7 @@ def test_expired_article_is_gone_from_every_index_and_says_so_at_its_url(site: S
     assert "Harbour story" not in site.file(STORY).read_text()
     robots = [m.get("content") for m in gone.iter("meta") if m.get("name") == "robots"]
     assert robots == ["noindex"]
-    assert site.file("/.newsdesk/removed.txt").read_text() == STORY + "\n"
+    assert site.metadata("removed.txt").read_text() == STORY + "\n"
 
 
 def test_unpublished_takes_a_published_story_down_at_once(site: Site):
@@ -100,8 +99,8 @@ def test_unpublished_takes_a_published_story_down_at_once(site: Site):
     site.build()
     assert pages_mentioning(site, STORY) == []
     assert text_of(site.page(STORY).find(".//h1")) == "This article is no longer available"
-    assert site.file("/.newsdesk/removed.txt").read_text() == STORY + "\n"
-    assert site.file("/.newsdesk/gone.nginx.map").read_text().splitlines()[1:] == [f"{STORY} 1;"]
+    assert site.metadata("removed.txt").read_text() == STORY + "\n"
+    assert site.metadata("gone.nginx.map").read_text().splitlines()[1:] == [f"{STORY} 1;"]
 
 
 def test_unpublished_overrides_drafts_and_future(site: Site):
@@ -115,7 +114,7 @@ def test_a_never_published_story_leaves_no_trace_when_taken_down(site: Site):
     story(site, unpublished=True)
     site.build()
     assert not site.exists(STORY)
-    assert site.file("/.newsdesk/removed.txt").read_text() == ""
+    assert site.metadata("removed.txt").read_text() == ""
     assert "harbour-story" not in (site.root / "urls.lock").read_text()
 
 
@@ -128,7 +127,7 @@ def test_a_published_story_put_back_to_draft_says_it_is_gone(site: Site):
     story(site)
     site.build()
     assert text_of(site.page(STORY).find(".//h1")) == "Harbour story"
-    assert site.file("/.newsdesk/removed.txt").read_text() == ""
+    assert site.metadata("removed.txt").read_text() == ""
 
 
 def test_expires_must_come_after_the_story_goes_live(site: Site):
@@ -205,7 +204,7 @@ def test_schedule_json_lists_every_upcoming_change_in_order(site: Site):
     plan_site(site)
     result = site.build()
     assert "next change at 2026-11-26T06:00:00+00:00: content/2026/11/soon.md goes live" in result.out.splitlines()
-    plan = json.loads(site.file("/.newsdesk/schedule.json").read_text())
+    plan = json.loads(site.metadata("schedule.json").read_text())
     assert plan == {
         "changes": [
             {
@@ -251,12 +250,12 @@ def test_schedule_is_in_the_site_timezone_and_unchanged_while_nothing_happens(si
     site.config({"title": "T", "timezone": "Europe/Kyiv"})
     plan_site(site)
     site.build("--now", "2026-11-25T00:00:00Z")
-    first = site.file("/.newsdesk/schedule.json").read_bytes()
+    first = site.metadata("schedule.json").read_bytes()
     assert json.loads(first)["changes"][0]["at"] == "2026-11-26T08:00:00+02:00"
     site.build("--now", "2026-11-26T05:59:59Z")
-    assert site.file("/.newsdesk/schedule.json").read_bytes() == first
+    assert site.metadata("schedule.json").read_bytes() == first
     site.build("--now", "2026-11-26T06:00:00Z")
-    first_change = json.loads(site.file("/.newsdesk/schedule.json").read_text())["changes"][0]
+    first_change = json.loads(site.metadata("schedule.json").read_text())["changes"][0]
     assert first_change["source"] == "2024/01/old.md"
 
 

@@ -105,11 +105,11 @@ def test_host_rule_files(site: Site):
     redirects = site.file("/_redirects").read_text().splitlines()
     assert redirects[0].startswith(header)
     assert redirects[1:] == [f"{OLD} {NEW} 301", f"/news/ferry.html {NEW} 301", f"/old/ferry/ {NEW} 301"]
-    nginx = site.file("/.newsdesk/redirects.nginx.map").read_text().splitlines()
+    nginx = site.metadata("redirects.nginx.map").read_text().splitlines()
     assert nginx[0].startswith(header)
     assert nginx[1:] == [f"{OLD} {NEW};", f"/news/ferry.html {NEW};", f"/old/ferry/ {NEW};"]
-    assert site.file("/.newsdesk/gone.nginx.map").read_text().splitlines()[1:] == ["/2024/02/01/pulled-story/ 1;"]
-    assert site.file("/.newsdesk/removed.txt").read_text() == "/2024/02/01/pulled-story/\n"
+    assert site.metadata("gone.nginx.map").read_text().splitlines()[1:] == ["/2024/02/01/pulled-story/ 1;"]
+    assert site.metadata("removed.txt").read_text() == "/2024/02/01/pulled-story/\n"
 
 
 def test_a_site_without_old_urls_still_writes_empty_rule_files(site: Site):
@@ -117,7 +117,7 @@ def test_a_site_without_old_urls_still_writes_empty_rule_files(site: Site):
     ferry(site)
     site.build()
     assert site.file("/_redirects").read_text().count("\n") == 1
-    assert site.file("/.newsdesk/removed.txt").read_text() == ""
+    assert site.metadata("removed.txt").read_text() == ""
 
 
 # -- the nginx configuration from docs/deploy.md, on a real nginx ------------------------
@@ -153,7 +153,10 @@ def raw_get(url: str) -> tuple[int, str, str]:
 def nginx(site: Site, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     snippet = (
-        nginx_snippet().replace("/srv/news/output", str(site.output)).replace("listen 80;", f"listen 127.0.0.1:{port};")
+        nginx_snippet()
+        .replace("/srv/news/output", str(site.output))
+        .replace("/srv/news/", f"{site.root}/")
+        .replace("listen 80;", f"listen 127.0.0.1:{port};")
     )
     logs = tmp_path / "nginx"
     logs.mkdir()
@@ -190,6 +193,7 @@ def test_the_documented_nginx_configuration_answers_301_and_410(site: Site, tmp_
         assert "This article is no longer available" in body
         status, _, body = raw_get(base + NEW)
         assert status == 200 and "Ferry fares rise again" in body
+        assert not (site.output / ".newsdesk").exists()  # build metadata lives beside site.yaml
         for private in ["/.newsdesk/schedule.json", "/.newsdesk/removed.txt", "/_redirects"]:
             assert raw_get(base + private)[0] == 404, private
         assert raw_get(base + "/no/such/page/")[0] == 404
