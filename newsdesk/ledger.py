@@ -10,7 +10,9 @@ What a URL serves after a build:
     any other URL of a live article           a redirect to the current URL
       (old slugs and dates, ``aliases``)
     every URL of a taken-down article         "This article is no longer available"
-      (expired, unpublished, back to draft)
+      (expired, unpublished, back to draft;
+      an expired or unpublished one's own URL
+      and aliases even if never recorded)
     a URL whose article file is gone          an error, unless --allow-removal drops it
 
 A file moved or renamed without an ``id`` keeps its history: when the URL of an identity
@@ -30,7 +32,7 @@ from typing import Any, NamedTuple
 from newsdesk import urls
 from newsdesk.articles import Article
 from newsdesk.errors import Diagnostic, error
-from newsdesk.lifecycle import Lifecycle
+from newsdesk.lifecycle import Lifecycle, State
 from newsdesk.metadata import write_atomically
 
 FILENAME = "urls.lock"
@@ -238,6 +240,13 @@ def resolve(
             history[id] = set(entry.urls)
         else:
             orphans[id] = entry
+    # A takedown always says so, even when this ledger never saw the story published (a site moving
+    # to newsdesk with stories already taken down, a checkout whose urls.lock was lost): its URL and
+    # aliases are recorded as gone.
+    # A story that was a draft or still under embargo was never public: that leaves no trace.
+    for id, article in present.items():
+        if id not in old.entries and _was_public(article, life):
+            history[id] = {article.url, *article.aliases}
     for id, entry in sorted(orphans.items()):
         heir = pages.get(entry.url)
         if heir is not None and heir not in old.entries:
@@ -311,6 +320,14 @@ def resolve(
     return _outcome(old, history, live, present, tuple(problems))
 
 
+def _was_public(article: Article, life: Lifecycle) -> bool:
+    """Was a taken-down article on the site at some time before now, as far as its front matter tells?"""
+    state = life.states.get(article.key)
+    if state is State.EXPIRED:
+        return True  # it expires after it goes live (checked when it is loaded)
+    return state is State.UNPUBLISHED and not article.draft and article.live_at <= life.now
+
+
 def _obstacles(
     generated: Mapping[str, str], claims: Mapping[str, object], pages: Mapping[str, str]
 ) -> Callable[[str], str | None]:
@@ -351,7 +368,8 @@ def _outcome(
             entries[id] = Entry(article.key, LIVE, article.url, every)
             redirects += [Redirect(url, article.url, article.title) for url in every if url != article.url]
         elif id in present:  # taken down, or back to draft or embargo: it was published, so it says so
-            entries[id] = Entry(present[id].key, GONE, old.entries[id].url, tuple(sorted(kept)))
+            url = old.entries[id].url if id in old.entries else present[id].url
+            entries[id] = Entry(present[id].key, GONE, url, tuple(sorted(kept)))
         else:  # taken down, then its file deleted: the URLs keep saying so
             entries[id] = old.entries[id]
     gone = tuple(sorted(url for e in entries.values() if e.state == GONE for url in e.urls))

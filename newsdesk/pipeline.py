@@ -472,7 +472,8 @@ def _ledger_key(
     """Everything :func:`ledger.resolve` reads, hashed: the file, each article's part, every generated URL."""
     live = {id(a) for a in life.live}
     read = [
-        (a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live) for a in articles
+        (a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live, life.states[a.key])
+        for a in articles
     ]
     return cache_digest(
         __version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))),

@@ -109,10 +109,29 @@ def test_unpublished_overrides_drafts_and_future(site: Site):
     assert not site.exists(STORY)
 
 
-def test_a_never_published_story_leaves_no_trace_when_taken_down(site: Site):
-    """Its URL was never public: a tombstone or the removed list would leak its headline."""
-    story(site, unpublished=True)
-    site.build()
+@pytest.mark.parametrize("front", [{"unpublished": True}, {"expires": "2025-01-01T00:00:00Z"}])
+def test_a_takedown_says_so_even_when_urls_lock_never_saw_it(site: Site, front: dict[str, object]):
+    """A site moving to newsdesk with stories already taken down, or a checkout whose ledger was lost."""
+    story(site, aliases=["/news/harbour.html"], **front)
+    assert site.build("--now", "2026-11-25T12:00:00Z").code == 0
+    for url in (STORY, "/news/harbour.html"):
+        assert text_of(site.page(url).find(".//h1")) == "This article is no longer available"
+        assert "Harbour story" not in site.file(url).read_text()
+    assert site.metadata("removed.txt").read_text() == f"{STORY}\n/news/harbour.html\n"
+    assert site.metadata("gone.nginx.map").read_text().splitlines()[1:] == [f"{STORY} 1;", "/news/harbour.html 1;"]
+    entry = json.loads((site.root / "urls.lock").read_text())["articles"]["2024/03/story.md"]
+    assert (entry["state"], entry["url"], entry["urls"]) == ("gone", STORY, [STORY, "/news/harbour.html"])
+    # The file deleted afterwards: the ledger keeps saying so.
+    (site.content / "2024/03/story.md").unlink()
+    assert site.build("--now", "2026-11-25T12:00:00Z").code == 0
+    assert text_of(site.page(STORY).find(".//h1")) == "This article is no longer available"
+
+
+@pytest.mark.parametrize("front", [{"draft": True}, {"publish_at": "2030-01-01T00:00:00Z"}])
+def test_a_never_published_story_leaves_no_trace_when_taken_down(site: Site, front: dict[str, object]):
+    """A draft or a story under embargo was never public: a tombstone or the removed list would leak its headline."""
+    story(site, unpublished=True, **front)
+    site.build("--now", "2026-11-25T12:00:00Z")
     assert not site.exists(STORY)
     assert site.metadata("removed.txt").read_text() == ""
     assert "harbour-story" not in (site.root / "urls.lock").read_text()
