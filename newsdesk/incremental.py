@@ -351,17 +351,19 @@ def yield_articles(
             if isinstance(converted, Diagnostic):
                 return _Rendered(position, None, None, (converted,), None)
             body = converted
-        # What the links say is reported by check_links for every article, rendered or kept.
-        view, link_problems = view_of(article, body)
-        if any(p.is_error for p in link_problems):
-            return _Rendered(position, None, body if fresh else None, (), None)
-        crumbs = (view.desk, Link(view.title, view.url))
-        page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
         try:
+            # What the links say is reported by check_links for every article, rendered or kept.
+            view, link_problems = view_of(article, body)
+            if any(p.is_error for p in link_problems):
+                return _Rendered(position, None, body if fresh else None, (), None)
+            crumbs = (view.desk, Link(view.title, view.url))
+            page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
             html, counted = renderer.render_watched("article.html", page=page, article=view)
+            entry = feeds.entry_html(view, config) if article.url in in_feeds else None
         except BuildFailed as failed:
             return _Rendered(position, None, None, tuple(failed.diagnostics), None)
-        entry = feeds.entry_html(view, config) if article.url in in_feeds else None
+        except Exception as exc:  # noqa: BLE001 - no article may stop the build: it is this article's error
+            return _Rendered(position, None, None, (rendering_failed(article, exc),), None)
         return _Rendered(position, out.place(article.url, html.encode()), body if fresh else None, (), entry, counted)
 
     made_entries: dict[str, str] = {}
@@ -670,6 +672,16 @@ def check_bodies(
             article, body.links, bool(body.summary), lambda a=article: text(a), by_key, known_urls, hidden
         )
     return problems
+
+
+def rendering_failed(article: Article, exc: Exception) -> Diagnostic:
+    """An article whose page could not be made, for a reason that is not the template's (those name it)."""
+    return error(
+        article.source,
+        article.body_line,
+        f"newsdesk could not render this article's page: {type(exc).__name__}: {exc} "
+        "(expected front matter and Markdown it can show; this is likely a bug in newsdesk: please report it)",
+    )
 
 
 def _converted(converter: Converter, text: str, article: Article) -> Body:

@@ -164,12 +164,61 @@ def article_body(
 
 
 def convert_article(converter: Converter, text: str, article: Article) -> Body | Diagnostic:
-    """The article's Markdown ``text`` converted, or the error that it cannot be."""
+    """The article's Markdown ``text`` converted, or the error that it cannot be.
+
+    Python-Markdown and its extensions raise on some inputs; whatever they raise is this
+    article's error, at the line of the block that fails (no article can stop a build).
+    """
     try:
         return converter.convert(text)
     except RecursionError:  # Python-Markdown recurses once per level of nesting
+        line = article.body_line + failing_block(text)
         message = "the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"
-        return error(article.source, article.body_line, message)
+        return error(article.source, line, message)
+    except Exception as exc:  # noqa: BLE001 - a library's crash on one article is that article's error
+        line = article.body_line + failing_block(text)
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        message = (
+            f"the Markdown here cannot be converted: Python-Markdown raised {what} "
+            "(expected Markdown it can read: rewrite or simplify this part)"
+        )
+        return error(article.source, line, message)
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def failing_block(text: str) -> int:
+    """Where in ``text`` (lines from its first) the first block that fails to convert starts; 0 if none is found.
+
+    Each block (text between blank lines) is converted alone first: a construct that fails by
+    itself is found at its own line.  Else the shortest run of blocks from the top that fails is
+    found by bisection, and its last block, whose addition makes the text fail, is reported.
+    Called only on the way to an error, so the extra conversions cost nothing on a good build.
+    """
+    starts = [0] + [m.end() for m in _BLANK_LINES.finditer(text)]
+    ends = [*starts[1:], len(text)]
+
+    def fails(part: str) -> bool:
+        try:
+            Converter().convert(part)
+        except Exception:  # noqa: BLE001 - looking for the failure, whatever it is
+            return True
+        return False
+
+    for start, end in zip(starts, ends, strict=True):
+        if text[start:end].strip() and fails(text[start:end]):
+            return text.count("\n", 0, start)
+    low, high = 0, len(starts) - 1  # the whole text fails: find the first prefix of blocks that does
+    if not fails(text):
+        return 0
+    while low < high:
+        middle = (low + high) // 2
+        if fails(text[: ends[middle]]):
+            high = middle
+        else:
+            low = middle + 1
+    return text.count("\n", 0, starts[low])
 
 
 def summary_problems(article: Article, body: Body) -> list[Diagnostic]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import markdown
 import pytest
@@ -432,12 +433,40 @@ def test_missing_content_folder(site: Site):
     )
 
 
-def test_a_library_failure_is_one_line_asking_for_a_report(published: Site, monkeypatch):
-    # Stands in for a bug: the third-party converter fails in a way no content can cause.
-    def broken(self, text):
-        raise RuntimeError("converter exploded")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_converter_crash_on_one_article_is_that_articles_error(published: Site, monkeypatch, jobs: str):
+    """Python-Markdown raising on a text is the article's problem, at the block that fails; the build goes on."""
+    convert = markdown.Markdown.convert
 
-    monkeypatch.setattr(markdown.Markdown, "convert", broken)
+    def fragile(self, text):
+        if "BOOM" in text:
+            raise IndexError("list index out of range")
+        return convert(self, text)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", fragile)
+    crash = GOOD.replace("Good", "Crash").replace("Copy.\n", "One.\n\nTwo.\n\n* a\n* BOOM\n\nEnd.\n")
+    published.write("content/2022/03/crash.md", crash)
+    published.write("content/2022/03/link.md", GOOD.replace("Good", "Linked").replace("Copy.", "[x](missing.md)"))
+    before = output_state(published.output)
+    result = published.run("--no-cache", "--jobs", jobs)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        "content/2022/03/crash.md:10: error: the Markdown here cannot be converted: Python-Markdown raised "
+        "IndexError: list index out of range (expected Markdown it can read: rewrite or simplify this part)",
+        "content/2022/03/link.md:6: error: link to 'missing.md': no published article at content/2022/03/missing.md "
+        "(expected the path of an article file)",
+        "2 errors in 2 files",
+    ]
+    assert output_state(published.output) == before
+
+
+def test_a_library_failure_is_one_line_asking_for_a_report(published: Site, monkeypatch):
+    # Stands in for a bug: the XML serialiser of the feeds and sitemaps fails in a way no content can cause.
+    def broken(*args, **kwargs):
+        raise RuntimeError("serialiser exploded")
+
+    monkeypatch.setattr(ElementTree, "tostring", broken)
     before = output_state(published.output)
     result = published.run("--no-cache")  # with the cache nothing needs converting again
     assert result.code == 70
@@ -448,7 +477,7 @@ def test_a_library_failure_is_one_line_asking_for_a_report(published: Site, monk
 
     debug = published.run("--debug", "--no-cache")
     assert debug.code == 70
-    assert "Traceback (most recent call last)" in debug.err and "RuntimeError: converter exploded" in debug.err
+    assert "Traceback (most recent call last)" in debug.err and "RuntimeError: serialiser exploded" in debug.err
     assert output_state(published.output) == before
 
 
