@@ -362,7 +362,7 @@ def yield_articles(
             entry = feeds.entry_html(view, config) if article.url in in_feeds else None
         except BuildFailed as failed:
             return _Rendered(position, None, None, tuple(failed.diagnostics), None)
-        except Exception as exc:  # noqa: BLE001 - no article may stop the build: it is this article's error
+        except Exception as exc:  # no article may stop the build: it is this article's error
             return _Rendered(position, None, None, (rendering_failed(article, exc),), None)
         return _Rendered(position, out.place(article.url, html.encode()), body if fresh else None, (), entry, counted)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from newsdesk.articles import Article
 
+
 class State(enum.Enum):
     LIVE = "live"
     DRAFT = "a draft"

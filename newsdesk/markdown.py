@@ -175,7 +175,7 @@ def convert_article(converter: Converter, text: str, article: Article) -> Body |
         line = article.body_line + failing_block(text)
         message = "the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"
         return error(article.source, line, message)
-    except Exception as exc:  # noqa: BLE001 - a library's crash on one article is that article's error
+    except Exception as exc:  # a library's crash on one article is that article's error
         line = article.body_line + failing_block(text)
         what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         message = (
@@ -202,7 +202,7 @@ def failing_block(text: str) -> int:
     def fails(part: str) -> bool:
         try:
             Converter().convert(part)
-        except Exception:  # noqa: BLE001 - looking for the failure, whatever it is
+        except Exception:  # looking for the failure, whatever it is
             return True
         return False
 
