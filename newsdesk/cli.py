@@ -268,8 +268,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"next change at {report.next_change.describe()}")
         return EXIT_OK
     if args.command == "schedule":
-        life = plan(options_from(args, dry_run=True))
-        print(lifecycle.schedule_table(life.changes, life.now), end="")
+        life, checked = plan(options_from(args, dry_run=True))
+        print(lifecycle.schedule_table(life.changes, life.now, checked), end="")
+        if any(d.is_error for d in checked):
+            raise BuildFailed(checked)
+        print_diagnostics(checked)
         return EXIT_OK
     config = load_config(args.config, display_path(args.config))
     if args.command == "new":

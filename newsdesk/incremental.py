@@ -19,7 +19,7 @@ import functools
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -605,7 +605,7 @@ def body_problems(
     has_summary: bool,
     text: Callable[[], str],
     by_key: Mapping[str, str],
-    known_urls: set[str],
+    known_urls: Container[str],
     hidden: Mapping[str, str],
     resolved: tuple[tuple[str, str | bool | tuple[str, str] | None], ...] | None = None,
 ) -> list[Diagnostic]:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from newsdesk.articles import Article
+from newsdesk.errors import Diagnostic
 
 
 class State(enum.Enum):
@@ -57,14 +58,27 @@ class Lifecycle:
     live: tuple[Article, ...]
     states: Mapping[str, State]  # by article key, for every article loaded
     changes: tuple[Change, ...]  # upcoming, in order
+    starts: Mapping[str, dt.datetime] = field(default_factory=dict)  # embargoed articles' go-live, site time
 
     @property
     def next_change(self) -> Change | None:
         return self.changes[0] if self.changes else None
 
     def hidden(self) -> dict[str, str]:
-        """Why each article that exists is not on the site, by key: links to them must not show."""
-        return {key: state.value for key, state in self.states.items() if state is not State.LIVE}
+        """Why each article that exists is not on the site, by key: links to them must not show.
+
+        An embargoed one says until when (``embargoed until 2026-11-26T06:00:00+02:00``, in the site's
+        time zone): a link to it is an error, as it is scheduled to appear (see :func:`is_embargo`).
+        """
+        return {
+            key: embargoed_until(self.starts[key]) if state is State.EMBARGOED else state.value
+            for key, state in self.states.items()
+            if state is not State.LIVE
+        }
+
+    def not_live(self, articles: Iterable[Article]) -> list[Article]:
+        """The ``articles`` that are not on the site at ``now``: every build checks them too."""
+        return [a for a in articles if self.states[a.key] is not State.LIVE]
 
 
 def state_of(article: Article, now: dt.datetime, *, drafts: bool, future: bool) -> State:
@@ -90,7 +104,20 @@ def at(
         live=tuple(a for a in articles if states[a.key] is State.LIVE),
         states=states,
         changes=plan(now, articles, tz, drafts=drafts),
+        starts={a.key: a.live_at.astimezone(tz) for a in articles if states[a.key] is State.EMBARGOED},
     )
+
+
+EMBARGOED_UNTIL = "embargoed until "
+
+
+def embargoed_until(moment: dt.datetime) -> str:
+    return EMBARGOED_UNTIL + moment.isoformat()
+
+
+def is_embargo(reason: str) -> bool:
+    """Is this reason of :meth:`Lifecycle.hidden` an embargo (the story is scheduled to appear)?"""
+    return reason.startswith(EMBARGOED_UNTIL)
 
 
 def plan(now: dt.datetime, articles: Iterable[Article], tz: dt.tzinfo, *, drafts: bool = False) -> tuple[Change, ...]:
@@ -124,12 +151,22 @@ def schedule_json(changes: Iterable[Change]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def schedule_table(changes: Iterable[Change], now: dt.datetime) -> str:
-    """The plan for people: one aligned row per change."""
-    rows = [("when", "change", "file", "url")]
-    rows += [(c.at.isoformat(), c.kind.value, c.source, c.url) for c in changes]
+def schedule_table(changes: Iterable[Change], now: dt.datetime, checked: Sequence[Diagnostic] = ()) -> str:
+    """The plan for people: one aligned row per change, with what checking its article found."""
+    rows = [("when", "change", "file", "checked", "url")]
+    rows += [(c.at.isoformat(), c.kind.value, c.source, _verdict(c.source, checked), c.url) for c in changes]
     if len(rows) == 1:
         return f"nothing scheduled after {now.replace(microsecond=0).isoformat()}\n"
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3]]) for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)), row[4]]) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def _verdict(source: str, checked: Sequence[Diagnostic]) -> str:
+    """``ok``, ``ok, 1 warning`` or ``2 errors``: the article was checked, and this is what was found."""
+    mine = [d for d in checked if d.path == source]
+    errors = sum(d.is_error for d in mine)
+    if errors:
+        return f"{errors} error{'s' * (errors != 1)}"
+    warnings = len(mine)
+    return f"ok, {warnings} warning{'s' * (warnings != 1)}" if warnings else "ok"

@@ -13,14 +13,14 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown as md
 from markdown.treeprocessors import Treeprocessor
 
-from newsdesk import quick_markdown, urls
+from newsdesk import lifecycle, quick_markdown, urls
 from newsdesk.articles import Article
 from newsdesk.errors import Diagnostic, error, warning
 
@@ -150,7 +150,7 @@ def article_body(
     article: Article,
     converter: Converter,
     by_key: Mapping[str, str],
-    known_urls: frozenset[str] | set[str],
+    known_urls: Container[str],
     hidden: Mapping[str, str] | None = None,
 ) -> tuple[Body, str, list[Diagnostic]]:
     """An article's body converted, its links resolved (see :func:`resolve_links`), and what is wrong with it."""
@@ -270,16 +270,17 @@ def resolve_links(
     source_text: str,
     body_line: int,
     by_key: Mapping[str, str],
-    known_urls: frozenset[str] | set[str],
+    known_urls: Container[str],
     hidden: Mapping[str, str] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Rewrite links to ``.md`` sources to their article URLs; report dead ones.
 
     ``by_key`` maps content keys to URLs; ``known_urls`` is every URL the site
     serves (pages and static files), for checking root-relative links.  ``hidden``
-    maps the keys of articles that exist but are not on the site to why (``embargoed``,
-    ``expired``...): a link to one is a warning, not an error, and shows as plain text,
-    because an embargo lifting or an expiry passing must never stop a scheduled build.
+    maps the keys of articles that exist but are not on the site to why (``a draft``,
+    ``expired``, ``embargoed until …``).  A link to a draft or a taken-down story is a
+    warning and shows as plain text, because an expiry passing must never stop a scheduled
+    build; a link to an embargoed one is an error now, so that the embargo lifting never is.
     """
     problems: list[Diagnostic] = []
     result = body.html
@@ -288,11 +289,22 @@ def resolve_links(
         if target is not None:
             url = by_key.get(target)
             if url is None and hidden and target in hidden:
+                reason = hidden[target]
+                if lifecycle.is_embargo(reason):  # scheduled to appear later: publishing this now would break
+                    problems.append(
+                        error(
+                            display,
+                            _line_of(href, source_text, body_line),
+                            f"link to {href!r}: content/{target} is {reason} and not on the site before then "
+                            "(expected the link taken out until then, or this article embargoed no earlier)",
+                        )
+                    )
+                    continue
                 problems.append(
                     warning(
                         display,
                         _line_of(href, source_text, body_line),
-                        f"link to {href!r}: content/{target} is {hidden[target]} and not on the site "
+                        f"link to {href!r}: content/{target} is {reason} and not on the site "
                         "(the link is shown as plain text until it is)",
                     )
                 )
@@ -399,7 +411,7 @@ def link_resolutions(
     links: tuple[str, ...],
     key: str,
     by_key: Mapping[str, str],
-    known_urls: frozenset[str] | set[str],
+    known_urls: Container[str],
     hidden: Mapping[str, str] | None = None,
 ) -> tuple[tuple[str, str | bool | tuple[str, str] | None], ...]:
     """What the site says about each link of a body: everything :func:`resolve_links` reads.

@@ -27,6 +27,7 @@ from newsdesk import (
     lifecycle,
     lock,
     metadata,
+    offsite,
     redirects,
     sitemaps,
     urls,
@@ -182,13 +183,25 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
                 a.key: incremental.ArticleInputs(
                     parse_keys[a.key], body_key(digests[a.key]), paths[a.key], digests[a.key]
                 )
-                for a in index.articles
+                for a in articles
             }
+            # A link to a file that failed to load is that file's problem, already reported: it counts as found.
+            failed = {key: "" for key in unloaded}
+            # Drafts, embargoed and taken-down articles are checked too: an embargo lifting never fails a build.
+            problems += offsite_problems(
+                options,
+                life.not_live(articles),
+                life,
+                config,
+                inputs,
+                cache,
+                by_key | failed,
+                known_urls,
+                generated,
+                moves,
+            )
             if any(p.is_error for p in problems):
-                # Report the bodies' problems in this same run too; a link to a file that failed to load is that
-                # file's problem, already reported, so it counts as found here.
-                loaded = {a.key for a in articles}
-                failed = {s.key: "" for s in sources if s.key not in loaded}
+                # Report the bodies' problems in this same run too.
                 problems += incremental.check_bodies(
                     index, inputs, cache, by_key | failed, known_urls, life.hidden(), options.jobs
                 )
@@ -283,6 +296,30 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             )
             cache.forget_unused(*used)
         return replace(report, warnings=(*cache.warnings, *report.warnings))
+
+
+def offsite_problems(
+    options: BuildOptions,
+    articles: Sequence[Article],
+    life: lifecycle.Lifecycle,
+    config: SiteConfig,
+    inputs: Mapping[str, incremental.ArticleInputs],
+    cache: Cache,
+    by_key: Mapping[str, str],
+    known_urls: set[str],
+    generated: Mapping[str, str],
+    moves: ledger.Resolution,
+) -> list[Diagnostic]:
+    """What is wrong with the articles not on the site (see :mod:`newsdesk.offsite`): bodies and URLs."""
+    if not articles:
+        return []
+    problems = offsite.check(articles, life, config.tz, inputs, cache, by_key, known_urls, options.jobs)
+    if any(life.states[a.key] is lifecycle.State.EMBARGOED for a in articles):
+        place = _ledger_place(options)
+        recorded = {url: (id, place.file(e.source)) for id, e in moves.ledger.entries.items() for url in e.urls}
+        taken = {**generated, **{url: place.file(key) for key, url in by_key.items()}}
+        problems += offsite.url_problems(articles, life, taken, recorded)
+    return problems
 
 
 def _read_back(options: BuildOptions) -> list[Path]:
@@ -505,14 +542,23 @@ def remember_new_ledger(
     cache.put_blob(key, ([], carried), "ledger")
 
 
-def plan(options: BuildOptions) -> lifecycle.Lifecycle:
-    """`newsdesk schedule`: load and validate the articles, build nothing."""
+def plan(options: BuildOptions) -> tuple[lifecycle.Lifecycle, list[Diagnostic]]:
+    """`newsdesk schedule`: the plan, and what checking the whole site as `check` does found.
+
+    Every article is checked whatever its state, so each upcoming change can say whether the
+    article it publishes passed; articles that cannot even be loaded stop it here.
+    """
     now = options.now or dt.datetime.now(dt.UTC)
     config, problems = read_config(options.config, display_path(options.config))
     sources, found = discover(options.content)
     articles, loaded = load_articles(sources, config)
     _stop_on_errors(problems + found + loaded)
-    return lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
+    life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
+    try:
+        checked = list(build(replace(options, dry_run=True, now=now)).warnings)
+    except BuildFailed as failed:
+        checked = failed.diagnostics
+    return life, checked
 
 
 def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[Diagnostic]]:

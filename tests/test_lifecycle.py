@@ -170,13 +170,13 @@ def test_expires_must_come_after_the_story_goes_live(site: Site):
     ("front", "why"),
     [
         ({"draft": True}, "a draft"),
-        ({"date": "2030-01-01T00:00:00Z"}, "embargoed"),
         ({"expires": "2025-01-01T00:00:00Z"}, "expired"),
         ({"unpublished": True}, "unpublished"),
     ],
 )
 def test_a_link_to_a_story_not_on_the_site_is_a_warning_and_plain_text(site: Site, front, why):
-    """A warning, not an error: an embargo lifting or an expiry passing must never stop a scheduled build."""
+    """A warning, not an error: an expiry passing must never stop a scheduled build (a link to an
+    embargoed story is an error instead: tests/test_offsite.py)."""
     site.article("2024/03/target.md", **{"title": "Target", "date": "2024-03-01T10:00:00Z", **front})
     site.article(
         "2024/03/linker.md",
@@ -290,12 +290,12 @@ def test_schedule_command_prints_the_plan_and_writes_nothing(site: Site):
     result = site.run(command="schedule")
     assert result.code == 0, result
     assert result.out.splitlines() == [
-        "when                       change     file                      url",
-        "2026-11-26T06:00:00+00:00  goes live  content/2026/11/soon.md   /2026/11/20/soon/",
-        "2026-11-30T00:00:00+00:00  expires    content/2024/01/old.md    /2024/01/01/old/",
-        "2026-12-01T06:00:00+00:00  goes live  content/2026/12/brief.md  /2026/12/01/brief/",
-        "2026-12-01T06:00:00+00:00  goes live  content/2026/12/late.md   /2026/12/01/late/",
-        "2026-12-07T22:00:00+00:00  expires    content/2026/12/brief.md  /2026/12/01/brief/",
+        "when                       change     file                      checked  url",
+        "2026-11-26T06:00:00+00:00  goes live  content/2026/11/soon.md   ok       /2026/11/20/soon/",
+        "2026-11-30T00:00:00+00:00  expires    content/2024/01/old.md    ok       /2024/01/01/old/",
+        "2026-12-01T06:00:00+00:00  goes live  content/2026/12/brief.md  ok       /2026/12/01/brief/",
+        "2026-12-01T06:00:00+00:00  goes live  content/2026/12/late.md   ok       /2026/12/01/late/",
+        "2026-12-07T22:00:00+00:00  expires    content/2026/12/brief.md  ok       /2026/12/01/brief/",
     ]
     assert not site.output.exists() and not (site.root / "urls.lock").exists()
 
