@@ -98,7 +98,9 @@ def test_a_live_article_linking_to_an_embargoed_one_is_an_error(site: Site):
 @pytest.mark.parametrize(("front", "why"), [({"draft": True}, "a draft"), ({"unpublished": True}, "unpublished")])
 def test_a_draft_or_takedowns_body_problems_are_warnings(site: Site, front: dict[str, object], why: str):
     published(site)
-    site.article("2026/11/wip.md", title="Work", date="2026-11-24T10:00:00Z", body="Lede.\n\n[x](nowhere.md)\n", **front)
+    site.article(
+        "2026/11/wip.md", title="Work", date="2026-11-24T10:00:00Z", body="Lede.\n\n[x](nowhere.md)\n", **front
+    )
     result = site.build()
     assert (
         f"content/2026/11/wip.md:9: warning: {why}: link to 'nowhere.md': no published article at "
