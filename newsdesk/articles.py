@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdesk import frontmatter, urls, yamlio
+from newsdesk import frontmatter, images, urls, yamlio
 from newsdesk.config import SiteConfig
 from newsdesk.errors import Diagnostic, error, warning
 
@@ -216,7 +216,7 @@ _SIMPLE: dict[str, Callable[[Any], Any]] = {
 _DATES = ("date", "updated", "publish_at", "expires")
 _LISTS = {"topics": "topics", "tags": "topics", "author": "authors", "authors": "authors"}
 REQUIRED = ("title", "date", "desk")
-LINED = ("id", "aliases")
+LINED = ("id", "aliases", "image")
 _KNOWN = {*_SIMPLE, *_DATES, *_LISTS, "corrections"}
 
 
@@ -355,15 +355,19 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
             )
         )
 
+    date: dt.datetime | None = values.get("date")
+    url = urls.article_url(date.astimezone(tz).date(), values["slug"]) if date and values.get("slug") else ""
+    problems += images.body_problems(display, parts.body, parts.body_line)
+
     if any(p.is_error for p in problems):
         return Loaded(None, tuple(problems))
 
-    date: dt.datetime = values["date"]
+    assert date is not None  # required: its absence is an error above
     article = Article(
         source=display,
         key=key,
         id=values.pop("id", key),
-        url=urls.article_url(date.astimezone(tz).date(), values["slug"]),
+        url=url,
         body=parts.body,
         body_line=parts.body_line,
         meta=meta,

@@ -39,7 +39,7 @@ from newsdesk.errors import Diagnostic, warning
 from newsdesk.sources import Source, display_path
 
 CACHE_DIR = ".newsdesk-cache"
-SCHEMA = "8"  # bump when the tables change: an older cache is then discarded
+SCHEMA = "9"  # bump when the tables or what is cached in them change: an older cache is then discarded
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """

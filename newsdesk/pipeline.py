@@ -22,6 +22,7 @@ from newsdesk import (
     __version__,
     feeds,
     frontmatter,
+    images,
     incremental,
     ledger,
     lifecycle,
@@ -157,6 +158,12 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             articles, found = load_articles(sources, config, cache, parse_keys, options.jobs, progress, bodies=False)
             problems += found
             life = lifecycle.at(now, articles, config.tz, drafts=options.drafts, future=options.future)
+            problems += [
+                p
+                for a in articles
+                if a.image is not None
+                for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, statics)
+            ]
             index = build_index(life.live, config, incremental.cached_related(cache))
             problems += indexer.missing() if not options.dry_run else []
             renderer.bind(index, search=indexer.available)

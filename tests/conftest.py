@@ -72,6 +72,10 @@ class Site:
         front.setdefault("title", Path(path).stem.replace("-", " ").title())
         front.setdefault("date", "2024-03-02T10:00:00+00:00")
         front.setdefault("desk", "World")
+        image = front.get("image")
+        src = image.get("src") if isinstance(image, dict) else image
+        if isinstance(src, str) and src.startswith("/static/") and not (self.root / src.lstrip("/")).exists():
+            self.write(src.lstrip("/"), b"a picture the article shows")  # lead images must be files of the site
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body
         return self.write(f"content/{path}", text)
 

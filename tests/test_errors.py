@@ -376,6 +376,7 @@ def test_template_runtime_error_names_the_template_line_and_page(published: Site
 
 
 def test_warnings_are_printed_and_the_build_succeeds(site: Site):
+    site.write("static/p.jpg", b"a picture")
     site.write("content/2022/03/photo.md", front("title: P\ndesk: World\ndate: 2022-03-02\nimage: /static/p.jpg"))
     site.write("content/2022/03/embed.md", '---\ntitle: E\ndesk: W\ndate: 2022-03-02\n---\n<iframe src="x"></iframe>\n')
     site.write("content/2022/03/fine.md", GOOD)
@@ -398,7 +399,8 @@ def test_a_summary_in_front_matter_silences_the_summary_warning(site: Site):
 
 
 def test_warnings_are_listed_with_the_errors_of_a_failed_build(published: Site):
-    published.write("content/2022/03/photo.md", front("title: P\ndesk: World\ndate: 2022-03-02\nimage: /p.jpg"))
+    published.write("static/p.jpg", b"a picture")
+    published.write("content/2022/03/photo.md", front("title: P\ndesk: World\ndate: 2022-03-02\nimage: /static/p.jpg"))
     published.write("content/2022/03/bad.md", "nope\n")
     lines = fails(published)
     assert [line.split(": ")[1] for line in lines[:-1]] == ["error", "warning"]

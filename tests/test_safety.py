@@ -28,6 +28,9 @@ HOSTILE = [
 ]
 
 
+METADATA = ("schedule.json", "removed.txt", "redirects.nginx.map", "gone.nginx.map")
+
+
 def files_under(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
@@ -40,9 +43,10 @@ def test_hostile_names_become_slugs_inside_output(site: Site, value: str, slug: 
     for url in [f"/2022/03/02/{slug}/", f"/desks/{slug}/", f"/topics/{slug}/", f"/authors/{slug}/"]:
         assert site.exists(url), url
     # Outside output/ the build wrote only its cache folder (lock and cache), the spare copy of the
-    # previous output it keeps beside output/ for fast rebuilds, and the URL ledger.
+    # previous output it keeps beside output/ for fast rebuilds, the URL ledger and the build metadata.
     outside = {f for f in files_under(site.root) if not f.startswith(("output/", ".newsdesk-spare-output/"))}
-    assert outside == inputs | {".newsdesk-cache/build.lock", ".newsdesk-cache/cache.sqlite", "urls.lock"}
+    metadata = {f".newsdesk/{name}" for name in METADATA}
+    assert outside == inputs | {".newsdesk-cache/build.lock", ".newsdesk-cache/cache.sqlite", "urls.lock"} | metadata
     assert all(len(part) <= 80 and part.isascii() for f in files_under(site.output) for part in f.split("/"))
     assert text_of(site.page(f"/2022/03/02/{slug}/").find(".//article//h1")) == "Story"
 
@@ -64,7 +68,7 @@ def test_names_with_nothing_to_make_a_url_from_are_errors(site: Site, value: str
         "site.yaml",
         "content/a.md",
         "content/b.md",
-        *(["urls.lock"] if result.code == 0 else []),
+        *(["urls.lock", *(f".newsdesk/{n}" for n in METADATA)] if result.code == 0 else []),
     }
 
 
