@@ -129,10 +129,11 @@ def _required_text(value: Any) -> str:
     return text
 
 
-def _names(value: Any) -> tuple[str, ...]:
-    """A name or a list of names (`topics`, `authors`); a string may be comma-separated."""
+def _names(value: Any, *, split: bool = True) -> tuple[str, ...]:
+    """A name or a list of names (`topics`, `authors`); a string may be comma-separated,
+    unless ``split`` is false (`author:` is one person: "Jane Doe, Political Editor")."""
     if isinstance(value, str):
-        items: list[Any] = value.split(",")
+        items: list[Any] = value.split(",") if split else [value]
     elif isinstance(value, list):
         items = value
     else:
@@ -293,7 +294,7 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
                 values[name] = parse_datetime(value, tz)
             elif name in _LISTS:
                 target = _LISTS[name]
-                values[target] = _one_per_slug((*values.get(target, ()), *_names(value)))
+                values[target] = _one_per_slug((*values.get(target, ()), *_names(value, split=name != "author")))
             elif name == "corrections":
                 values[name] = _corrections(value, tz)
             else:

@@ -63,6 +63,18 @@ def test_comma_separated_topics_and_multiple_authors():
     assert article.authors == ("A B", "C D")
 
 
+def test_author_is_one_person_even_with_a_comma():
+    article = ok(BASE + "date: 2022-03-02\nauthor: Jane Doe, Political Editor")
+    assert article.authors == ("Jane Doe, Political Editor",)
+    assert ok(BASE + "date: 2022-03-02\nauthor: '  Jane   Doe '").authors == ("Jane Doe",)
+
+
+def test_authors_is_the_list_and_a_string_of_it_may_be_comma_separated():
+    assert ok(BASE + "date: 2022-03-02\nauthors: A B, C D").authors == ("A B", "C D")
+    both = ok(BASE + "date: 2022-03-02\nauthor: Doe, Jane\nauthors: [Ivan Petrenko]")
+    assert both.authors == ("Doe, Jane", "Ivan Petrenko")
+
+
 def test_near_misses_are_errors_on_their_line_and_other_keys_are_meta():
     found = messages(BASE + "date: 2022-03-02\ndarft: true\nkicker: K\nexpire: 2030-01-01\npriority: 1")
     assert found == [
