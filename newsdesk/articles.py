@@ -242,6 +242,8 @@ _KNOWN = {*_SIMPLE, *_DATES, *_LISTS, "corrections"}
 # reserved for coming features.  With ``_KNOWN`` they are what a near miss is a miss of.
 _RESERVED = {"headline_from_lede", "live", "series", "part"}
 KEYS = frozenset(_KNOWN | _RESERVED)
+# The body ``newsdesk new`` writes: a story still saying it is not ready to publish.
+NEW_PLACEHOLDER = "Write the story here. Remove `draft: true` above when it is ready to publish."
 
 
 def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
@@ -352,6 +354,17 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         problems.append(
             error(
                 display, parts.body_line - 1, "the article has no body (expected Markdown text after the front matter)"
+            )
+        )
+
+    if (raw.get("draft") is None or raw.get("draft") is False) and NEW_PLACEHOLDER in parts.body:
+        at = parts.body[: parts.body.index(NEW_PLACEHOLDER)].count("\n")
+        problems.append(
+            error(
+                display,
+                parts.body_line + at,
+                "the placeholder text of newsdesk new is still here "
+                "(expected the story in its place, or draft: true until it is written)",
             )
         )
 

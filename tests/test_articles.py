@@ -106,6 +106,23 @@ def test_near_misses_inside_image_and_corrections_are_reported_on_their_own_line
     ]  # note: ignored as before
 
 
+PLACEHOLDER = "Write the story here. Remove `draft: true` above when it is ready to publish."
+
+
+def test_the_placeholder_of_newsdesk_new_is_an_error_unless_a_draft():
+    message = (
+        "the placeholder text of newsdesk new is still here "
+        "(expected the story in its place, or draft: true until it is written)"
+    )
+    assert messages(BASE + "date: 2022-03-02", body=f"\n{PLACEHOLDER}\n") == [(7, message)]
+    assert messages(BASE + "date: 2022-03-02\ndraft: false", body=f"Lede.\n\n> {PLACEHOLDER}\n") == [(9, message)]
+    assert messages(BASE + "date: 2022-03-02\ndraft: true", body=f"\n{PLACEHOLDER}\n") == []
+    assert messages(BASE + "date: 2022-03-02\ndraft: 'maybe'", body=f"\n{PLACEHOLDER}\n") == [
+        (5, "draft: 'maybe' is not true or false (expected true or false)")
+    ]
+    assert ok(BASE + "date: 2022-03-02", body="Write the story here, the editor said.\n").body
+
+
 def test_missing_required_fields_are_each_reported():
     found = messages("summary: x")
     assert {m for _, m in found} >= {

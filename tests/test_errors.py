@@ -216,6 +216,15 @@ CASES = [
         ["8: error: corrections: unknown key 'dat' (did you mean 'date'?)"],
     ),
     (
+        "the placeholder of newsdesk new left in",
+        "---\ntitle: T\ndesk: World\ndate: 2022-03-02\n---\n\nFirst paragraph.\n\n"
+        "Write the story here. Remove `draft: true` above when it is ready to publish.\n",
+        [
+            "9: error: the placeholder text of newsdesk new is still here "
+            "(expected the story in its place, or draft: true until it is written)"
+        ],
+    ),
+    (
         "empty body",
         "---\ntitle: T\ndesk: World\ndate: 2022-03-02\n---\n\n   \n",
         ["5: error: the article has no body (expected Markdown text after the front matter)"],
