@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdesk import frontmatter, images, urls, yamlio
+from newsdesk import frontmatter, images, typos, urls, yamlio
 from newsdesk.config import SiteConfig
 from newsdesk.errors import Diagnostic, error, warning
 
@@ -98,6 +98,16 @@ class Loaded:
 # Converters: raw YAML value -> field value, or ValueError("… (expected …)")
 # ---------------------------------------------------------------------------
 
+
+class Nested(ValueError):
+    """A problem with one key inside a field's value, at ``path`` below the field (``(0, "dat")``
+    is the key ``dat`` of the first entry): reported on that key's line, not the field's."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 DATE_EXPECTED = "expected YYYY-MM-DD or an ISO 8601 datetime such as 2022-03-02T14:30:00+02:00"
 # Years whose dates survive a move to any time zone (datetime stops at 1 and 9999).
 FIRST_YEAR, LAST_YEAR = 2, 9998
@@ -119,10 +129,11 @@ def _required_text(value: Any) -> str:
     return text
 
 
-def _names(value: Any) -> tuple[str, ...]:
-    """A name or a list of names (`topics`, `authors`); a string may be comma-separated."""
+def _names(value: Any, *, split: bool = True) -> tuple[str, ...]:
+    """A name or a list of names (`topics`, `authors`); a string may be comma-separated,
+    unless ``split`` is false (`author:` is one person: "Jane Doe, Political Editor")."""
     if isinstance(value, str):
-        items: list[Any] = value.split(",")
+        items: list[Any] = value.split(",") if split else [value]
     elif isinstance(value, list):
         items = value
     else:
@@ -171,14 +182,23 @@ def parse_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime:
     return parsed
 
 
+IMAGE_KEYS = ("src", "alt", "caption", "credit")
+CORRECTION_KEYS = ("date", "text")
+
+
 def _image(value: Any) -> Image:
     if isinstance(value, str):
         value = {"src": value}
     if not isinstance(value, dict):
         raise ValueError(f"is {_kind(value)} (expected {{src: ..., alt: ...}} or a path)")
-    unknown = set(value) - {"src", "alt", "caption", "credit"}
-    if unknown:
-        raise ValueError(f"unknown key {sorted(map(str, unknown))[0]!r} (expected src, alt, caption, credit)")
+    unknown = [str(key) for key in value if key not in IMAGE_KEYS]
+    if unknown:  # a near miss first: it says what was meant
+        first = min(unknown, key=lambda key: (typos.near_miss(key, IMAGE_KEYS) is None, key))
+        meant = typos.near_miss(first, IMAGE_KEYS)
+        raise Nested(
+            typos.unknown_key(first, meant) if meant else f"unknown key {first!r} (expected src, alt, caption, credit)",
+            (first,),
+        )
     fields = {str(k): _text(v) for k, v in value.items() if v is not None}
     if not fields.get("src"):
         raise ValueError("has no src (expected src: /static/photo.jpg)")
@@ -218,6 +238,12 @@ _LISTS = {"topics": "topics", "tags": "topics", "author": "authors", "authors": 
 REQUIRED = ("title", "date", "desk")
 LINED = ("id", "aliases", "image")
 _KNOWN = {*_SIMPLE, *_DATES, *_LISTS, "corrections"}
+# Keys kept in ``meta`` that are not anyone's typo: the wire importer's flag and keys
+# reserved for coming features.  With ``_KNOWN`` they are what a near miss is a miss of.
+_RESERVED = {"headline_from_lede", "live", "series", "part"}
+KEYS = frozenset(_KNOWN | _RESERVED)
+# The body ``newsdesk new`` writes: a story still saying it is not ready to publish.
+NEW_PLACEHOLDER = "Write the story here. Remove `draft: true` above when it is ready to publish."
 
 
 def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
@@ -254,6 +280,11 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
     meta: dict[str, Any] = {}
     for raw_key, value in raw.items():
         name = str(raw_key)
+        if name not in _KNOWN:
+            meant = typos.near_miss(name, KEYS)
+            if meant is not None:
+                problems.append(error(display, line_of(name), typos.unknown_key(name, meant)))
+                continue
         try:
             if value is None and name in _KNOWN:
                 if name in REQUIRED:
@@ -265,13 +296,16 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
                 values[name] = parse_datetime(value, tz)
             elif name in _LISTS:
                 target = _LISTS[name]
-                values[target] = _one_per_slug((*values.get(target, ()), *_names(value)))
+                values[target] = _one_per_slug((*values.get(target, ()), *_names(value, split=name != "author")))
             elif name == "corrections":
                 values[name] = _corrections(value, tz)
             else:
                 meta[name] = value
         except ValueError as exc:
-            problems.append(error(display, line_of(name), f"{name}: {exc}"))
+            line = (
+                yamlio.key_line(parts.front, (name, *exc.path), parts.front_line) if isinstance(exc, Nested) else None
+            )
+            problems.append(error(display, line or line_of(name), f"{name}: {exc}"))
 
     for name in REQUIRED:
         if name not in raw:
@@ -320,6 +354,17 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         problems.append(
             error(
                 display, parts.body_line - 1, "the article has no body (expected Markdown text after the front matter)"
+            )
+        )
+
+    if (raw.get("draft") is None or raw.get("draft") is False) and NEW_PLACEHOLDER in parts.body:
+        at = parts.body[: parts.body.index(NEW_PLACEHOLDER)].count("\n")
+        problems.append(
+            error(
+                display,
+                parts.body_line + at,
+                "the placeholder text of newsdesk new is still here "
+                "(expected the story in its place, or draft: true until it is written)",
             )
         )
 
@@ -385,7 +430,11 @@ def _corrections(value: Any, tz: dt.tzinfo) -> tuple[Correction, ...]:
     if not isinstance(value, list):
         raise ValueError(f"is {_kind(value)} (expected a list of {{date: ..., text: ...}})")
     found = []
-    for item in value:
+    for index, item in enumerate(value):
+        for key in item if isinstance(item, dict) else ():
+            meant = None if key in CORRECTION_KEYS else typos.near_miss(str(key), CORRECTION_KEYS)
+            if meant is not None:
+                raise Nested(typos.unknown_key(str(key), meant), (index, str(key)))
         if not isinstance(item, dict) or "date" not in item or "text" not in item:
             raise ValueError("has an entry without date or text (expected each correction to have date: and text:)")
         found.append(Correction(parse_datetime(item["date"], tz), _required_text(item["text"])))

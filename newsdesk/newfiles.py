@@ -21,7 +21,7 @@ from newsdesk.config import SiteConfig
 from newsdesk.errors import BuildFailed, Diagnostic, UsageError, error
 from newsdesk.sources import Source, display_path
 
-NEW_BODY = "Write the story here. Remove `draft: true` above when it is ready to publish.\n"
+NEW_BODY = articles.NEW_PLACEHOLDER + "\n"
 
 
 @dataclass(frozen=True)

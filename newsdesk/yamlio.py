@@ -8,7 +8,7 @@ line numbers are the line numbers of the file, not of the YAML fragment.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -131,6 +131,36 @@ def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
         if isinstance(key, yaml.ScalarNode):
             lines.setdefault(str(key.value), first_line + key.start_mark.line)
     return lines
+
+
+def key_line(text: str, path: Sequence[str | int], first_line: int = 1) -> int | None:
+    """The line in the file of the key at ``path`` in a YAML mapping, or None if there is none.
+
+    ``path`` walks down from the top: a string is a mapping key, a number a list entry
+    (``("corrections", 0, "dat")``); the line is that of the last key named (of the entry
+    for a path that ends in a number).  Like :func:`key_lines`, only used for reporting.
+    """
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.YAMLError:
+        return None
+    line: int | None = None
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(node, yaml.SequenceNode) or not 0 <= step < len(node.value):
+                return None
+            node = node.value[step]
+            line = node.start_mark.line
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        found = next(
+            (pair for pair in node.value if isinstance(pair[0], yaml.ScalarNode) and pair[0].value == step), None
+        )
+        if found is None:
+            return None
+        line, node = found[0].start_mark.line, found[1]
+    return None if line is None else first_line + line
 
 
 # A top-level ``key:`` at the start of a line: a cheap first look, so clean files are not parsed twice.

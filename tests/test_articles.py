@@ -63,6 +63,66 @@ def test_comma_separated_topics_and_multiple_authors():
     assert article.authors == ("A B", "C D")
 
 
+def test_author_is_one_person_even_with_a_comma():
+    article = ok(BASE + "date: 2022-03-02\nauthor: Jane Doe, Political Editor")
+    assert article.authors == ("Jane Doe, Political Editor",)
+    assert ok(BASE + "date: 2022-03-02\nauthor: '  Jane   Doe '").authors == ("Jane Doe",)
+
+
+def test_authors_is_the_list_and_a_string_of_it_may_be_comma_separated():
+    assert ok(BASE + "date: 2022-03-02\nauthors: A B, C D").authors == ("A B", "C D")
+    both = ok(BASE + "date: 2022-03-02\nauthor: Doe, Jane\nauthors: [Ivan Petrenko]")
+    assert both.authors == ("Doe, Jane", "Ivan Petrenko")
+
+
+def test_near_misses_are_errors_on_their_line_and_other_keys_are_meta():
+    found = messages(BASE + "date: 2022-03-02\ndarft: true\nkicker: K\nexpire: 2030-01-01\npriority: 1")
+    assert found == [
+        (5, "unknown key 'darft' (did you mean 'draft'?)"),
+        (7, "unknown key 'expire' (did you mean 'expires'?)"),
+    ]
+    article = ok(BASE + "date: 2022-03-02\nkicker: K\nlive: true\nheadline_from_lede: false\ndesk2: Sport")
+    assert article.meta == {"kicker": "K", "live": True, "headline_from_lede": False, "desk2": "Sport"}
+
+
+def test_a_near_miss_left_blank_is_still_an_error():
+    assert messages(BASE + "date: 2022-03-02\nPublish_At:") == [
+        (5, "unknown key 'Publish_At' (did you mean 'publish_at'?)")
+    ]
+
+
+def test_near_misses_inside_image_and_corrections_are_reported_on_their_own_line():
+    front = (
+        BASE
+        + "date: 2022-03-02\nimage:\n  src: /a.jpg\n  Alt: A quay\n  foo: x\ncorrections:\n  - date: 2022-03-03\n    txet: Fixed."
+    )
+    assert messages(front) == [
+        (7, "image: unknown key 'Alt' (did you mean 'alt'?)"),  # the near miss first
+        (11, "corrections: unknown key 'txet' (did you mean 'text'?)"),
+    ]
+    flow = BASE + "date: 2022-03-02\nimage: {src: /a.jpg, foo: x}\ncorrections: [{date: 2022-03-03, text: a, note: b}]"
+    assert messages(flow) == [
+        (5, "image: unknown key 'foo' (expected src, alt, caption, credit)")
+    ]  # note: ignored as before
+
+
+PLACEHOLDER = "Write the story here. Remove `draft: true` above when it is ready to publish."
+
+
+def test_the_placeholder_of_newsdesk_new_is_an_error_unless_a_draft():
+    message = (
+        "the placeholder text of newsdesk new is still here "
+        "(expected the story in its place, or draft: true until it is written)"
+    )
+    assert messages(BASE + "date: 2022-03-02", body=f"\n{PLACEHOLDER}\n") == [(7, message)]
+    assert messages(BASE + "date: 2022-03-02\ndraft: false", body=f"Lede.\n\n> {PLACEHOLDER}\n") == [(9, message)]
+    assert messages(BASE + "date: 2022-03-02\ndraft: true", body=f"\n{PLACEHOLDER}\n") == []
+    assert messages(BASE + "date: 2022-03-02\ndraft: 'maybe'", body=f"\n{PLACEHOLDER}\n") == [
+        (5, "draft: 'maybe' is not true or false (expected true or false)")
+    ]
+    assert ok(BASE + "date: 2022-03-02", body="Write the story here, the editor said.\n").body
+
+
 def test_missing_required_fields_are_each_reported():
     found = messages("summary: x")
     assert {m for _, m in found} >= {

@@ -414,6 +414,20 @@ def test_unknown_front_matter_is_page_meta_and_article_meta(site: Site):
     assert text_of(site.page("/2022/03/02/meta/").find(".//p")) == "Exclusive|Exclusive"
 
 
+def test_author_is_one_person_even_with_a_comma_and_authors_is_the_list(site: Site):
+    site.article("2022/03/a.md", title="One", date="2022-03-02", author="Jane Doe, Political Editor")
+    site.write(
+        "content/2022/03/b.md", "---\ntitle: Two\ndate: 2022-03-02\ndesk: World\nauthors: A B, C D\n---\nCopy.\n"
+    )
+    site.build()
+    byline = find_class(site.page("/2022/03/02/one/"), "byline")[0]
+    assert text_of(byline) == "By Jane Doe, Political Editor"
+    assert [a.get("href") for a in byline.iter("a")] == ["/authors/jane-doe-political-editor/"]
+    assert site.listed("/authors/jane-doe-political-editor/") == ["/2022/03/02/one/"]
+    assert not site.exists("/authors/political-editor/")
+    assert site.listed("/authors/c-d/") == ["/2022/03/02/two/"]
+
+
 def test_spelling_variants_inside_one_article_are_one_topic_and_one_author(site: Site):
     site.article(
         "2022/03/a.md",

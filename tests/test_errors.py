@@ -191,6 +191,41 @@ CASES = [
         ["5: error: corrections: has an entry without date or text (expected each correction to have date: and text:)"],
     ),
     (
+        "near miss of a known key",
+        front("title: T\ndesk: World\ndate: 2022-03-02\nDraft: true\nsumary: A standfirst.\nkicker: Exclusive"),
+        [
+            "5: error: unknown key 'Draft' (did you mean 'draft'?)",
+            "6: error: unknown key 'sumary' (did you mean 'summary'?)",
+        ],
+    ),
+    (
+        "near miss inside image",
+        front("title: T\ndesk: World\ndate: 2022-03-02\nimage:\n  src: /static/a.jpg\n  atl: A harbour"),
+        ["7: error: image: unknown key 'atl' (did you mean 'alt'?)"],
+    ),
+    (
+        "unknown key inside image",
+        front("title: T\ndesk: World\ndate: 2022-03-02\nimage:\n  src: /static/a.jpg\n  width: 800"),
+        ["7: error: image: unknown key 'width' (expected src, alt, caption, credit)"],
+    ),
+    (
+        "near miss inside a correction",
+        front(
+            "title: T\ndesk: World\ndate: 2022-03-02\ncorrections:\n  - date: 2022-03-03\n    text: Fixed.\n"
+            "  - {dat: 2022-03-04, text: Fixed again.}"
+        ),
+        ["8: error: corrections: unknown key 'dat' (did you mean 'date'?)"],
+    ),
+    (
+        "the placeholder of newsdesk new left in",
+        "---\ntitle: T\ndesk: World\ndate: 2022-03-02\n---\n\nFirst paragraph.\n\n"
+        "Write the story here. Remove `draft: true` above when it is ready to publish.\n",
+        [
+            "9: error: the placeholder text of newsdesk new is still here "
+            "(expected the story in its place, or draft: true until it is written)"
+        ],
+    ),
+    (
         "empty body",
         "---\ntitle: T\ndesk: World\ndate: 2022-03-02\n---\n\n   \n",
         ["5: error: the article has no body (expected Markdown text after the front matter)"],

@@ -6,9 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import Site, find_class, text_of
+from conftest import Site, find_class, output_state, text_of
 
-from newsdesk import frontmatter, yamlio
+from newsdesk import frontmatter, newfiles, yamlio
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wire"
 CITY = FIXTURES / "2024-05-14-city-desk.txt"
@@ -197,6 +197,34 @@ def test_new_writes_a_draft_dated_now_in_the_site_timezone(site: Site):
     assert site.listed("/") == ["/2024/04/01/ferry-strike-called-off/"]
     page = site.page("/2024/04/01/ferry-strike-called-off/")
     assert [text_of(a) for a in page.iter("a") if a.get("rel") == "tag"] == ["Transport", "Harbour"]
+
+
+def test_a_new_article_published_with_its_placeholder_still_in_it_is_an_error(site: Site):
+    site.config({"title": "T", "desks": [{"name": "City"}]})
+    site.write("content/2026/11/good.md", "---\ntitle: Good\ndate: 2026-11-02\ndesk: City\n---\nCopy.\n")
+    site.build()
+    new = site.cli("new", "Ferry strike", "--desk", "City", "--author", "Doe, Jane", "--now", "2026-11-20T09:00:00Z")
+    path = site.root / new.out.strip()
+    site.build("--drafts")  # a draft with its placeholder is fine
+    assert site.exists("/2026/11/20/ferry-strike/")
+    site.build()
+    before = output_state(site.output)
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    result = site.run()
+    assert (result.code, result.err.splitlines()) == (
+        1,
+        [
+            "content/2026/11/ferry-strike.md:8: error: the placeholder text of newsdesk new is still here "
+            "(expected the story in its place, or draft: true until it is written)",
+            "1 error in 1 file",
+        ],
+    )
+    assert output_state(site.output) == before
+    text = path.read_text(encoding="utf-8")
+    assert "author: Doe, Jane\n" in text  # one person, as given
+    path.write_text(text.replace(newfiles.NEW_BODY, "The strike is off.\n"), encoding="utf-8")
+    site.build()
+    assert text_of(find_class(site.page("/2026/11/20/ferry-strike/"), "byline")[0]) == "By Doe, Jane"
 
 
 def test_new_never_overwrites_and_rejects_bad_arguments(site: Site):
