@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 from conftest import Site
 from test_incremental import clean_build
@@ -135,6 +136,28 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_site(preview: Preview, sit
     until(lambda: not preview.state.errors and preview.state.generation == 2, "the good rebuild")
     status, body, _ = get(preview, "/2024/03/02/ferry-timetable-delayed/")
     assert status == 200 and b"The council voted again." in body
+
+
+def test_an_article_the_converter_crashes_on_is_an_error_naming_it(
+    preview: Preview, site: Site, monkeypatch: pytest.MonkeyPatch
+):
+    """No article can crash the build, under serve either: the overlay's errors name the file and line."""
+    convert = markdown.Markdown.convert
+
+    def fragile(self: markdown.Markdown, text: str) -> str:
+        if "BOOM" in text:
+            raise IndexError("list index out of range")
+        return convert(self, text)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", fragile)
+    site.article("2024/port.md", title="Port reopens", body="Ships return.\n\nBOOM\n", slug="port-reopens")
+    until(lambda: bool(preview.state.errors), "the failed rebuild")
+    assert [e.removeprefix(str(site.root) + "/") for e in preview.state.errors] == [
+        "content/2024/port.md:9: error: the Markdown here cannot be converted: Python-Markdown raised IndexError: "
+        "list index out of range (expected Markdown it can read: rewrite or simplify this part)"
+    ]
+    status, body, _ = get(preview, "/2024/03/02/port-reopens/")
+    assert status == 200 and b"Ships return." in body
 
 
 def test_a_browser_sees_an_edit_without_reloading_and_the_error_overlay(preview: Preview, site: Site, browser: Any):
