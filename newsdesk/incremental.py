@@ -32,7 +32,17 @@ from newsdesk.cards import Cards
 from newsdesk.config import SiteConfig
 from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.indexes import RelatedState, SiteIndex, Term, related_state
-from newsdesk.markdown import Body, Converter, convert_article, link_resolutions, resolve_links, summary_problems
+from newsdesk.markdown import (
+    Body,
+    Converter,
+    UnreadableHTML,
+    absolute_links,
+    convert_article,
+    failing_block,
+    link_resolutions,
+    resolve_links,
+    summary_problems,
+)
 from newsdesk.pages import ListPage
 from newsdesk.progress import Progress
 from newsdesk.render import ArticleView, Link, Renderer
@@ -363,7 +373,7 @@ def yield_articles(
         except BuildFailed as failed:
             return _Rendered(position, None, None, tuple(failed.diagnostics), None)
         except Exception as exc:  # no article may stop the build: it is this article's error
-            return _Rendered(position, None, None, (rendering_failed(article, exc),), None)
+            return _Rendered(position, None, None, (rendering_failed(article, text_of(article), exc),), None)
         return _Rendered(position, out.place(article.url, html.encode()), body if fresh else None, (), entry, counted)
 
     made_entries: dict[str, str] = {}
@@ -674,8 +684,17 @@ def check_bodies(
     return problems
 
 
-def rendering_failed(article: Article, exc: Exception) -> Diagnostic:
-    """An article whose page could not be made, for a reason that is not the template's (those name it)."""
+def rendering_failed(article: Article, text: str, exc: Exception) -> Diagnostic:
+    """An article whose page could not be made, for a reason that is not the template's (those name it).
+
+    Raw HTML the parser cannot read is the article's mistake, found at its block; anything else is
+    reported at the body's first line as the likely bug it is.
+    """
+    if isinstance(exc, UnreadableHTML):
+        line = article.body_line + failing_block(
+            text, lambda part: absolute_links(Converter().convert(part).html, "/", "/")
+        )
+        return error(article.source, line, f"{exc} (expected HTML a browser reads: close or remove this markup)")
     return error(
         article.source,
         article.body_line,

@@ -13,7 +13,7 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -188,20 +188,23 @@ def convert_article(converter: Converter, text: str, article: Article) -> Body |
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
-def failing_block(text: str) -> int:
-    """Where in ``text`` (lines from its first) the first block that fails to convert starts; 0 if none is found.
+def failing_block(text: str, attempt: Callable[[str], object] | None = None) -> int:
+    """Where in ``text`` (lines from its first) the block that fails starts; 0 if none is found.
 
-    Each block (text between blank lines) is converted alone first: a construct that fails by
-    itself is found at its own line.  Else the shortest run of blocks from the top that fails is
-    found by bisection, and its last block, whose addition makes the text fail, is reported.
-    Called only on the way to an error, so the extra conversions cost nothing on a good build.
+    ``attempt`` is the step that failed on the whole text (default: converting it).  Each block
+    (text between blank lines) is tried alone first: a construct that fails by itself is found at
+    its own line.  Else the shortest run of blocks from the top that fails is found by bisection,
+    then trimmed from its start while it still fails, so a construct spread over several blocks
+    is reported where it begins.  Called only on the way to an error, so the extra work costs
+    nothing on a good build.
     """
+    run = attempt or (lambda part: Converter().convert(part))
     starts = [0] + [m.end() for m in _BLANK_LINES.finditer(text)]
     ends = [*starts[1:], len(text)]
 
     def fails(part: str) -> bool:
         try:
-            Converter().convert(part)
+            run(part)
         except Exception:  # looking for the failure, whatever it is
             return True
         return False
@@ -209,16 +212,23 @@ def failing_block(text: str) -> int:
     for start, end in zip(starts, ends, strict=True):
         if text[start:end].strip() and fails(text[start:end]):
             return text.count("\n", 0, start)
-    low, high = 0, len(starts) - 1  # the whole text fails: find the first prefix of blocks that does
     if not fails(text):
         return 0
+    low, high = 0, len(starts) - 1  # the first run of blocks from the top that fails ends at block ``low``
     while low < high:
         middle = (low + high) // 2
         if fails(text[: ends[middle]]):
             high = middle
         else:
             low = middle + 1
-    return text.count("\n", 0, starts[low])
+    last, first, top = low, 0, low  # the last block it can start at and still fail
+    while first < top:
+        middle = (first + top + 1) // 2
+        if fails(text[starts[middle] : ends[last]]):
+            first = middle
+        else:
+            top = middle - 1
+    return text.count("\n", 0, starts[first])
 
 
 def summary_problems(article: Article, body: Body) -> list[Diagnostic]:
@@ -364,14 +374,21 @@ class _StartTags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+class UnreadableHTML(ValueError):
+    """Raw HTML in a body that the HTML parser stops at: its article's error, not newsdesk's."""
+
+
 def absolute_links(fragment: str, page_url: str, root_url: str) -> str:
     """Make every link and image in ``fragment`` absolute, as if read on the page at ``page_url``.
 
     Only start tags that hold a URL are rewritten; every other byte of the HTML is kept.
     """
     parser = _StartTags()
-    parser.feed(fragment)
-    parser.close()
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except AssertionError as exc:  # html.parser gives up on some markup (``<![x[``) that browsers read past
+        raise UnreadableHTML(f"the HTML here cannot be read: {exc}") from None
     line_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
     pieces: list[str] = []
     done = 0
