@@ -75,7 +75,7 @@ def check(
     if not articles:
         return []
     hidden = life.hidden()
-    bodies: dict[str, Body | Diagnostic] = dict(cache.body_meta(inputs[a.key].body for a in articles).items())
+    bodies: dict[bytes, Body | Diagnostic] = dict(cache.body_meta(inputs[a.key].body for a in articles))
     converter = Converter()
 
     def convert(article: Article) -> tuple[Article, Body | Diagnostic]:
@@ -97,6 +97,7 @@ def check(
     for article in articles:
         body = bodies[inputs[article.key].body]
         state = life.states[article.key]
+        known_then: Container[str] = known_urls
         if state is State.EMBARGOED:
             start = life.starts[article.key]
             sooner = {b.key: b.url for b in embargoed if life.starts[b.key] <= start}
@@ -104,7 +105,7 @@ def check(
             hidden_then = {key: why for key, why in hidden.items() if key not in sooner}
             known_then = _Either(known_urls, {url for url, when in arriving.items() if when <= start})
         else:
-            site_then, hidden_then, known_then = by_key, hidden, known_urls
+            site_then, hidden_then = by_key, hidden
         if isinstance(body, Diagnostic):
             found = [body]
         else:
