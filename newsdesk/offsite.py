@@ -27,6 +27,7 @@ from newsdesk.articles import Article
 from newsdesk.cache import Cache
 from newsdesk.errors import Diagnostic, Severity, error
 from newsdesk.incremental import ArticleInputs, body_problems, body_text
+from newsdesk.ledger import Ledger, Place
 from newsdesk.lifecycle import Lifecycle, State
 from newsdesk.markdown import Body, Converter, convert_article
 
@@ -119,6 +120,30 @@ def _as_offsite(problem: Diagnostic, state: State, why: str) -> Diagnostic:
     """A problem of an article not on the site: it says why; only an embargoed one's errors stay errors."""
     severity = problem.severity if state is State.EMBARGOED else Severity.WARNING
     return replace(problem, message=f"{why}: {problem.message}", severity=severity)
+
+
+def problems(
+    articles: Sequence[Article],
+    life: Lifecycle,
+    tz: dt.tzinfo,
+    inputs: Mapping[str, ArticleInputs],
+    cache: Cache,
+    by_key: Mapping[str, str],
+    known_urls: Container[str],
+    generated: Mapping[str, str],
+    recorded: Ledger,
+    place: Place,
+    jobs: int = 1,
+) -> list[Diagnostic]:
+    """What is wrong with the articles not on the site: their bodies, and an embargoed one's URL."""
+    if not articles:
+        return []
+    found = check(articles, life, tz, inputs, cache, by_key, known_urls, jobs)
+    if any(life.states[a.key] is State.EMBARGOED for a in articles):
+        held = {url: (id, place.file(e.source)) for id, e in recorded.entries.items() for url in e.urls}
+        taken = {**generated, **{url: place.file(key) for key, url in by_key.items() if url}}
+        found += url_problems(articles, life, taken, held)
+    return found
 
 
 def url_problems(

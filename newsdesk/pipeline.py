@@ -195,18 +195,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             # A link to a file that failed to load is that file's problem, already reported: it counts as found.
             failed = {key: "" for key in unloaded}
             # Drafts, embargoed and taken-down articles are checked too: an embargo lifting never fails a build.
-            problems += offsite_problems(
-                options,
-                life.not_live(articles),
-                life,
-                config,
-                inputs,
-                cache,
-                by_key | failed,
-                known_urls,
-                generated,
-                moves,
-            )
+            problems += offsite.problems(
+                life.not_live(articles), life, config.tz, inputs, cache, by_key | failed, known_urls, generated,
+                moves.ledger, _ledger_place(options), options.jobs,
+            )  # fmt: skip
             if any(p.is_error for p in problems):
                 # Report the bodies' problems in this same run too.
                 problems += incremental.check_bodies(
@@ -303,30 +295,6 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             )
             cache.forget_unused(*used)
         return replace(report, warnings=(*cache.warnings, *report.warnings))
-
-
-def offsite_problems(
-    options: BuildOptions,
-    articles: Sequence[Article],
-    life: lifecycle.Lifecycle,
-    config: SiteConfig,
-    inputs: Mapping[str, incremental.ArticleInputs],
-    cache: Cache,
-    by_key: Mapping[str, str],
-    known_urls: set[str],
-    generated: Mapping[str, str],
-    moves: ledger.Resolution,
-) -> list[Diagnostic]:
-    """What is wrong with the articles not on the site (see :mod:`newsdesk.offsite`): bodies and URLs."""
-    if not articles:
-        return []
-    problems = offsite.check(articles, life, config.tz, inputs, cache, by_key, known_urls, options.jobs)
-    if any(life.states[a.key] is lifecycle.State.EMBARGOED for a in articles):
-        place = _ledger_place(options)
-        recorded = {url: (id, place.file(e.source)) for id, e in moves.ledger.entries.items() for url in e.urls}
-        taken = {**generated, **{url: place.file(key) for key, url in by_key.items()}}
-        problems += offsite.url_problems(articles, life, taken, recorded)
-    return problems
 
 
 def _read_back(options: BuildOptions) -> list[Path]:
