@@ -210,6 +210,20 @@ def output_state(output: Path) -> dict[str, tuple[bytes, int, int]]:
     return found
 
 
+def fragile_markdown(monkeypatch: pytest.MonkeyPatch, failure: Exception) -> None:
+    """Python-Markdown raising ``failure`` on any text with ``BOOM`` in it, as the library does on some inputs."""
+    import markdown
+
+    convert = markdown.Markdown.convert
+
+    def fragile(self: markdown.Markdown, text: str) -> str:
+        if "BOOM" in text:
+            raise failure
+        return convert(self, text)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", fragile)
+
+
 def leftovers(output: Path) -> list[str]:
     """Build debris beside the output folder (temporary and old copies)."""
     return sorted(p.name for p in output.parent.iterdir() if p.name.startswith((".newsdesk-tmp-", ".newsdesk-old-")))

@@ -8,9 +8,8 @@ import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
-import markdown
 import pytest
-from conftest import Site, leftovers, output_state
+from conftest import Site, fragile_markdown, leftovers, output_state
 
 from newsdesk.cli import main
 
@@ -473,14 +472,7 @@ def test_missing_content_folder(site: Site):
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_converter_crash_on_one_article_is_that_articles_error(published: Site, monkeypatch, jobs: str):
     """Python-Markdown raising on a text is the article's problem, at the block that fails; the build goes on."""
-    convert = markdown.Markdown.convert
-
-    def fragile(self, text):
-        if "BOOM" in text:
-            raise IndexError("list index out of range")
-        return convert(self, text)
-
-    monkeypatch.setattr(markdown.Markdown, "convert", fragile)
+    fragile_markdown(monkeypatch, IndexError("list index out of range"))
     crash = GOOD.replace("Good", "Crash").replace("Copy.\n", "One.\n\nTwo.\n\n* a\n* BOOM\n\nEnd.\n")
     published.write("content/2022/03/crash.md", crash)
     published.write("content/2022/03/link.md", GOOD.replace("Good", "Linked").replace("Copy.", "[x](missing.md)"))

@@ -8,9 +8,8 @@ from __future__ import annotations
 import gzip
 import re
 
-import markdown
 import pytest
-from conftest import Site, output_state
+from conftest import Site, fragile_markdown, output_state
 
 from newsdesk import search
 
@@ -118,14 +117,7 @@ def test_a_drafts_front_matter_errors_stay_errors(site: Site):
 
 def test_an_embargoed_article_that_cannot_be_converted_is_an_error_now(site: Site, monkeypatch: pytest.MonkeyPatch):
     published(site)
-    convert = markdown.Markdown.convert
-
-    def fragile(self: markdown.Markdown, text: str) -> str:
-        if "BOOM" in text:
-            raise ValueError("bad input")
-        return convert(self, text)
-
-    monkeypatch.setattr(markdown.Markdown, "convert", fragile)
+    fragile_markdown(monkeypatch, ValueError("bad input"))
     site.article("2026/11/soon.md", title="Soon", date=LATER, body="Lede.\n\nBOOM\n")
     result = site.run("--no-cache")
     assert result.code == 1

@@ -13,9 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import markdown
 import pytest
-from conftest import Site
+from conftest import Site, fragile_markdown
 from test_incremental import clean_build
 
 from newsdesk.serve import EVENTS_PATH, Preview
@@ -142,14 +141,7 @@ def test_an_article_the_converter_crashes_on_is_an_error_naming_it(
     preview: Preview, site: Site, monkeypatch: pytest.MonkeyPatch
 ):
     """No article can crash the build, under serve either: the overlay's errors name the file and line."""
-    convert = markdown.Markdown.convert
-
-    def fragile(self: markdown.Markdown, text: str) -> str:
-        if "BOOM" in text:
-            raise IndexError("list index out of range")
-        return convert(self, text)
-
-    monkeypatch.setattr(markdown.Markdown, "convert", fragile)
+    fragile_markdown(monkeypatch, IndexError("list index out of range"))
     site.article("2024/port.md", title="Port reopens", body="Ships return.\n\nBOOM\n", slug="port-reopens")
     until(lambda: bool(preview.state.errors), "the failed rebuild")
     assert [e.removeprefix(str(site.root) + "/") for e in preview.state.errors] == [
