@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from newsdesk.serve import BuildState
 
 from newsdesk import __version__, lifecycle
-from newsdesk.config import check_base_url, load_config
+from newsdesk.config import check_base_url, load_config, read_config
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.newfiles import import_wire, new_article
 from newsdesk.pipeline import BuildOptions, BuildReport, build, plan
@@ -36,13 +36,27 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 def _now(value: str) -> dt.datetime:
+    """``--now`` as given: aware with an offset, naive without one (:func:`_in_site_zone` places it)."""
     try:
-        parsed = dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not an ISO 8601 datetime (expected e.g. 2022-03-02T12:00:00Z)"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _in_site_zone(now: dt.datetime, tz: Callable[[], dt.tzinfo]) -> dt.datetime:
+    """``--now`` without an offset is in the site's ``timezone`` (``tz()``), as a bare front matter date is."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=tz())
+
+
+def _site_zone(config: Path) -> dt.tzinfo:
+    """The ``timezone`` of the settings file ``--config`` names.
+
+    A settings file with problems is reported by the build itself, which reads it again;
+    here a bad ``timezone`` is its default, UTC, as it is for the build's dates.
+    """
+    return read_config(config, display_path(config))[0].tz
 
 
 def _jobs(value: str) -> int:
@@ -90,7 +104,11 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", type=_base_url, help="override base_url from site.yaml")
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     parser.add_argument("--future", action="store_true", help="include embargoed articles dated after now")
-    parser.add_argument("--now", type=_now, help="the build's 'now' (ISO 8601), for reproducible builds")
+    parser.add_argument(
+        "--now",
+        type=_now,
+        help="the build's 'now' (ISO 8601; without an offset, in the site's time zone), for reproducible builds",
+    )
     parser.add_argument(
         "--allow-removal",
         action="store_true",
@@ -122,7 +140,11 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--desk", required=True, help="the desk the story belongs to")
     new.add_argument("--topics", type=_topics, default=(), help="comma-separated topics, e.g. Ukraine,Diplomacy")
     new.add_argument("--author", default="", help="the byline")
-    new.add_argument("--now", type=_now, help="the article's date (default: now, in the site's time zone)")
+    new.add_argument(
+        "--now",
+        type=_now,
+        help="the article's date (ISO 8601; without an offset, in the site's time zone; default: now)",
+    )
     _file_arguments(new)
 
     wire = commands.add_parser("import", help="turn raw wire copy into articles")
@@ -157,7 +179,7 @@ def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
         base_url=args.base_url,
         drafts=args.drafts,
         future=args.future,
-        now=args.now,
+        now=_in_site_zone(args.now, lambda: _site_zone(args.config)) if args.now else None,
         allow_removal=args.allow_removal,
         jobs=args.jobs or (os.cpu_count() or 1),
         dry_run=dry_run,
@@ -273,7 +295,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     config = load_config(args.config, display_path(args.config))
     if args.command == "new":
-        now = args.now or dt.datetime.now(dt.UTC)
+        now = _in_site_zone(args.now, lambda: config.tz) if args.now else dt.datetime.now(dt.UTC)
         path = new_article(
             args.headline,
             args.desk,

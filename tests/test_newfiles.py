@@ -225,3 +225,17 @@ def test_new_never_overwrites_and_rejects_bad_arguments(site: Site):
     missing = site.cli("new", "No desk")
     assert missing.code == 2 and "--desk" in missing.err
     assert [p.name for p in site.content.rglob("*")] == ["2024", "03", "ferry-strike.md"]
+
+
+def test_new_reads_now_without_an_offset_in_the_site_timezone(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    late = site.cli("new", "Late council", "--desk", "City", "--now", "2026-01-31T23:30:00")
+    assert (late.code, late.out) == (0, "content/2026/01/late-council.md\n")  # as UTC it would be February
+    assert front_of(site.root / "content/2026/01/late-council.md")["date"] == "2026-01-31T23:30:00+02:00"
+
+    site.config({"title": "T", "timezone": "America/New_York"})
+    bare = site.cli("new", "New month", "--desk", "City", "--now", "2026-02-01")
+    assert (bare.code, bare.out) == (0, "content/2026/02/new-month.md\n")  # midnight in New York, not UTC
+    assert front_of(site.root / "content/2026/02/new-month.md")["date"] == "2026-02-01T00:00:00-05:00"
+    offset = site.cli("new", "With offset", "--desk", "City", "--now", "2026-02-01T00:00:00Z")
+    assert front_of(site.root / offset.out.strip())["date"] == "2026-01-31T19:00:00-05:00"
