@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsdesk.serve import BuildState
 
-from newsdesk import __version__, lifecycle
+from newsdesk import __version__, ledger, lifecycle
 from newsdesk.config import check_base_url, load_config, read_config
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.newfiles import import_wire, new_article
@@ -140,6 +140,9 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--desk", required=True, help="the desk the story belongs to")
     new.add_argument("--topics", type=_topics, default=(), help="comma-separated topics, e.g. Ukraine,Diplomacy")
     new.add_argument("--author", default="", help="the byline")
+    new.add_argument(
+        "--slug", help="the URL slug (default: the headline's, or the next free one if another article has it that day)"
+    )
     new.add_argument(
         "--now",
         type=_now,
@@ -296,7 +299,7 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, display_path(args.config))
     if args.command == "new":
         now = _in_site_zone(args.now, lambda: config.tz) if args.now else dt.datetime.now(dt.UTC)
-        path = new_article(
+        written = new_article(
             args.headline,
             args.desk,
             topics=args.topics,
@@ -304,8 +307,12 @@ def _run(args: argparse.Namespace) -> int:
             now=now,
             content=args.content,
             config=config,
+            slug=args.slug,
+            lock=args.config.parent / ledger.FILENAME,
         )
-        print(path)
+        for note in written.notes:
+            print(note, file=sys.stderr)
+        print(written.path)
         return EXIT_OK
     if args.command == "import":
         report = import_wire(args.files, desk=args.desk, content=args.content, config=config)
