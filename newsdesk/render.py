@@ -125,7 +125,7 @@ class ArticleView:
     desk: Link
     topics: tuple[Link, ...]
     authors: tuple[Link, ...]
-    summary: str
+    summary: str  # the front matter's, else the first paragraph: for descriptions, cards and feeds
     dateline: str
     image: Image | None
     corrections: tuple[Correction, ...]
@@ -135,6 +135,9 @@ class ArticleView:
     meta: Mapping[str, Any]
     source: str
     related: tuple[Teaser, ...] = ()
+    # The front matter's summary only: the article page shows it above the body, which already
+    # starts with the first paragraph that is the summary by default.
+    standfirst: str = ""
 
 
 @dataclass(frozen=True)
@@ -285,6 +288,7 @@ class Renderer:
             meta=article.meta,
             source=article.source,
             related=tuple(self.teaser(other, index) for other in index.related.get(article.url, ())),
+            standfirst=article.summary,
         )
 
     def teaser(self, article: Article, index: SiteIndex) -> Teaser:

@@ -99,6 +99,35 @@ def test_article_shows_byline_reading_time_dateline_and_related_stories(site: Si
     assert "4 min read" in text_of(site.page("/2024/02/01/regatta-preview/").find(".//main//article"))
 
 
+def test_the_article_page_shows_a_standfirst_only_when_summary_is_given(site: Site):
+    import feedparser
+
+    lede = "The harbour council voted to keep the night ferry."
+    site.article("2024/03/plain.md", body=f"{lede}\n\nA second paragraph.\n", title="Plain", date="2024-03-02")
+    site.article(
+        "2024/03/given.md", body=f"{lede}\n\nMore.\n", title="Given", date="2024-03-01", summary="Night ferry saved."
+    )
+    site.build()
+
+    plain = site.page("/2024/03/02/plain/")
+    assert not find_class(plain, "standfirst")
+    assert text_of(plain.find(".//main")).count(lede) == 1  # the body's first paragraph, not again above it
+    # The first paragraph still stands in as the summary everywhere else.
+    descriptions = [m.get("content") for m in plain.iter("meta") if m.get("name") == "description"]
+    assert descriptions == [lede]
+    cards = {
+        text_of(c.find(".//h2")): text_of(find_class(c, "card-summary")[0])
+        for c in find_class(site.page("/2024/03/"), "card")
+    }
+    assert cards == {"Plain": lede, "Given": "Night ferry saved."}
+    feed = feedparser.parse(site.file("/feed.xml").read_bytes())
+    assert {e.title: e.summary for e in feed.entries} == {"Plain": lede, "Given": "Night ferry saved."}
+
+    given = site.page("/2024/03/01/given/")
+    assert [text_of(p) for p in find_class(given, "standfirst")] == ["Night ferry saved."]
+    assert text_of(given.find(".//main")).count(lede) == 1
+
+
 def test_corrections_box_and_updated_line(site: Site):
     site.config({"title": "T", "timezone": "Europe/Kyiv"})
     site.article(
