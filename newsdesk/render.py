@@ -103,6 +103,7 @@ class Teaser:
     desk: Link
     dateline: str
     image: Image | None
+    date_only: bool = False  # the date was written without a time of day: show none
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,10 @@ class ArticleView:
     # The front matter's summary only: the article page shows it above the body, which already
     # starts with the first paragraph that is the summary by default.
     standfirst: str = ""
+    # ``date`` / ``updated`` written as a bare day (2024-03-02): readers are shown no time of day
+    # (it would be a made-up 00:00); the *_iso values keep the full datetime for machines.
+    date_only: bool = False
+    updated_date_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,13 @@ def human_date(value: dt.date) -> str:
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-def human_datetime(value: dt.datetime) -> str:
-    """``March 2, 2024, 14:30 UTC`` (the zone's name or offset as the datetime gives it)."""
+def human_datetime(value: dt.datetime, date_only: bool = False) -> str:
+    """``March 2, 2024, 14:30 UTC`` (the zone's name or offset as the datetime gives it).
+
+    ``date_only`` (a date written without a time, e.g. ``article.date_only``) leaves the time out.
+    """
+    if date_only:
+        return human_date(value)
     return f"{human_date(value)}, {value.hour:02d}:{value.minute:02d} {value.tzname() or ''}".rstrip()
 
 
@@ -281,7 +291,7 @@ class Renderer:
             summary=article.summary or body.summary,
             dateline=article.dateline,
             image=article.image,
-            corrections=tuple(Correction(c.date.astimezone(self.tz), c.text) for c in article.corrections),
+            corrections=tuple(Correction(c.date.astimezone(self.tz), c.text, c.date_only) for c in article.corrections),
             body=Markup(body_html),
             words=body.words,
             reading_minutes=body.reading_minutes,
@@ -289,6 +299,8 @@ class Renderer:
             source=article.source,
             related=tuple(self.teaser(other, index) for other in index.related.get(article.url, ())),
             standfirst=article.summary,
+            date_only=article.date_only,
+            updated_date_only=article.modified_date_only if changed else False,
         )
 
     def teaser(self, article: Article, index: SiteIndex) -> Teaser:
@@ -309,6 +321,7 @@ class Renderer:
             desk=self.link_to(index, "desk", article.desk),
             dateline=article.dateline,
             image=article.image,
+            date_only=article.date_only,
         )
 
     def link_to(self, index: SiteIndex, kind: str, name: str) -> Link:

@@ -149,13 +149,49 @@ def test_corrections_box_and_updated_line(site: Site):
         ("2024-03-04T00:00:00+02:00", "March 4, 2024: An earlier version misspelled the harbour master's name."),
     ]
     updated = find_class(page, "updated")[0]
-    assert text_of(updated) == "Updated March 4, 2024, 00:00 EET · 2 corrections"
+    assert text_of(updated) == "Updated March 4, 2024 · 2 corrections"  # that correction gives a day, no time
     assert updated.find("time").get("datetime") == "2024-03-04T00:00:00+02:00"
 
     updated = find_class(site.page("/2024/03/02/updated/"), "updated")[0]
     assert text_of(updated) == "Updated March 2, 2024, 17:45 EET"
     assert not find_class(site.page("/2024/03/02/untouched/"), "updated")
     assert not find_class(site.page("/2024/03/02/untouched/"), "corrections")
+
+
+def test_a_date_without_a_time_is_shown_without_one(site: Site):
+    import extruct
+    import feedparser
+
+    site.config({"title": "T", "base_url": "https://news.example.org", "timezone": "Europe/Kyiv"})
+    site.article("2024/03/day.md", title="Day only", date="2024-03-02", updated="2024-03-05", desk="City")
+    site.article("2024/03/timed.md", title="Timed", date="2024-03-02T09:15:00", updated="2024-03-04", desk="City")
+    site.article("2024/03/late.md", title="Late fix", date="2024-03-01", updated="2024-03-03T18:00:00", desk="City")
+    site.build()
+
+    def shown(url: str) -> tuple[list[str], list[str]]:
+        meta = find_class(site.page(url), "story-meta")[0]
+        return [text_of(p) for p in meta.iter("p")], [t.get("datetime") for t in meta.iter("time")]
+
+    lines, machine = shown("/2024/03/02/day-only/")
+    assert lines[0] == "March 2, 2024 · 1 min read" and lines[1] == "Updated March 5, 2024"
+    assert machine == ["2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00"]  # machines keep the datetime
+    lines, _ = shown("/2024/03/02/timed/")
+    assert lines == ["March 2, 2024, 09:15 EET · 1 min read", "Updated March 4, 2024"]
+    lines, _ = shown("/2024/03/01/late-fix/")
+    assert lines == ["March 1, 2024 · 1 min read", "Updated March 3, 2024, 18:00 EET"]
+
+    # Lists and the front page show the day; nowhere a reader looks says 00:00.
+    for url in ["/", "/2024/03/", "/desks/city/"]:
+        bylines = [text_of(b) for b in find_class(site.page(url), "byline")]
+        assert bylines and all(":" not in b for b in bylines), (url, bylines)
+    for path in site.output.rglob("*.html"):
+        assert "00:00 EET" not in path.read_text(encoding="utf-8"), path
+
+    html = site.file("/2024/03/02/day-only/").read_text(encoding="utf-8")
+    (data,) = [d for d in extruct.extract(html, syntaxes=["json-ld"])["json-ld"] if d["@type"] == "NewsArticle"]
+    assert (data["datePublished"], data["dateModified"]) == ("2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00")
+    entry = next(e for e in feedparser.parse(site.file("/feed.xml").read_bytes()).entries if e.title == "Day only")
+    assert (entry.published, entry.updated) == ("2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00")
 
 
 def test_no_page_loads_anything_from_another_host(tmp_path: Path):
