@@ -344,3 +344,21 @@ def test_a_numbered_slug_of_a_long_headline_stays_as_written(site: Site):
     assert isinstance(slug, str) and slug.endswith("-2") and len(slug) <= 80
     site.build("--drafts", "--future")
     assert site.exists(f"/2026/11/25/{slug}/")
+
+
+def test_a_headline_cut_from_a_long_lede_ends_with_an_ellipsis(site: Site):
+    lede = (
+        "Harbourside's lifeboat volunteers rescued four kayakers, two anglers and a very surprised seal pup "
+        "off the north pier on Sunday afternoon."
+    )
+    site.write("wire/rescue.txt", f"date 2024-07-07 CITY DESK\n\n{lede}\n\nAll were unhurt.\n")
+    result = site.cli("import", "wire/rescue.txt")
+    assert result.code == 0, result
+    written = site.root / result.out.split(" → ")[1].strip()
+    title = front_of(written)["title"]
+    assert title == "Harbourside's lifeboat volunteers rescued four kayakers, two anglers and a very surprised…"
+    assert isinstance(title, str) and len(title) <= 90
+    site.build()
+    (url,) = site.listed("/")
+    assert text_of(site.page(url).find(".//h1")) == title
+    assert url == "/2024/07/07/harboursides-lifeboat-volunteers-rescued-four-kayakers-two-anglers-and-a-very/"
