@@ -28,6 +28,7 @@ from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError,
 from newsdesk.newfiles import import_wire, new_article
 from newsdesk.pipeline import BuildOptions, BuildReport, build, plan
 from newsdesk.progress import Progress
+from newsdesk.render import count_of
 from newsdesk.sources import display_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -197,8 +198,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def count(items: Sequence[Diagnostic], noun: str) -> str:
     """``2 errors in 1 file``."""
-    files = len({d.path for d in items})
-    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    return f"{count_of(len(items), noun)} in {count_of(len({d.path for d in items}), 'file')}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -262,8 +262,8 @@ def _waiting(message: str) -> None:
 
 def _summary(report: BuildReport, output: Path) -> str:
     line = (
-        f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
-        f"({report.written} pages written, {report.unchanged} unchanged) → {output}"
+        f"built {count_of(report.articles, 'article')}, {count_of(report.pages, 'page')} in {report.seconds:.2f}s "
+        f"({count_of(report.written, 'page')} written, {report.unchanged} unchanged) → {output}"
     )
     if report.search_indexed:
         line += f"; search index of {_shards(report.search_indexed)} updated"
@@ -286,7 +286,7 @@ def _run(args: argparse.Namespace) -> int:
             print(count(report.warnings, "warning"), file=sys.stderr)
         if not args.quiet:
             if options.dry_run:
-                print(f"checked {report.articles} articles, {report.pages} pages: no errors")
+                print(f"checked {count_of(report.articles, 'article')}, {count_of(report.pages, 'page')}: no errors")
             else:
                 print(_summary(report, options.output))
             if report.next_change is not None:

@@ -200,6 +200,11 @@ def human_datetime(value: dt.datetime, date_only: bool = False) -> str:
     return f"{human_date(value)}, {value.hour:02d}:{value.minute:02d} {value.tzname() or ''}".rstrip()
 
 
+def count_of(number: int, noun: str, plural: str = "") -> str:
+    """``1 article``, ``2 articles``: a count with its noun, singular for one (``plural`` when not noun + s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 class Renderer:
     """Owns the Jinja environment and turns views into pages."""
 
@@ -222,6 +227,7 @@ class Renderer:
         )
         self.env.filters["human_date"] = human_date
         self.env.filters["human_datetime"] = human_datetime
+        self.env.filters["count_of"] = count_of
         self.env.filters["absolute"] = config.absolute
         self.tz = config.tz
         self.site: SiteView | None = None

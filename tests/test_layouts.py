@@ -194,6 +194,40 @@ def test_a_date_without_a_time_is_shown_without_one(site: Site):
     assert (entry.published, entry.updated) == ("2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00")
 
 
+def test_counts_read_1_article_and_2_articles_everywhere(site: Site):
+    site.config({"title": "T", "desks": [{"name": "City"}, {"name": "Sport"}]})
+    site.article("2024/03/a.md", title="Alone", date="2024-03-02", desk="Sport", topics=["Rowing"], author="Ann Lee")
+    site.article("2024/04/b.md", title="One", date="2024-04-02", desk="City", topics=["Harbour"], author="Bo Chen")
+    site.article(
+        "2024/04/c.md", title="Two", date="2024-04-03", desk="City", topics=["Harbour"], author="Bo Chen",
+        updated="2024-04-05", corrections=[{"date": "2024-04-05", "text": "A name was misspelled."}],
+    )  # fmt: skip
+    result = site.build()
+    assert "built 3 articles, " in result.out
+
+    def counts(url: str) -> list[str]:
+        return [text_of(c) for c in find_class(site.page(url), "count")]
+
+    assert counts("/desks/") == ["2 articles", "1 article"]
+    assert counts("/topics/") == ["2 articles", "1 article"]
+    assert counts("/authors/") == ["1 article", "2 articles"]
+    assert counts("/desks/sport/") == ["1 article"] and counts("/desks/city/") == ["2 articles"]
+    assert counts("/topics/rowing/") == ["1 article"] and counts("/authors/bo-chen/") == ["2 articles"]
+    assert counts("/2024/") == ["3 articles", "(1 article)", "(2 articles)"]  # the year, then its months
+    assert counts("/2024/04/") == ["2 articles", "(1 article)", "(1 article)"]
+    months = [a.get("title") for a in find_class(site.page("/"), "archive-months")[0].iter("a")]
+    assert months == ["1 article", "2 articles"]
+    assert text_of(find_class(site.page("/2024/04/03/two/"), "updated")[0]) == "Updated April 5, 2024 · 1 correction"
+    for path in site.output.rglob("*.html"):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for wrong in ("1 articles", "1 stories", "1 corrections"):
+            assert wrong not in text, (path, wrong)
+
+    one = site.run("--now", "2024-03-03T00:00:00Z")  # only the first story is out yet
+    assert one.out.startswith("built 1 article, ") and "1 articles" not in one.out
+    assert site.run("--now", "2024-03-03T00:00:00Z", command="check").out.startswith("checked 1 article, ")
+
+
 def test_no_page_loads_anything_from_another_host(tmp_path: Path):
     output = build_sample(tmp_path)
     pages = sorted(output.rglob("*.html"))

@@ -81,7 +81,7 @@ def test_expired_article_is_gone_from_every_index_and_says_so_at_its_url(site: S
     assert text_of(site.page(STORY).find(".//h1")) == "Harbour story"
 
     result = site.build("--now", "2026-11-25T12:00:00Z")
-    assert "built 1 articles" in result.out
+    assert "built 1 article, " in result.out  # one story left: "1 article", never "1 articles"
     assert not any(lists_with_story(site).values())
     assert site.listed("/") == ["/2024/03/02/other-story/"]
     assert pages_mentioning(site, STORY) == []
