@@ -32,6 +32,7 @@ class Image:
 class Correction:
     date: dt.datetime
     text: str
+    date_only: bool = False  # the date was written without a time of day
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class Article:
     # Front matter lines of the keys later stages report on (``id``, ``aliases``); found only
     # for files that have those keys, so most articles never parse their YAML twice.
     lines: Mapping[str, int] = field(default_factory=dict)
+    # ``date:`` / ``updated:`` written as a bare day (2024-03-02): readers are shown no time of day.
+    date_only: bool = False
+    updated_date_only: bool = False
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -77,6 +81,15 @@ class Article:
         if self.updated is None and not self.corrections:
             return self.date  # most stories: read for every list page and feed they are on
         return max([self.date, *([self.updated] if self.updated else []), *(c.date for c in self.corrections)])
+
+    @property
+    def modified_date_only(self) -> bool:
+        """Whether ``modified`` was written as a bare day: every change at that moment was given without a time."""
+        last = self.modified
+        changes = [(self.date, self.date_only), *((c.date, c.date_only) for c in self.corrections)]
+        if self.updated is not None:
+            changes.append((self.updated, self.updated_date_only))
+        return all(bare for when, bare in changes if when == last)
 
     def sort_key(self) -> tuple[float, str]:
         """Newest first; ties broken by URL so the order never depends on the disk."""
@@ -186,6 +199,19 @@ IMAGE_KEYS = ("src", "alt", "caption", "credit")
 CORRECTION_KEYS = ("date", "text")
 
 
+def is_bare_date(value: Any) -> bool:
+    """A date value with no time of day (``2024-03-02``, also ``20240302`` or ``2024-W09-6``)."""
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):
+        return True
+    try:
+        dt.date.fromisoformat(value.strip())
+    except (AttributeError, ValueError):
+        return False
+    return True
+
+
 def _image(value: Any) -> Image:
     if isinstance(value, str):
         value = {"src": value}
@@ -234,6 +260,7 @@ _SIMPLE: dict[str, Callable[[Any], Any]] = {
     "aliases": _aliases,
 }
 _DATES = ("date", "updated", "publish_at", "expires")
+_DAY_ONLY = {"date": "date_only", "updated": "updated_date_only"}  # dates shown to readers: was the time given?
 _LISTS = {"topics": "topics", "tags": "topics", "author": "authors", "authors": "authors"}
 REQUIRED = ("title", "date", "desk")
 LINED = ("id", "aliases", "image")
@@ -294,6 +321,8 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
                 values[name] = _SIMPLE[name](value)
             elif name in _DATES:
                 values[name] = parse_datetime(value, tz)
+                if name in _DAY_ONLY and is_bare_date(value):
+                    values[_DAY_ONLY[name]] = True
             elif name in _LISTS:
                 target = _LISTS[name]
                 values[target] = _one_per_slug((*values.get(target, ()), *_names(value, split=name != "author")))
@@ -437,5 +466,7 @@ def _corrections(value: Any, tz: dt.tzinfo) -> tuple[Correction, ...]:
                 raise Nested(typos.unknown_key(str(key), meant), (index, str(key)))
         if not isinstance(item, dict) or "date" not in item or "text" not in item:
             raise ValueError("has an entry without date or text (expected each correction to have date: and text:)")
-        found.append(Correction(parse_datetime(item["date"], tz), _required_text(item["text"])))
+        found.append(
+            Correction(parse_datetime(item["date"], tz), _required_text(item["text"]), is_bare_date(item["date"]))
+        )
     return tuple(sorted(found, key=lambda c: c.date))

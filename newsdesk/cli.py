@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsdesk.serve import BuildState
 
-from newsdesk import __version__, lifecycle
-from newsdesk.config import check_base_url, load_config
+from newsdesk import __version__, ledger, lifecycle
+from newsdesk.config import check_base_url, load_config, read_config
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.newfiles import import_wire, new_article
 from newsdesk.pipeline import BuildOptions, BuildReport, build, plan
 from newsdesk.progress import Progress
+from newsdesk.render import count_of
 from newsdesk.sources import display_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -36,13 +37,27 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 def _now(value: str) -> dt.datetime:
+    """``--now`` as given: aware with an offset, naive without one (:func:`_in_site_zone` places it)."""
     try:
-        parsed = dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not an ISO 8601 datetime (expected e.g. 2022-03-02T12:00:00Z)"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _in_site_zone(now: dt.datetime, tz: Callable[[], dt.tzinfo]) -> dt.datetime:
+    """``--now`` without an offset is in the site's ``timezone`` (``tz()``), as a bare front matter date is."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=tz())
+
+
+def _site_zone(config: Path) -> dt.tzinfo:
+    """The ``timezone`` of the settings file ``--config`` names.
+
+    A settings file with problems is reported by the build itself, which reads it again;
+    here a bad ``timezone`` is its default, UTC, as it is for the build's dates.
+    """
+    return read_config(config, display_path(config))[0].tz
 
 
 def _jobs(value: str) -> int:
@@ -90,7 +105,11 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", type=_base_url, help="override base_url from site.yaml")
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     parser.add_argument("--future", action="store_true", help="include embargoed articles dated after now")
-    parser.add_argument("--now", type=_now, help="the build's 'now' (ISO 8601), for reproducible builds")
+    parser.add_argument(
+        "--now",
+        type=_now,
+        help="the build's 'now' (ISO 8601; without an offset, in the site's time zone), for reproducible builds",
+    )
     parser.add_argument(
         "--allow-removal",
         action="store_true",
@@ -122,7 +141,14 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--desk", required=True, help="the desk the story belongs to")
     new.add_argument("--topics", type=_topics, default=(), help="comma-separated topics, e.g. Ukraine,Diplomacy")
     new.add_argument("--author", default="", help="the byline")
-    new.add_argument("--now", type=_now, help="the article's date (default: now, in the site's time zone)")
+    new.add_argument(
+        "--slug", help="the URL slug (default: the headline's, or the next free one if another article has it that day)"
+    )
+    new.add_argument(
+        "--now",
+        type=_now,
+        help="the article's date (ISO 8601; without an offset, in the site's time zone; default: now)",
+    )
     _file_arguments(new)
 
     wire = commands.add_parser("import", help="turn raw wire copy into articles")
@@ -157,7 +183,7 @@ def options_from(args: argparse.Namespace, *, dry_run: bool) -> BuildOptions:
         base_url=args.base_url,
         drafts=args.drafts,
         future=args.future,
-        now=args.now,
+        now=_in_site_zone(args.now, lambda: _site_zone(args.config)) if args.now else None,
         allow_removal=args.allow_removal,
         jobs=args.jobs or (os.cpu_count() or 1),
         dry_run=dry_run,
@@ -172,8 +198,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def count(items: Sequence[Diagnostic], noun: str) -> str:
     """``2 errors in 1 file``."""
-    files = len({d.path for d in items})
-    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    return f"{count_of(len(items), noun)} in {count_of(len({d.path for d in items}), 'file')}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,8 +262,8 @@ def _waiting(message: str) -> None:
 
 def _summary(report: BuildReport, output: Path) -> str:
     line = (
-        f"built {report.articles} articles, {report.pages} pages in {report.seconds:.2f}s "
-        f"({report.written} pages written, {report.unchanged} unchanged) → {output}"
+        f"built {count_of(report.articles, 'article')}, {count_of(report.pages, 'page')} in {report.seconds:.2f}s "
+        f"({count_of(report.written, 'page')} written, {report.unchanged} unchanged) → {output}"
     )
     if report.search_indexed:
         line += f"; search index of {_shards(report.search_indexed)} updated"
@@ -261,7 +286,7 @@ def _run(args: argparse.Namespace) -> int:
             print(count(report.warnings, "warning"), file=sys.stderr)
         if not args.quiet:
             if options.dry_run:
-                print(f"checked {report.articles} articles, {report.pages} pages: no errors")
+                print(f"checked {count_of(report.articles, 'article')}, {count_of(report.pages, 'page')}: no errors")
             else:
                 print(_summary(report, options.output))
             if report.next_change is not None:
@@ -276,8 +301,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     config = load_config(args.config, display_path(args.config))
     if args.command == "new":
-        now = args.now or dt.datetime.now(dt.UTC)
-        path = new_article(
+        now = _in_site_zone(args.now, lambda: config.tz) if args.now else dt.datetime.now(dt.UTC)
+        written = new_article(
             args.headline,
             args.desk,
             topics=args.topics,
@@ -285,8 +310,12 @@ def _run(args: argparse.Namespace) -> int:
             now=now,
             content=args.content,
             config=config,
+            slug=args.slug,
+            lock=args.config.parent / ledger.FILENAME,
         )
-        print(path)
+        for note in written.notes:
+            print(note, file=sys.stderr)
+        print(written.path)
         return EXIT_OK
     if args.command == "import":
         report = import_wire(args.files, desk=args.desk, content=args.content, config=config)

@@ -165,7 +165,7 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
                     "Search",
                     search.SEARCH_URL,
                     f"Search the stories of {config.title}",
-                    (),
+                    (Link("Search", search.SEARCH_URL),),
                     page_feeds(config),
                 )
             },

@@ -103,6 +103,7 @@ class Teaser:
     desk: Link
     dateline: str
     image: Image | None
+    date_only: bool = False  # the date was written without a time of day: show none
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class ArticleView:
     desk: Link
     topics: tuple[Link, ...]
     authors: tuple[Link, ...]
-    summary: str
+    summary: str  # the front matter's, else the first paragraph: for descriptions, cards and feeds
     dateline: str
     image: Image | None
     corrections: tuple[Correction, ...]
@@ -135,6 +136,13 @@ class ArticleView:
     meta: Mapping[str, Any]
     source: str
     related: tuple[Teaser, ...] = ()
+    # The front matter's summary only: the article page shows it above the body, which already
+    # starts with the first paragraph that is the summary by default.
+    standfirst: str = ""
+    # ``date`` / ``updated`` written as a bare day (2024-03-02): readers are shown no time of day
+    # (it would be a made-up 00:00); the *_iso values keep the full datetime for machines.
+    date_only: bool = False
+    updated_date_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,9 +190,19 @@ def human_date(value: dt.date) -> str:
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-def human_datetime(value: dt.datetime) -> str:
-    """``March 2, 2024, 14:30 UTC`` (the zone's name or offset as the datetime gives it)."""
+def human_datetime(value: dt.datetime, date_only: bool = False) -> str:
+    """``March 2, 2024, 14:30 UTC`` (the zone's name or offset as the datetime gives it).
+
+    ``date_only`` (a date written without a time, e.g. ``article.date_only``) leaves the time out.
+    """
+    if date_only:
+        return human_date(value)
     return f"{human_date(value)}, {value.hour:02d}:{value.minute:02d} {value.tzname() or ''}".rstrip()
+
+
+def count_of(number: int, noun: str, plural: str = "") -> str:
+    """``1 article``, ``2 articles``: a count with its noun, singular for one (``plural`` when not noun + s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 class Renderer:
@@ -209,6 +227,7 @@ class Renderer:
         )
         self.env.filters["human_date"] = human_date
         self.env.filters["human_datetime"] = human_datetime
+        self.env.filters["count_of"] = count_of
         self.env.filters["absolute"] = config.absolute
         self.tz = config.tz
         self.site: SiteView | None = None
@@ -278,13 +297,16 @@ class Renderer:
             summary=article.summary or body.summary,
             dateline=article.dateline,
             image=article.image,
-            corrections=tuple(Correction(c.date.astimezone(self.tz), c.text) for c in article.corrections),
+            corrections=tuple(Correction(c.date.astimezone(self.tz), c.text, c.date_only) for c in article.corrections),
             body=Markup(body_html),
             words=body.words,
             reading_minutes=body.reading_minutes,
             meta=article.meta,
             source=article.source,
             related=tuple(self.teaser(other, index) for other in index.related.get(article.url, ())),
+            standfirst=article.summary,
+            date_only=article.date_only,
+            updated_date_only=article.modified_date_only if changed else False,
         )
 
     def teaser(self, article: Article, index: SiteIndex) -> Teaser:
@@ -305,6 +327,7 @@ class Renderer:
             desk=self.link_to(index, "desk", article.desk),
             dateline=article.dateline,
             image=article.image,
+            date_only=article.date_only,
         )
 
     def link_to(self, index: SiteIndex, kind: str, name: str) -> Link:

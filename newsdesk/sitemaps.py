@@ -23,7 +23,9 @@ NEWS_NAMESPACE = "http://www.google.com/schemas/sitemap-news/0.9"
 MAX_URLS = 50_000  # per sitemap file, and per sitemap index (sitemaps.org protocol)
 NEWS_WINDOW = dt.timedelta(hours=48)  # Google News: only articles published in the last two days
 MAX_NEWS = 1_000  # Google News: at most 1,000 news:news entries per sitemap
-NOT_LISTED = frozenset({"404"})  # page kinds that ask not to be indexed
+# Page kinds left out: the 404 asks not to be indexed, and /search/ is a search box with no
+# content of its own (its only true lastmod would be its template's; a crawler finds it by links).
+NOT_LISTED = frozenset({"404", "search"})
 
 
 @dataclass(frozen=True)

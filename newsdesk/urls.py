@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
@@ -23,12 +24,12 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "
 
 @functools.lru_cache(maxsize=1 << 16)  # pure, and called for every name of every article when indexing
 def slugify(text: str) -> str:
-    """Readable ASCII: ``Київ`` → ``kyiv``, ``Côte d’Ivoire`` → ``cote-divoire``.
+    """Readable ASCII: ``Київ`` → ``kiiv``, ``Côte d’Ivoire`` → ``cote-divoire``, ``£12m`` → ``12m``.
 
     Returns ``""`` when nothing usable is left; callers report that.
     """
     slug: str = _slugify(
-        text.replace("’", "").replace("'", ""),
+        _without_currency_signs(text.replace("’", "").replace("'", "")),
         max_length=MAX_SLUG,
         word_boundary=True,
         save_order=True,
@@ -36,6 +37,17 @@ def slugify(text: str) -> str:
     if slug in _WINDOWS_RESERVED:
         slug = f"{slug}-x"
     return slug
+
+
+def _without_currency_signs(text: str) -> str:
+    """Currency signs (Unicode category Sc: ``£ € $ ¥ ₴ ₽ ¢``…) as spaces.
+
+    Transliterated, they would become letters that read as words (``£12m`` → ``ps12m``,
+    ``€5bn`` → ``eur5bn``); the amount reads as well without its sign.
+    """
+    if text.isascii():
+        return text.replace("$", " ")
+    return "".join(" " if unicodedata.category(char) == "Sc" else char for char in text)
 
 
 def article_url(local_date: dt.date, slug: str) -> str:

@@ -13,8 +13,8 @@ desk's name (``WEB DESK`` → ``Web``), a blank line, then paragraphs separated 
 lines.  The text is published exactly as sent: Unicode untouched, and anything Markdown
 or smarty would reinterpret (``#``, ``1.``, ``>``, ``*``, ``_``, straight quotes, ``--``,
 ``...``) escaped by :func:`newsdesk.markdown.escape`.  Wire copy has no headline, so the
-lede's first sentence stands in for one and the article is marked
-``headline_from_lede: true`` for an editor to fix.
+lede's first sentence stands in for one (cut at a word, ending with ``…``, when it is longer
+than 90 characters) and the article is marked ``headline_from_lede: true`` for an editor to fix.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from newsdesk import frontmatter, markdown
 from newsdesk.errors import Diagnostic, error
 
 HEADLINE_LIMIT = 90
+ELLIPSIS = "…"  # ends a headline cut short of the end of its sentence
 FIRST_LINE = "a first line 'date YYYY-MM-DD DESK NAME', e.g. 'date 2022-03-02 WEB DESK'"
 
 _DATE_LINE = re.compile(r"date(?:\s+(\S+))?(?:\s+(.*))?", re.I)
@@ -128,15 +129,19 @@ def desk_name(words: str) -> str:
 
 
 def headline(lede: str, limit: int = HEADLINE_LIMIT) -> str:
-    """The lede's first sentence, cut at a word boundary to at most ``limit`` characters."""
+    """The lede's first sentence; a longer one is cut at a word and ends with ``…``, ``limit`` characters at most.
+
+    The ellipsis says the headline stops mid-sentence, so nobody reads a cut as the whole claim.
+    """
     sentence = first_sentence(lede)
     if sentence.endswith(".") and not sentence.endswith(".."):
         sentence = sentence[:-1]
     if len(sentence) <= limit:
         return sentence
-    cut = sentence[: limit + 1]
-    cut = cut.rsplit(" ", 1)[0] if " " in cut else sentence[:limit]
-    return cut.rstrip(" ,;:—–-")
+    room = limit - len(ELLIPSIS)
+    cut = sentence[: room + 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else sentence[:room]
+    return cut.rstrip(" ,;:—–-.…") + ELLIPSIS
 
 
 def first_sentence(text: str) -> str:

@@ -42,6 +42,33 @@ def test_bare_date_is_midnight_in_the_site_timezone():
     assert article.date.hour == 0
 
 
+@pytest.mark.parametrize(
+    ("value", "bare"),
+    [
+        ("2022-03-02", True),
+        ("'2022-03-02'", True),
+        ("'20220302'", True),
+        ("2022-W09-3", True),
+        ("2022-03-02T00:00:00", False),
+        ("2022-03-02 14:30", False),
+        ("2022-03-02T14:30:00+02:00", False),
+    ],
+)
+def test_a_date_without_a_time_of_day_is_recorded(value, bare):
+    article = ok(BASE + f"date: {value}\nupdated: {value}")
+    assert (article.date_only, article.updated_date_only) == (bare, bare)
+    assert article.date.date() == dt.date(2022, 3, 2)
+
+
+def test_the_last_change_is_date_only_when_every_change_at_that_moment_is():
+    fix = "corrections:\n  - {date: 2022-03-04, text: Fixed.}"
+    assert ok(BASE + f"date: 2022-03-02T10:00:00Z\n{fix}").modified_date_only
+    assert not ok(BASE + f"date: 2022-03-02T10:00:00Z\nupdated: 2022-03-04T00:00:00Z\n{fix}").modified_date_only
+    assert ok(BASE + f"date: 2022-03-02\nupdated: 2022-03-03T09:00:00Z\n{fix}").modified_date_only
+    assert not ok(BASE + f"date: 2022-03-02\nupdated: 2022-03-05T09:00:00Z\n{fix}").modified_date_only
+    assert ok(BASE + "date: 2022-03-02").modified_date_only
+
+
 def test_aware_datetime_keeps_its_offset_and_naive_is_local():
     aware = ok(BASE + "date: 2022-03-02T23:30:00-05:00")
     assert aware.date.utcoffset() == dt.timedelta(hours=-5)

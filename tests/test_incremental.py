@@ -135,7 +135,8 @@ def test_random_changes_match_a_clean_build_every_time(site: Site, tmp_path: Pat
         kept = [f for f in after if before_bytes.get(f) == after[f]]
         assert all(after_stats[f] == before_stats[f] for f in kept), history
         written = len(after) - len(kept)
-        assert f"({written} pages written, {len(kept)} unchanged)" in result.out, (history, result.out)
+        pages = "page" if written == 1 else "pages"  # the summary says "1 page written"
+        assert f"({written} {pages} written, {len(kept)} unchanged)" in result.out, (history, result.out)
 
 
 def test_a_rebuild_with_no_change_writes_nothing(site: Site):

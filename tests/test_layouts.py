@@ -99,6 +99,35 @@ def test_article_shows_byline_reading_time_dateline_and_related_stories(site: Si
     assert "4 min read" in text_of(site.page("/2024/02/01/regatta-preview/").find(".//main//article"))
 
 
+def test_the_article_page_shows_a_standfirst_only_when_summary_is_given(site: Site):
+    import feedparser
+
+    lede = "The harbour council voted to keep the night ferry."
+    site.article("2024/03/plain.md", body=f"{lede}\n\nA second paragraph.\n", title="Plain", date="2024-03-02")
+    site.article(
+        "2024/03/given.md", body=f"{lede}\n\nMore.\n", title="Given", date="2024-03-01", summary="Night ferry saved."
+    )
+    site.build()
+
+    plain = site.page("/2024/03/02/plain/")
+    assert not find_class(plain, "standfirst")
+    assert text_of(plain.find(".//main")).count(lede) == 1  # the body's first paragraph, not again above it
+    # The first paragraph still stands in as the summary everywhere else.
+    descriptions = [m.get("content") for m in plain.iter("meta") if m.get("name") == "description"]
+    assert descriptions == [lede]
+    cards = {
+        text_of(c.find(".//h2")): text_of(find_class(c, "card-summary")[0])
+        for c in find_class(site.page("/2024/03/"), "card")
+    }
+    assert cards == {"Plain": lede, "Given": "Night ferry saved."}
+    feed = feedparser.parse(site.file("/feed.xml").read_bytes())
+    assert {e.title: e.summary for e in feed.entries} == {"Plain": lede, "Given": "Night ferry saved."}
+
+    given = site.page("/2024/03/01/given/")
+    assert [text_of(p) for p in find_class(given, "standfirst")] == ["Night ferry saved."]
+    assert text_of(given.find(".//main")).count(lede) == 1
+
+
 def test_corrections_box_and_updated_line(site: Site):
     site.config({"title": "T", "timezone": "Europe/Kyiv"})
     site.article(
@@ -120,13 +149,83 @@ def test_corrections_box_and_updated_line(site: Site):
         ("2024-03-04T00:00:00+02:00", "March 4, 2024: An earlier version misspelled the harbour master's name."),
     ]
     updated = find_class(page, "updated")[0]
-    assert text_of(updated) == "Updated March 4, 2024, 00:00 EET · 2 corrections"
+    assert text_of(updated) == "Updated March 4, 2024 · 2 corrections"  # that correction gives a day, no time
     assert updated.find("time").get("datetime") == "2024-03-04T00:00:00+02:00"
 
     updated = find_class(site.page("/2024/03/02/updated/"), "updated")[0]
     assert text_of(updated) == "Updated March 2, 2024, 17:45 EET"
     assert not find_class(site.page("/2024/03/02/untouched/"), "updated")
     assert not find_class(site.page("/2024/03/02/untouched/"), "corrections")
+
+
+def test_a_date_without_a_time_is_shown_without_one(site: Site):
+    import extruct
+    import feedparser
+
+    site.config({"title": "T", "base_url": "https://news.example.org", "timezone": "Europe/Kyiv"})
+    site.article("2024/03/day.md", title="Day only", date="2024-03-02", updated="2024-03-05", desk="City")
+    site.article("2024/03/timed.md", title="Timed", date="2024-03-02T09:15:00", updated="2024-03-04", desk="City")
+    site.article("2024/03/late.md", title="Late fix", date="2024-03-01", updated="2024-03-03T18:00:00", desk="City")
+    site.build()
+
+    def shown(url: str) -> tuple[list[str], list[str]]:
+        meta = find_class(site.page(url), "story-meta")[0]
+        return [text_of(p) for p in meta.iter("p")], [t.get("datetime") for t in meta.iter("time")]
+
+    lines, machine = shown("/2024/03/02/day-only/")
+    assert lines[0] == "March 2, 2024 · 1 min read" and lines[1] == "Updated March 5, 2024"
+    assert machine == ["2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00"]  # machines keep the datetime
+    lines, _ = shown("/2024/03/02/timed/")
+    assert lines == ["March 2, 2024, 09:15 EET · 1 min read", "Updated March 4, 2024"]
+    lines, _ = shown("/2024/03/01/late-fix/")
+    assert lines == ["March 1, 2024 · 1 min read", "Updated March 3, 2024, 18:00 EET"]
+
+    # Lists and the front page show the day; nowhere a reader looks says 00:00.
+    for url in ["/", "/2024/03/", "/desks/city/"]:
+        bylines = [text_of(b) for b in find_class(site.page(url), "byline")]
+        assert bylines and all(":" not in b for b in bylines), (url, bylines)
+    for path in site.output.rglob("*.html"):
+        assert "00:00 EET" not in path.read_text(encoding="utf-8"), path
+
+    html = site.file("/2024/03/02/day-only/").read_text(encoding="utf-8")
+    (data,) = [d for d in extruct.extract(html, syntaxes=["json-ld"])["json-ld"] if d["@type"] == "NewsArticle"]
+    assert (data["datePublished"], data["dateModified"]) == ("2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00")
+    entry = next(e for e in feedparser.parse(site.file("/feed.xml").read_bytes()).entries if e.title == "Day only")
+    assert (entry.published, entry.updated) == ("2024-03-02T00:00:00+02:00", "2024-03-05T00:00:00+02:00")
+
+
+def test_counts_read_1_article_and_2_articles_everywhere(site: Site):
+    site.config({"title": "T", "desks": [{"name": "City"}, {"name": "Sport"}]})
+    site.article("2024/03/a.md", title="Alone", date="2024-03-02", desk="Sport", topics=["Rowing"], author="Ann Lee")
+    site.article("2024/04/b.md", title="One", date="2024-04-02", desk="City", topics=["Harbour"], author="Bo Chen")
+    site.article(
+        "2024/04/c.md", title="Two", date="2024-04-03", desk="City", topics=["Harbour"], author="Bo Chen",
+        updated="2024-04-05", corrections=[{"date": "2024-04-05", "text": "A name was misspelled."}],
+    )  # fmt: skip
+    result = site.build()
+    assert "built 3 articles, " in result.out
+
+    def counts(url: str) -> list[str]:
+        return [text_of(c) for c in find_class(site.page(url), "count")]
+
+    assert counts("/desks/") == ["2 articles", "1 article"]
+    assert counts("/topics/") == ["2 articles", "1 article"]
+    assert counts("/authors/") == ["1 article", "2 articles"]
+    assert counts("/desks/sport/") == ["1 article"] and counts("/desks/city/") == ["2 articles"]
+    assert counts("/topics/rowing/") == ["1 article"] and counts("/authors/bo-chen/") == ["2 articles"]
+    assert counts("/2024/") == ["3 articles", "(1 article)", "(2 articles)"]  # the year, then its months
+    assert counts("/2024/04/") == ["2 articles", "(1 article)", "(1 article)"]
+    months = [a.get("title") for a in find_class(site.page("/"), "archive-months")[0].iter("a")]
+    assert months == ["1 article", "2 articles"]
+    assert text_of(find_class(site.page("/2024/04/03/two/"), "updated")[0]) == "Updated April 5, 2024 · 1 correction"
+    for path in site.output.rglob("*.html"):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for wrong in ("1 articles", "1 stories", "1 corrections"):
+            assert wrong not in text, (path, wrong)
+
+    one = site.run("--now", "2024-03-03T00:00:00Z")  # only the first story is out yet
+    assert one.out.startswith("built 1 article, ") and "1 articles" not in one.out
+    assert site.run("--now", "2024-03-03T00:00:00Z", command="check").out.startswith("checked 1 article, ")
 
 
 def test_no_page_loads_anything_from_another_host(tmp_path: Path):

@@ -80,7 +80,7 @@ def test_expired_article_is_gone_from_every_index_and_says_so_at_its_url(site: S
     assert text_of(site.page(STORY).find(".//h1")) == "Harbour story"
 
     result = site.build("--now", "2026-11-25T12:00:00Z")
-    assert "built 1 articles" in result.out
+    assert "built 1 article, " in result.out  # one story left: "1 article", never "1 articles"
     assert not any(lists_with_story(site).values())
     assert site.listed("/") == ["/2024/03/02/other-story/"]
     assert pages_mentioning(site, STORY) == []
@@ -324,3 +324,55 @@ def test_preview_builds_do_not_record_urls(site: Site):
     site.build("--future", "--drafts")
     assert site.exists("/2030/01/01/future/") and site.exists("/2024/01/01/draft/")
     assert (site.root / "urls.lock").read_bytes() == lock
+
+
+# -- one clock: --now without an offset is in the site's time zone ---------------------
+
+
+def kyiv_morning(site: Site) -> None:
+    """Kyiv is UTC+2 in January: 06:00 there is 04:00 UTC."""
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    site.article("2026/01/six.md", title="Six", date="2026-01-15T06:00:00")  # 06:00 in Kyiv
+    site.article("2026/01/later.md", title="Later", date="2026-01-15T05:00:00Z")  # 07:00 in Kyiv
+
+
+def test_now_without_an_offset_is_in_the_site_timezone(site: Site):
+    kyiv_morning(site)
+    site.build("--now", "2026-01-15T06:00:00")
+    assert site.listed("/") == ["/2026/01/15/six/"]  # read as UTC, 06:00 would have published both
+    site.build("--now", "2026-01-15T06:59:59")
+    assert site.listed("/") == ["/2026/01/15/six/"]
+    site.build("--now", "2026-01-15T07:00:00")
+    assert site.listed("/") == ["/2026/01/15/later/", "/2026/01/15/six/"]
+    site.build("--now", "2026-01-15T03:59:59Z")  # an offset is kept: a second before six in Kyiv
+    assert site.listed("/") == []
+
+
+def test_a_bare_date_for_now_is_midnight_in_the_site_timezone(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    site.article("2026/01/midnight.md", title="Midnight", date="2026-01-15")
+    site.article("2026/01/one.md", title="One", date="2026-01-14T23:00:00Z")  # 01:00 on the 15th in Kyiv
+    site.build("--now", "2026-01-15")
+    assert site.listed("/") == ["/2026/01/15/midnight/"]
+
+
+def test_check_and_schedule_read_now_in_the_site_timezone(site: Site):
+    kyiv_morning(site)
+    checked = site.run("--now", "2026-01-15T06:00:00", command="check")
+    assert checked.code == 0, checked
+    assert "next change at 2026-01-15T07:00:00+02:00: content/2026/01/later.md goes live" in checked.out
+    planned = site.run("--now", "2026-01-15T06:00:00", command="schedule")
+    assert planned.out.splitlines()[1:] == [
+        "2026-01-15T07:00:00+02:00  goes live  content/2026/01/later.md  /2026/01/15/later/"
+    ]
+    nothing = site.run("--now", "2026-01-15T07:00:00", command="schedule")
+    assert nothing.out == "nothing scheduled after 2026-01-15T07:00:00+02:00\n"
+
+
+def test_now_is_read_in_the_timezone_of_the_settings_file_config_names(site: Site):
+    kyiv_morning(site)
+    site.write("other.yaml", "title: T\ntimezone: Asia/Tokyo\n")  # UTC+9: 06:00 there is 21:00 UTC the day before
+    args = site.args("--now", "2026-01-15T13:00:00", "--config", str(site.root / "other.yaml"))
+    assert site.cli(*args).code == 0
+    # 13:00 in Tokyo is 04:00 UTC; "six" is dated 06:00 in Tokyo under these settings, "later" 05:00 UTC
+    assert site.listed("/") == ["/2026/01/15/six/"]

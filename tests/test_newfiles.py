@@ -233,13 +233,18 @@ def test_new_never_overwrites_and_rejects_bad_arguments(site: Site):
     assert site.cli(*args).code == 0
     path = site.root / "content/2024/03/ferry-strike.md"
     path.write_text("edited by hand", encoding="utf-8")
-    again = site.cli(*args)
+    again = site.cli(*args, "--slug", "ferry-strike")  # a slug given is used as it is, or not at all
     assert again.code == 1
     assert again.err.splitlines() == [
         "content/2024/03/ferry-strike.md: error: content/2024/03/ferry-strike.md already exists (expected a new "
         "article; not overwritten)",
         "1 error in 1 file",
     ]
+    assert path.read_text(encoding="utf-8") == "edited by hand"
+    # Without --slug, the file name (and the slug with it) moves on to a free one.
+    moved = site.cli(*args)
+    assert (moved.code, moved.out) == (0, "content/2024/03/ferry-strike-2.md\n")
+    assert moved.err == "note: content/2024/03/ferry-strike.md already exists; using ferry-strike-2\n"
     assert path.read_text(encoding="utf-8") == "edited by hand"
 
     desk = site.cli("new", "Other", "--desk", "Weather")
@@ -252,4 +257,136 @@ def test_new_never_overwrites_and_rejects_bad_arguments(site: Site):
     )
     missing = site.cli("new", "No desk")
     assert missing.code == 2 and "--desk" in missing.err
-    assert [p.name for p in site.content.rglob("*")] == ["2024", "03", "ferry-strike.md"]
+    assert sorted(p.name for p in site.content.rglob("*")) == ["03", "2024", "ferry-strike-2.md", "ferry-strike.md"]
+
+
+def test_new_reads_now_without_an_offset_in_the_site_timezone(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    late = site.cli("new", "Late council", "--desk", "City", "--now", "2026-01-31T23:30:00")
+    assert (late.code, late.out) == (0, "content/2026/01/late-council.md\n")  # as UTC it would be February
+    assert front_of(site.root / "content/2026/01/late-council.md")["date"] == "2026-01-31T23:30:00+02:00"
+
+    site.config({"title": "T", "timezone": "America/New_York"})
+    bare = site.cli("new", "New month", "--desk", "City", "--now", "2026-02-01")
+    assert (bare.code, bare.out) == (0, "content/2026/02/new-month.md\n")  # midnight in New York, not UTC
+    assert front_of(site.root / "content/2026/02/new-month.md")["date"] == "2026-02-01T00:00:00-05:00"
+    offset = site.cli("new", "With offset", "--desk", "City", "--now", "2026-02-01T00:00:00Z")
+    assert front_of(site.root / offset.out.strip())["date"] == "2026-01-31T19:00:00-05:00"
+
+
+# -- `new` never gives a story a URL another article has --------------------------------
+
+
+def kyiv_site_with_a_council_story(site: Site) -> None:
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    # Neither file is named after its slug; the second is dated the day before as written, but
+    # it is already the 25th in Kyiv (UTC+2).
+    site.article("desk/first.md", title="Council meets", date="2026-11-25T10:00:00+02:00", desk="City")
+    site.article("desk/second.md", title="Other", slug="council-meets-2", date="2026-11-24T23:30:00Z", desk="City")
+
+
+def test_new_picks_the_next_free_slug_when_another_article_has_it_that_day(site: Site):
+    kyiv_site_with_a_council_story(site)
+    result = site.cli("new", "Council meets!", "--desk", "City", "--now", "2026-11-25T15:00:00")
+    assert (result.code, result.out) == (0, "content/2026/11/council-meets-3.md\n")
+    assert result.err == (
+        "note: /2026/11/25/council-meets/ is taken by content/desk/first.md, /2026/11/25/council-meets-2/ is taken "
+        "by content/desk/second.md; using council-meets-3\n"
+    )
+    assert front_of(site.root / "content/2026/11/council-meets-3.md") == {
+        "title": "Council meets!",
+        "date": "2026-11-25T15:00:00+02:00",
+        "desk": "City",
+        "slug": "council-meets-3",
+        "draft": True,
+    }
+    # Another day's URL is free: the headline's own slug, and no slug: line.
+    next_day = site.cli("new", "Council meets", "--desk", "City", "--now", "2026-11-26T09:00:00")
+    assert (next_day.code, next_day.out, next_day.err) == (0, "content/2026/11/council-meets.md\n", "")
+    assert "slug" not in front_of(site.root / "content/2026/11/council-meets.md")
+
+    site.build("--drafts", "--future")
+    headlines = {url: text_of(site.page(url).find(".//h1")) for url in site.listed("/")}
+    assert headlines == {
+        "/2026/11/26/council-meets/": "Council meets",
+        "/2026/11/25/council-meets-3/": "Council meets!",
+        "/2026/11/25/council-meets/": "Council meets",
+        "/2026/11/25/council-meets-2/": "Other",
+    }
+
+
+def test_new_reads_every_spelling_of_the_day_and_aliases(site: Site):
+    site.article("a.md", title="Budget vote", date="2026-W48-3T10:00:00", desk="City")  # the 25th, as an ISO week
+    site.article("b.md", title="Budget vote 2", date="20261125T1100", desk="City")
+    site.article("c.md", title="Elsewhere", date="2026-10-01", desk="City", aliases=["/2026/11/25/budget-vote-3/"])
+    result = site.cli("new", "Budget vote", "--desk", "City", "--now", "2026-11-25T12:00:00Z")
+    assert result.out == "content/2026/11/budget-vote-4.md\n"
+    assert "/2026/11/25/budget-vote-3/ is taken by content/c.md; using budget-vote-4" in result.err
+    site.build("--drafts", "--future")
+    assert site.exists("/2026/11/25/budget-vote-4/")
+
+
+def test_new_does_not_take_an_old_url_that_urls_lock_keeps(site: Site):
+    site.article("2026/11/ferry.md", title="Ferry fares", date="2026-11-25T08:00:00Z", desk="City")
+    site.build()
+    site.article("2026/11/ferry.md", title="Ferry fares rise", date="2026-11-25T08:00:00Z", desk="City")
+    site.build()  # /2026/11/25/ferry-fares/ now redirects to the new URL, and must keep doing so
+    result = site.cli("new", "Ferry fares", "--desk", "City", "--now", "2026-11-25T09:00:00Z")
+    assert result.code == 0
+    assert result.err == (
+        "note: /2026/11/25/ferry-fares/ is taken by content/2026/11/ferry.md in urls.lock; using ferry-fares-2\n"
+    )
+    written = site.root / result.out.strip()
+    written.write_text(written.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    site.build()
+    assert site.exists("/2026/11/25/ferry-fares-2/")
+    assert 'url=/2026/11/25/ferry-fares-rise/"' in site.file("/2026/11/25/ferry-fares/").read_text()
+
+
+def test_new_with_a_slug_uses_it_or_refuses(site: Site):
+    kyiv_site_with_a_council_story(site)
+    taken = site.cli("new", "Anything", "--desk", "City", "--slug", "Council Meets", "--now", "2026-11-25T15:00:00")
+    assert (taken.code, taken.out) == (1, "")
+    assert taken.err == (
+        "newsdesk: error: --slug Council Meets: /2026/11/25/council-meets/ is taken by content/desk/first.md "
+        "(expected a slug no other article has on 2026-11-25, or no --slug to have a free one picked)\n"
+    )
+    assert sorted(p.relative_to(site.content).as_posix() for p in site.content.rglob("*.md")) == [
+        "desk/first.md",
+        "desk/second.md",
+    ]
+    given = site.cli("new", "Anything", "--desk", "City", "--slug", "Harbour Plan", "--now", "2026-11-25T15:00:00")
+    assert (given.code, given.out, given.err) == (0, "content/2026/11/harbour-plan.md\n", "")
+    assert front_of(site.root / "content/2026/11/harbour-plan.md")["slug"] == "harbour-plan"
+    site.build("--drafts", "--future")
+    assert text_of(site.page("/2026/11/25/harbour-plan/").find(".//h1")) == "Anything"
+    bad = site.cli("new", "Anything", "--desk", "City", "--slug", "!!!")
+    assert bad.code == 2 and "cannot make a URL slug from --slug '!!!' (expected some letters or digits)" in bad.err
+
+
+def test_a_numbered_slug_of_a_long_headline_stays_as_written(site: Site):
+    headline = "Harbourside council agrees a long list of measures for the ferry, the port and the night buses"
+    site.article("x.md", title=headline, date="2026-11-25T08:00:00Z", desk="City")
+    result = site.cli("new", headline, "--desk", "City", "--now", "2026-11-25T09:00:00Z")
+    slug = front_of(site.root / result.out.strip())["slug"]
+    assert isinstance(slug, str) and slug.endswith("-2") and len(slug) <= 80
+    site.build("--drafts", "--future")
+    assert site.exists(f"/2026/11/25/{slug}/")
+
+
+def test_a_headline_cut_from_a_long_lede_ends_with_an_ellipsis(site: Site):
+    lede = (
+        "Harbourside's lifeboat volunteers rescued four kayakers, two anglers and a very surprised seal pup "
+        "off the north pier on Sunday afternoon."
+    )
+    site.write("wire/rescue.txt", f"date 2024-07-07 CITY DESK\n\n{lede}\n\nAll were unhurt.\n")
+    result = site.cli("import", "wire/rescue.txt")
+    assert result.code == 0, result
+    written = site.root / result.out.split(" → ")[1].strip()
+    title = front_of(written)["title"]
+    assert title == "Harbourside's lifeboat volunteers rescued four kayakers, two anglers and a very surprised…"
+    assert isinstance(title, str) and len(title) <= 90
+    site.build()
+    (url,) = site.listed("/")
+    assert text_of(site.page(url).find(".//h1")) == title
+    assert url == "/2024/07/07/harboursides-lifeboat-volunteers-rescued-four-kayakers-two-anglers-and-a-very/"

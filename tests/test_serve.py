@@ -17,6 +17,7 @@ import pytest
 from conftest import Site, fragile_markdown
 from test_incremental import clean_build
 
+from newsdesk.cli import make_parser, options_from
 from newsdesk.serve import EVENTS_PATH, Preview
 
 WAIT = 30.0  # seconds to wait for a rebuild before giving up (a bound, not a speed claim)
@@ -253,5 +254,18 @@ def test_the_indexing_build_reloads_pages_when_an_embargo_lifted_since_the_pages
         server.options = replace(server.options, now=server.options.now + dt.timedelta(seconds=10))
         assert server.rebuild(search=True) is False
         assert server.state.generation == 3 and site.exists("/2026/11/25/port-reopens/")
+    finally:
+        server.server.server_close()
+
+
+def test_serve_reads_now_without_an_offset_in_the_site_timezone(site: Site):
+    site.config({"title": "T", "timezone": "Europe/Kyiv"})
+    site.article("2026/01/six.md", title="Six", date="2026-01-15T06:00:00")  # 04:00 UTC
+    site.article("2026/01/later.md", title="Later", date="2026-01-15T05:00:00Z")  # 07:00 in Kyiv
+    args = make_parser().parse_args(site.args("--now", "2026-01-15T06:00:00", command="serve"))
+    server = Preview(options_from(args, dry_run=False), port=0)  # not started: one build, run here
+    try:
+        server.rebuild()
+        assert site.listed("/") == ["/2026/01/15/six/"]  # as UTC, 06:00 would have published both
     finally:
         server.server.server_close()

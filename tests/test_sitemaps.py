@@ -54,7 +54,7 @@ def test_sitemap_lists_every_indexable_page_with_lastmod(site: Site, sitemap_sch
     data = site.file("/sitemap.xml").read_bytes()
     sitemap_schema.validate(data.decode())
     listed = locs(data)
-    pages = [url for url in site.html_urls() if url != "/404.html"]
+    pages = [url for url in site.html_urls() if url not in ("/404.html", "/search/")]
     assert sorted(listed) == sorted(BASE + url for url in pages)
     assert listed[f"{BASE}/2024/02/05/b/"] == "2024-03-01T10:00:00+00:00"  # the update, not the date
     assert listed[f"{BASE}/2024/01/05/a/"] == "2024-01-05T09:00:00+00:00"
@@ -179,3 +179,16 @@ def test_base_url_override_reaches_sitemaps_and_feeds(site: Site, sitemap_schema
     assert all(loc.startswith("https://staging.example.net/") for loc in locs(data))
     assert "Sitemap: https://staging.example.net/sitemap.xml" in site.file("/robots.txt").read_text()
     assert "https://news.example.org" not in site.file("/feed.xml").read_text()
+
+
+def test_the_search_page_is_not_in_the_sitemap_and_every_entry_has_lastmod(site: Site, sitemap_schema):
+    site.config({"title": "T", "base_url": BASE})
+    site.article("2024/01/a.md", title="A", date="2024-01-05T09:00:00Z", topics=["Harbour"], author="Jane Doe")
+    site.build()
+    assert site.exists("/search/")
+    data = site.file("/sitemap.xml").read_bytes()
+    sitemap_schema.validate(data.decode())
+    listed = locs(data)
+    assert f"{BASE}/search/" not in listed
+    assert [url for url, lastmod in listed.items() if lastmod is None] == []
+    assert sorted(listed) == sorted(BASE + url for url in site.html_urls() if url not in ("/404.html", "/search/"))

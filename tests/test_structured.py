@@ -188,3 +188,23 @@ def test_a_correction_after_the_update_is_the_date_modified(site: Site):
     assert dict(open_graph(data))["article:modified_time"] == "2024-03-04T00:00:00+02:00"
     updated = find_class(site.page(ARTICLE), "updated")[0]
     assert updated.find("time").get("datetime") == article["dateModified"]  # what readers see agrees
+
+
+def test_the_search_page_has_breadcrumbs_like_every_other_page(site: Site):
+    story(site)
+    site.build()
+    page = site.page("/search/")
+    (nav,) = find_class(page, "breadcrumbs")
+    assert nav.get("aria-label") == "Breadcrumb"
+    items = list(nav.iter("li"))
+    assert [text_of(li) for li in items] == ["Home", "Search"]
+    assert items[0].find("a").get("href") == "/"
+    assert items[1].find("span").get("aria-current") == "page"
+    (crumbs,) = of_type(extract(site, "/search/"), "BreadcrumbList")
+    assert [(i["position"], i["name"], i["item"]) for i in crumbs["itemListElement"]] == [
+        (1, "Home", BASE + "/"),
+        (2, "Search", BASE + "/search/"),
+    ]
+    # Every page but the front page and the 404 shows them.
+    without = [url for url in site.html_urls() if not find_class(site.page(url), "breadcrumbs")]
+    assert sorted(without) == ["/", "/404.html"]

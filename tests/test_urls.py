@@ -1,4 +1,7 @@
+import json
+
 import pytest
+from conftest import Site, text_of
 
 from newsdesk import urls
 
@@ -16,6 +19,25 @@ from newsdesk import urls
 )
 def test_slugify_is_readable_ascii(text, expected):
     assert urls.slugify(text) in expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("£12m", "12m"),
+        ("Port sets out £12m plan", "port-sets-out-12m-plan"),
+        ("€5bn fund", "5bn-fund"),
+        ("$3 fare", "3-fare"),
+        ("US$5 levy", "us-5-levy"),
+        ("¥100 coin", "100-coin"),
+        ("₴200 for Київ", "200-for-kiiv"),
+        ("₽50", "50"),
+        ("99¢ store", "99-store"),
+        ("₹10 ₩5 ₪3 ฿2 ￡1", "10-5-3-2-1"),
+    ],
+)
+def test_currency_signs_do_not_become_letters(text, expected):
+    assert urls.slugify(text) == expected
 
 
 def test_slugify_never_percent_encodes_and_has_no_separators():
@@ -50,3 +72,17 @@ def test_output_path_refuses_to_leave_the_site():
 def test_normalize():
     assert urls.normalize("/a/b/index.html#x") == "/a/b/"
     assert urls.normalize("/a/b/?q=1") == "/a/b/"
+
+
+def test_a_story_whose_slug_lost_its_currency_sign_redirects_from_the_old_url(site: Site):
+    site.article("2024/10/port.md", title="Port sets out £12m plan", date="2024-10-09T16:20:00Z", topics=["£ Budget"])
+    old, new = "/2024/10/09/port-sets-out-ps12m-plan/", "/2024/10/09/port-sets-out-12m-plan/"
+    # urls.lock as a build before this change wrote it: the story was published at the old slug.
+    entry = {"source": "2024/10/port.md", "state": "live", "url": old, "urls": [old]}
+    site.write("urls.lock", json.dumps({"about": "", "version": 1, "articles": {"2024/10/port.md": entry}}))
+    site.build()
+    assert text_of(site.page(new).find(".//h1")) == "Port sets out £12m plan"
+    assert f'url={new}"' in site.file(old).read_text(encoding="utf-8")  # the old URL still works
+    assert site.listed("/topics/budget/") == [new]
+    recorded = json.loads((site.root / "urls.lock").read_text(encoding="utf-8"))["articles"]["2024/10/port.md"]
+    assert (recorded["url"], recorded["urls"]) == (new, sorted([old, new]))

@@ -69,15 +69,28 @@ def test_unicode_and_spacing_inside_paragraphs_are_kept():
         (
             "Harbour officials said they were ready for another round of talks with the ferry union even as "
             "crews walked off two more boats on Wednesday.",
-            "Harbour officials said they were ready for another round of talks with the ferry union",
+            "Harbour officials said they were ready for another round of talks with the ferry union…",
         ),
-        ("A" * 120, "A" * 90),
-        ("Word, " * 30, "Word, " * 14 + "Word"),
+        ("A" * 120, "A" * 89 + "…"),
+        ("Word, " * 30, "Word, " * 14 + "Word…"),
+        # Exactly 90 characters is the whole sentence: nothing is cut, so no ellipsis.
+        (
+            "The lighthouse keeper counted the gulls and three grey herons on the breakwater at sunrise. Then.",
+            "The lighthouse keeper counted the gulls and three grey herons on the breakwater at sunrise",
+        ),
+        # A cut never leaves the copy's own trailing dots before the ellipsis.
+        (
+            "The tug crew said the dispute over the rota, the pay and the two new boats was settled... for now, "
+            "they said.",
+            "The tug crew said the dispute over the rota, the pay and the two new boats was settled…",
+        ),
     ],
 )
 def test_headline_is_the_first_sentence_cut_at_a_word_to_90(lede: str, headline: str):
     assert wire.headline(lede) == headline
     assert len(wire.headline(lede)) <= wire.HEADLINE_LIMIT
+    sentence = wire.first_sentence(lede).removesuffix(".")
+    assert headline.endswith("…") == (headline != sentence)  # an ellipsis exactly when the sentence was cut
 
 
 def test_article_text_escapes_what_markdown_would_misread():
