@@ -309,8 +309,9 @@ def load(key: str, display: str, text: str, config: SiteConfig) -> Loaded:
         name = str(raw_key)
         if name not in _KNOWN:
             meant = typos.near_miss(name, KEYS)
-            if meant is not None:
-                problems.append(error(display, line_of(name), typos.unknown_key(name, meant)))
+            said = typos.foreign(name) or (typos.unknown_key(name, meant) if meant is not None else None)
+            if said is not None:
+                problems.append(error(display, line_of(name), said))
                 continue
         try:
             if value is None and name in _KNOWN:

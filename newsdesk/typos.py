@@ -79,6 +79,31 @@ def near_miss(key: str, known: Iterable[str]) -> str | None:
     return best[1] if best else None
 
 
+# Keys other generators read to hold a story back or schedule it (Jekyll's ``published``,
+# Pelican's ``status``, Hugo's ``publishDate`` and ``expiryDate``).  newsdesk would keep them
+# as metadata and publish the story at once, so they are errors saying what newsdesk reads.
+_FOREIGN = {
+    "published": "draft: true to hold the article back, or unpublished: true to take it down",
+    "status": "draft: true to hold the article back, or unpublished: true to take it down",
+    "publishdate": "publish_at: for the time its embargo lifts",
+    "publish_date": "publish_at: for the time its embargo lifts",
+    "pubdate": "publish_at: for the time its embargo lifts",
+    "expirydate": "expires: for the time it is taken down",
+    "expiry_date": "expires: for the time it is taken down",
+    "expiration": "expires: for the time it is taken down",
+    "expiration_date": "expires: for the time it is taken down",
+    "unpublish_at": "expires: for the time it is taken down",
+}
+
+
+def foreign(key: str) -> str | None:
+    """The message for a key another generator uses to decide when a story is public, or None."""
+    wanted = _FOREIGN.get(normalise(key))
+    if wanted is None:
+        return None
+    return f"unknown key {key!r}: newsdesk does not read it, so the article would be published (expected {wanted})"
+
+
 def unknown_key(key: str, meant: str) -> str:
     """The message for a near miss."""
     return f"unknown key {key!r} (did you mean {meant!r}?)"

@@ -284,3 +284,33 @@ def test_a_misspelt_draft_is_not_published(site: Site):
         )
         assert output_state(site.output) == before
     assert not site.exists("/2022/03/02/not-yet/")
+
+
+def test_another_generators_publication_keys_are_errors_saying_what_newsdesk_reads(site: Site):
+    """Jekyll's `published: false`, Pelican's `status: draft`, Hugo's `publishDate`: kept as metadata,
+    each would publish the story at once."""
+    site.write("content/2022/03/good.md", "---\ntitle: Good\ndate: 2022-03-02\ndesk: World\n---\nCopy.\n")
+    site.build()
+    before = output_state(site.output)
+    site.write(
+        "content/2022/03/moved.md",
+        "---\ntitle: Moved in\ndate: 2022-03-02\ndesk: World\npublished: false\nstatus: draft\n"
+        "publishDate: 2030-01-01\nexpiryDate: 2031-01-01\n---\nCopy.\n",
+    )
+    result = site.run()
+    held = "draft: true to hold the article back, or unpublished: true to take it down"
+    assert (result.code, result.err.splitlines()) == (
+        1,
+        [
+            f"content/2022/03/moved.md:{line}: error: unknown key {key!r}: newsdesk does not read it, so the article "
+            f"would be published (expected {wanted})"
+            for line, key, wanted in [
+                (5, "published", held),
+                (6, "status", held),
+                (7, "publishDate", "publish_at: for the time its embargo lifts"),
+                (8, "expiryDate", "expires: for the time it is taken down"),
+            ]
+        ]
+        + ["4 errors in 1 file"],
+    )
+    assert output_state(site.output) == before
