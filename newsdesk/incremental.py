@@ -255,7 +255,7 @@ def yield_articles(
     def resolve(article: Article, links: tuple[str, ...]) -> tuple[bytes, bool]:
         """The digest of what the site says about the links, and whether one is worth a message."""
         found = resolutions[article.url] = (
-            link_resolutions(links, article.key, by_key, known_urls, hidden) if links else ()
+            link_resolutions(links, article.key, by_key, known_urls, hidden, article.url) if links else ()
         )
         return cache_digest(repr(found)), troubled(found)
 
@@ -348,7 +348,7 @@ def yield_articles(
     def view_of(article: Article, body: Body, text: str = "") -> tuple[ArticleView, list[Diagnostic]]:
         # Without the text, line numbers in link messages are off; check_links reports those.
         body_html, found = resolve_links(
-            body, article.key, article.source, text, article.body_line, by_key, known_urls, hidden
+            body, article.key, article.source, text, article.body_line, by_key, known_urls, hidden, article.url
         )
         return renderer.article_view(article, body, body_html, index), found
 
@@ -627,11 +627,11 @@ def body_problems(
     """
     found: list[Diagnostic] = []
     if resolved is None:
-        resolved = link_resolutions(links, article.key, by_key, known_urls, hidden)
+        resolved = link_resolutions(links, article.key, by_key, known_urls, hidden, article.url)
     if troubled(resolved):
         stand_in = Body("", "", 0, links)
         found += resolve_links(
-            stand_in, article.key, article.source, text(), article.body_line, by_key, known_urls, hidden
+            stand_in, article.key, article.source, text(), article.body_line, by_key, known_urls, hidden, article.url
         )[1]
     return found + _summary_problems(article, has_summary)
 

@@ -158,7 +158,7 @@ def article_body(
     if isinstance(body, Diagnostic):
         return Body("", "", 0, ()), "", [body]
     body_html, problems = resolve_links(
-        body, article.key, article.source, article.body, article.body_line, by_key, known_urls, hidden
+        body, article.key, article.source, article.body, article.body_line, by_key, known_urls, hidden, article.url
     )
     return body, body_html, problems + summary_problems(article, body)
 
@@ -282,6 +282,7 @@ def resolve_links(
     by_key: Mapping[str, str],
     known_urls: Container[str],
     hidden: Mapping[str, str] | None = None,
+    page_url: str = "",
 ) -> tuple[str, list[Diagnostic]]:
     """Rewrite links to ``.md`` sources to their article URLs; report dead ones.
 
@@ -291,6 +292,8 @@ def resolve_links(
     ``expired``, ``embargoed until …``).  A link to a draft or a taken-down story is a
     warning and shows as plain text, because an expiry passing must never stop a scheduled
     build; a link to an embargoed one is an error now, so that the embargo lifting never is.
+    A link or image relative to the article's page (``page_url``), such as ``![](photo.jpg)``,
+    must lead to a page or file of the site too: article pages are folders of their own.
     """
     problems: list[Diagnostic] = []
     result = body.html
@@ -339,7 +342,25 @@ def resolve_links(
                     f"link to {href!r}: no page of the site has that URL (expected an existing page or file)",
                 )
             )
+        elif (beside := page_relative(href, page_url)) is not None and beside not in known_urls:
+            problems.append(
+                error(
+                    display,
+                    _line_of(href, source_text, body_line),
+                    f"link to {href!r}: it leads to {beside} from the article's page, and the site has no page or "
+                    "file there (expected a path from the site root, such as /static/photo.jpg)",
+                )
+            )
     return result, problems
+
+
+def page_relative(href: str, page_url: str) -> str | None:
+    """Where a link relative to the page at ``page_url`` leads (normalised); None for other links."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    if not page_url or not path or is_external(href) or path.startswith("/") or path.endswith(".md"):
+        return None
+    joined = posixpath.normpath(posixpath.join(page_url, path))
+    return urls.normalize(joined + "/" if path.endswith("/") and joined != "/" else joined)
 
 
 def _unlink(body_html: str, href: str) -> str:
@@ -430,6 +451,7 @@ def link_resolutions(
     by_key: Mapping[str, str],
     known_urls: Container[str],
     hidden: Mapping[str, str] | None = None,
+    page_url: str = "",
 ) -> tuple[tuple[str, str | bool | tuple[str, str] | None], ...]:
     """What the site says about each link of a body: everything :func:`resolve_links` reads.
 
@@ -438,6 +460,10 @@ def link_resolutions(
     """
     found: list[tuple[str, str | bool | tuple[str, str] | None]] = []
     for href in dict.fromkeys(links):
+        beside = page_relative(href, page_url)
+        if beside is not None:
+            found.append((href, beside in known_urls))
+            continue
         if not href.startswith("/") and not href.split("#", 1)[0].split("?", 1)[0].endswith(".md"):
             continue  # neither a source link nor root-relative: resolve_links leaves it alone
         target = source_target(href, key)

@@ -86,3 +86,27 @@ def test_a_drafts_missing_lead_image_is_still_an_error(site: Site):
     result = site.run()
     assert result.code == 1
     assert "pictures.md:6: error: image: /static/missing.jpg is not a file of the site" in result.err
+
+
+def test_a_link_or_image_relative_to_the_page_must_lead_to_something_the_site_has(site: Site):
+    """Article pages are folders the build makes: `![](photo.jpg)` beside the Markdown file is not on the site."""
+    site.write("static/photo.jpg", b"jpeg")
+    site.write("content/2024/03/other.md", FRONT.format(extra="").replace("Pictures", "Other story") + "Copy.\n")
+    story(
+        site,
+        "Lede.\n\n"  # line 6
+        "![The quay](photo.jpg)\n\n"  # 8: beside the page, where no file is
+        "[Next](../other-story/) and ![The quay](../../../../static/photo.jpg)\n\n"  # 10: both lead somewhere
+        "[Notes](notes/)\n",  # 12
+    )
+    result = site.run()
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "content/2024/03/pictures.md:8: error: link to 'photo.jpg': it leads to /2024/03/02/pictures/photo.jpg from "
+        "the article's page, and the site has no page or file there (expected a path from the site root, such as "
+        "/static/photo.jpg)",
+        "content/2024/03/pictures.md:12: error: link to 'notes/': it leads to /2024/03/02/pictures/notes/ from the "
+        "article's page, and the site has no page or file there (expected a path from the site root, such as "
+        "/static/photo.jpg)",
+        "2 errors in 1 file",
+    ]
