@@ -39,6 +39,7 @@ _LINE_START = re.compile(r"^(\d+)\.|^([#>+-])|^([:~=])", re.M)
 _EDGE_SPACE = re.compile(r"^\s+|\s+$")
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,13 @@ class Converter:
         self._links.clear()
         self._md.reset()
         body_html = self._md.convert(text)
+        if "<img" in body_html:  # raw HTML images too: Python-Markdown keeps raw HTML away from tree processors
+            seen = set(self._links)
+            for match in _IMG_SRC.finditer(body_html):
+                src = html.unescape(next(v for v in match.groups() if v is not None))
+                if src not in seen:
+                    seen.add(src)
+                    self._links.append(src)
         return Body(
             html=body_html,
             summary=plain_text(first_paragraph(body_html)),

@@ -110,3 +110,18 @@ def test_a_link_or_image_relative_to_the_page_must_lead_to_something_the_site_ha
         "/static/photo.jpg)",
         "2 errors in 1 file",
     ]
+
+
+def test_a_raw_html_image_the_site_does_not_have_is_an_error_too(site: Site):
+    site.write("static/map.png", b"png")
+    story(
+        site,
+        'Lede.\n\n<figure><img src="/static/map.png" alt="Map"></figure>\n\n<p><img src="/static/gone.png" alt="X"></p>\n',
+    )
+    result = site.run()
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "content/2024/03/pictures.md:10: error: link to '/static/gone.png': no page of the site has that URL "
+        "(expected an existing page or file)",
+        "1 error in 1 file",
+    ]
