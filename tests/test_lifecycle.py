@@ -363,7 +363,7 @@ def test_check_and_schedule_read_now_in_the_site_timezone(site: Site):
     assert "next change at 2026-01-15T07:00:00+02:00: content/2026/01/later.md goes live" in checked.out
     planned = site.run("--now", "2026-01-15T06:00:00", command="schedule")
     assert planned.out.splitlines()[1:] == [
-        "2026-01-15T07:00:00+02:00  goes live  content/2026/01/later.md  /2026/01/15/later/"
+        "2026-01-15T07:00:00+02:00  goes live  content/2026/01/later.md  ok       /2026/01/15/later/"
     ]
     nothing = site.run("--now", "2026-01-15T07:00:00", command="schedule")
     assert nothing.out == "nothing scheduled after 2026-01-15T07:00:00+02:00\n"

@@ -337,7 +337,8 @@ def test_new_does_not_take_an_old_url_that_urls_lock_keeps(site: Site):
         "note: /2026/11/25/ferry-fares/ is taken by content/2026/11/ferry.md in urls.lock; using ferry-fares-2\n"
     )
     written = site.root / result.out.strip()
-    written.write_text(written.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    front = written.read_text(encoding="utf-8").replace("draft: true\n", "").split("\n---\n")[0]
+    written.write_text(front + "\n---\nFares go up again.\n", encoding="utf-8")  # written, and out of draft
     site.build()
     assert site.exists("/2026/11/25/ferry-fares-2/")
     assert 'url=/2026/11/25/ferry-fares-rise/"' in site.file("/2026/11/25/ferry-fares/").read_text()
