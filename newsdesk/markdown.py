@@ -364,6 +364,8 @@ def resolve_links(
 
 def page_relative(href: str, page_url: str) -> str | None:
     """Where a link relative to the page at ``page_url`` leads (normalised); None for other links."""
+    # Python-Markdown writes an email autolink's href as entities around its placeholder for ``&``.
+    href = html.unescape(href.replace(md.util.AMP_SUBSTITUTE, "&")) if md.util.AMP_SUBSTITUTE in href else href
     path = href.split("#", 1)[0].split("?", 1)[0]
     if not page_url or not path or is_external(href) or path.startswith("/") or path.endswith(".md"):
         return None

@@ -21,12 +21,12 @@ from newsdesk.markdown import Converter, UnreadableHTML, absolute_links
 # that are not plain text (controls, zero-width, bidi overrides, emoji, RTL scripts).
 INLINE = [
     "**bold**", "*em*", "_em_", "__strong__", "***both***", "*unclosed", "**", "`code`", "``co`de``", "`",
-    "[a](http://x.example/ \"t\")", "[a][ref]", "[ref]", "[]", "[](<>)", "[x](<y z>)", "[x]( \"t\")",
-    "![i](x.png)", "![i][ref]", "![", "[^1]", "[^]", "[^ ]", "[^1][^2]", "[^nope]",
+    "[a](http://x.example/ \"t\")", "[a][ref]", "[ref]", "[]", "[](<>)", "[x](<http://x.example/y z>)", "[x]( \"t\")",
+    "![i](/static/x.png)", "![i][ref]", "![", "[^1]", "[^]", "[^ ]", "[^1][^2]", "[^nope]",
     "<http://x.example/a_b>", "<mailto:desk@x.example>", "<desk@x.example>", "<ftp://x.example>", "<http://>",
     "<b>x</b>", "<b>", "</i>", "<!-- c -->", "<!--", "-->", "<?php echo 1; ?>", "<?", "<![CDATA[x]]>",
     "<![CDATA[", "]]>", "<!DOCTYPE html>", "<!x", "<![if x]>", "<>", "</>", "</", "<", ">", "< a>", "<a <b>",
-    "<br/>", "<img src=x.png>", "<span title='a\"b'>", "<del>", "</ins>",
+    "<br/>", "<img src=/static/x.png>", "<span title='a\"b'>", "<del>", "</ins>",
     "&amp;", "&#8212;", "&copy", "&copy;", "&#0;", "&#x0;", "&#x110000;", "&#99999999999;", "&#xD800;",
     "&#xDFFF;", "&#;", "&#x;", "&", "&#", "&nosuch;", "&nbsp;",
     "  \n", "\\", "\\*", "\\`", "\\<", "it's", "'90s", '"q"', "'q'", "\"'", "'\"", "--", "---", "...", "—'a",
@@ -44,7 +44,7 @@ INLINE = [
 STARTS = [
     "", "", "", "", "# ", "## ", "###### ", "####### ", "#", "> ", "> > ", ">", "- ", "* ", "+ ", "1. ", "1) ",
     "0. ", "999999999999999999999. ", "-1. ", "a. ", "    ", "        ", "\t", "  ", "   - ", "```", "```python",
-    "~~~", ": ", ":   ", "[^1]: ", "[^1]:", "[^x]: ", "*[HTML]: ", "*[AT]: ", "*[]: ", "*[", "[ref]: ",
+    "~~~", ": ", ":   ", "[^1]: ", "[^1]:", "[^x]: ", "*[HTML]: ", "*[AT]: ", "*[]: ", "*[", "[ref]: http://x.example/",
     "[ref]: http://x.example ", "| ", "|", "{: ", "<div>", "</div>", '<div markdown="1">', "<!--", "<?", "<![CDATA[",
     "- [ ] ", "=", "---", "***", "___", "[TOC]", "\x0c",
 ]  # fmt: skip
@@ -61,7 +61,7 @@ BLOCKS: list[Block] = [
     lambda r, t: f"# {t}",
     lambda r, t: f"## {t} ##",
     lambda r, t: f"### {t} {{: #h{r.randint(0, 9)} .c }}",
-    lambda r, t: f"# {t} [^1] `x` <b>y</b> *z* [l](http://x.example) ![i](p.png) &copy; {{#h}}",
+    lambda r, t: f"# {t} [^1] `x` <b>y</b> *z* [l](http://x.example) ![i](/static/p.png) &copy; {{#h}}",
     lambda r, t: f"{t}\n===\n{t}\n---",
     lambda r, t: f"{t}\n{{: .para #p }}",
     lambda r, t: r.choice(["---", "***", "___", "- - -", "* * *", "-- --", "   ----", "**", "- -"]),
@@ -124,7 +124,7 @@ BLOCKS: list[Block] = [
     lambda r, t: f"<![CDATA[\n{t}\n\n{t}",
     lambda r, t: f'<table><tr><td markdown="1">*{t}*</td></tr>\n</table>',
     lambda r, t: f"*{t}* **{t}** ***{t}*** _{t}_ __{t}__ ___{t}___",
-    lambda r, t: f'[{t}](http://x.example/{t}) [{t}][{t}] ![{t}](x.png "{t}")',
+    lambda r, t: f'[{t}](http://x.example/{t}) [{t}][{t}] ![{t}](/static/x.png "{t}")',
     lambda r, t: t * r.randint(100, 400),  # a very long line
     lambda r, t: f"\\# {t}\n\\> {t}\n\\- {t}\n1\\. {t}\n\\[x\\]: y \\| z",
 ]
@@ -201,7 +201,7 @@ HOSTILE = [
     '<div markdown="1">\n[^1]: a note in html\n</div>\n\nText[^1]',
     '<div markdown="1">\n| a | b |\n|-|-|\n| 1 | 2 |\n</div>',
     "<div>\n<div>\n\nraw\n\n</div>",
-    "</div>\n\n</p>\n\n</>\n\n<>\n\n< >\n\n<a\n\n<a href='x.png\n\n<img src=x.png",
+    "</div>\n\n</p>\n\n</>\n\n<>\n\n< >\n\n<a\n\n<a href='x.png\n\n<img src=/static/x.png",
     "<textarea>\n# x\n\n- y\n</textarea>\n\n<title>t</title>",
     "<math><mi>x</mi></math>\n\n<svg><script>x</script></svg>",
     "[^1]: [^1]\n\nText[^1]",
@@ -217,7 +217,7 @@ HOSTILE = [
     '## H {: #}\n\n## H {: .}\n\n## H {: =}\n\n## H {: 1=2}\n\n## H {: "a"=b}',
     "[TOC]\n\n[TOC]\n\n# A\n\n[TOC]\n\n- [TOC]\n\n> [TOC]",
     "# [TOC]\n\n## `[TOC]`\n\n### <b>[TOC]</b>",
-    "# *em* **strong** `code` <span>html</span> &copy; [link](http://x.example) ![img](p.png)",
+    "# *em* **strong** `code` <span>html</span> &copy; [link](http://x.example) ![img](/static/p.png)",
     "# \n\n##\n\n###   ###\n\n# #\n\n####### seven",
     "# Same\n\n# Same\n\n# Same\n\n# same {#same_1}",
     "| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 | 4 |\n|\n| x",

@@ -54,7 +54,7 @@ URLS = {
 TALKS_BODY = (
     "First paragraph with a ![chart](../../../../static/t.jpg) and [the photo](/static/t.jpg).\n\n"
     "See [the earlier round](../02/earlier.md), [our feed](/feed.xml) and [a source](https://other.example/x).\n\n"
-    '<p><a href="#notes">Notes</a> and <img src="img/map.png" alt="Map" srcset="img/map.png 1x, /static/t.jpg 2x"></p>\n'
+    '<p><a href="#notes">Notes</a> and <img src="/static/t.jpg" alt="Map" srcset="img/map.png 1x, /static/t.jpg 2x"></p>\n'
 )
 
 # Which articles each feed holds with feed_size 2, newest first.
@@ -174,7 +174,7 @@ def test_entry_content_is_the_full_story_with_absolute_links(built: Site):
         f"{BASE}/feed.xml",
         "https://other.example/x",
         page + "#notes",
-        page + "img/map.png",
+        f"{BASE}/static/t.jpg",  # a raw HTML image: its src must be a file of the site
     ]
     srcset = next(e.get("srcset") for e in doc.iter("img") if e.get("srcset"))
     assert srcset == f"{page}img/map.png 1x, {BASE}/static/t.jpg 2x"

@@ -205,7 +205,9 @@ CORPUS_SIZE = 320  # seeded bodies, besides the hand-made HOSTILE ones
 
 
 def write_corpus(site: Site, count: int) -> None:
-    """The seeded corpus and every hand-made hostile body, one article each."""
+    """The seeded corpus and every hand-made hostile body, one article each (with the images they show)."""
+    for picture in ("x.png", "p.png"):
+        site.write(f"static/{picture}", b"a picture")
     for n, body in enumerate(corpus(count) + HOSTILE):
         site.article(f"hostile/{n:04d}.md", body, title=f"Hostile {n}", date=f"2024-02-{n % 28 + 1:02d}T10:00:00+00:00")
 

@@ -97,7 +97,8 @@ def test_a_link_or_image_relative_to_the_page_must_lead_to_something_the_site_ha
         "Lede.\n\n"  # line 6
         "![The quay](photo.jpg)\n\n"  # 8: beside the page, where no file is
         "[Next](../other-story/) and ![The quay](../../../../static/photo.jpg)\n\n"  # 10: both lead somewhere
-        "[Notes](notes/)\n",  # 12
+        "[Notes](notes/)\n\n"  # 12
+        "Write to <desk@news.example> or [call](tel:+15550100).\n",  # 14: not paths at all
     )
     result = site.run()
     assert result.code == 1
