@@ -21,6 +21,7 @@ import collections
 import datetime as dt
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import cast
 
 from newsdesk import urls, workers
 from newsdesk.articles import Article
@@ -102,7 +103,8 @@ def check(
         if state is State.EMBARGOED:
             start = life.starts[article.key]
             sooner = {b.key: b.url for b in embargoed if life.starts[b.key] <= start}
-            site_then: Mapping[str, str] = collections.ChainMap(sooner, dict(by_key))
+            # ChainMap only reads the maps after the first (the site's links are many: not copied).
+            site_then: Mapping[str, str] = collections.ChainMap(sooner, cast(dict[str, str], by_key))
             hidden_then = {key: why for key, why in hidden.items() if key not in sooner}
             known_then = _Either(known_urls, {url for url, when in arriving.items() if when <= start})
         else:
