@@ -159,6 +159,8 @@ def test_typing_a_word_from_one_article_finds_that_article(site: Site, browser: 
         assert links.count() == 1
         assert links.first.get_attribute("href") == "/2024/03/01/shipyard-hires-apprentices/"
         assert links.first.inner_text() == "Shipyard hires apprentices"
+        # The filters are drawn once every shard's filter data has loaded, which can be after the first result.
+        page.wait_for_function("document.querySelectorAll('.pagefind-ui__filter-name').length >= 2", timeout=15_000)
         filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
         assert {f.strip().lower() for f in filters} == {"desk", "year"}
         page.close()
