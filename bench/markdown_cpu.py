@@ -7,7 +7,7 @@ Usage::
     .venv/bin/python bench/markdown_cpu.py /tmp/md-corpus [--articles 1500] [--repeat 5] [--stock]
 
 Converts the bodies of the first ``--articles`` articles (by path) with one
-``newsdesk.markdown.Converter`` (``--stock``: stock Python-Markdown with the
+``newsdesk.markdown.convert.Converter`` (``--stock``: stock Python-Markdown with the
 same extensions, ``Converter(quick=False)``), ``--repeat`` times after a
 warm-up, and prints the median CPU milliseconds per article (process time, so
 other work on the machine matters less than for wall time).
@@ -20,7 +20,7 @@ import statistics
 import time
 from pathlib import Path
 
-from newsdesk.markdown import Converter
+from newsdesk.markdown.convert import Converter
 
 
 def bodies(corpus: Path, count: int) -> list[str]:

@@ -20,16 +20,17 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsdesk.serve import BuildState
+    from newsdesk.commands.serve import BuildState
 
-from newsdesk import __version__, ledger, lifecycle
-from newsdesk.config import check_base_url, load_config, read_config
+from newsdesk import __version__
+from newsdesk.commands.new import import_wire, new_article
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
-from newsdesk.newfiles import import_wire, new_article
+from newsdesk.load.config import check_base_url, load_config, read_config
+from newsdesk.load.sources import display_path
+from newsdesk.model import ledger, lifecycle
 from newsdesk.pipeline import BuildOptions, BuildReport, build, plan
 from newsdesk.progress import Progress
-from newsdesk.render import count_of
-from newsdesk.sources import display_path
+from newsdesk.render.renderer import count_of
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_BUG = 70  # EX_SOFTWARE
@@ -325,7 +326,7 @@ def _run(args: argparse.Namespace) -> int:
             raise BuildFailed(report.problems)
         return EXIT_OK
     if args.command == "serve":
-        from newsdesk.serve import serve
+        from newsdesk.commands.serve import serve
 
         def report_build(report: BuildReport | None, state: BuildState) -> None:
             if report is not None:

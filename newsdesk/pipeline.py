@@ -18,34 +18,24 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from newsdesk import (
-    __version__,
-    feeds,
-    frontmatter,
-    images,
-    incremental,
-    ledger,
-    lifecycle,
-    lock,
-    metadata,
-    offsite,
-    redirects,
-    sitemaps,
-    urls,
-    workers,
-)
-from newsdesk.articles import Article, Loaded, load, newest_change
-from newsdesk.cache import BuildRecord, Cache, fingerprint_of
-from newsdesk.cache import digest as cache_digest
-from newsdesk.config import SiteConfig, read_config
+from newsdesk import __version__, workers
 from newsdesk.errors import BuildFailed, Diagnostic, error
-from newsdesk.indexes import build_index
-from newsdesk.pages import ListPage, list_pages
+from newsdesk.incremental import keys as incremental
+from newsdesk.incremental.cache import BuildRecord, Cache, fingerprint_of
+from newsdesk.incremental.cache import digest as cache_digest
+from newsdesk.load import frontmatter
+from newsdesk.load.articles import Article, Loaded, load, newest_change
+from newsdesk.load.config import SiteConfig, read_config
+from newsdesk.load.sources import STATIC_DIR, Source, discover, display_path, walk
+from newsdesk.model import ledger, lifecycle, urls
+from newsdesk.model.indexes import build_index
+from newsdesk.model.pages import ListPage, list_pages
+from newsdesk.output import feeds, lock, metadata, redirects, sitemaps
+from newsdesk.output.search import Indexer, find_indexer
+from newsdesk.output.write import OutputWriter, check_output, remove_leftovers
 from newsdesk.progress import Progress
-from newsdesk.render import Renderer
-from newsdesk.search import Indexer, find_indexer
-from newsdesk.sources import STATIC_DIR, Source, discover, display_path, walk
-from newsdesk.write import OutputWriter, check_output, remove_leftovers
+from newsdesk.render.renderer import Renderer
+from newsdesk.validate import images, offsite
 
 ASSETS = Path(__file__).parent / "assets"
 

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from browser import CHROMIUM, chromium
 
-from newsdesk import search
 from newsdesk.cli import main
+from newsdesk.output import search
 from newsdesk.pipeline import BuildOptions
 
 NOW = "2026-11-25T12:00:00+00:00"

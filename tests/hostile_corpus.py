@@ -2,7 +2,7 @@
 
 :func:`corpus` makes a deterministic list of bodies (seeded), :data:`HOSTILE` is the hand-made list
 of inputs that parsers trip on, :data:`CRASHERS` the inputs that made Python-Markdown (with
-``newsdesk.markdown.EXTENSIONS``) raise, found by fuzzing, and :func:`bodies` a hypothesis strategy
+``newsdesk.markdown.convert.EXTENSIONS``) raise, found by fuzzing, and :func:`bodies` a hypothesis strategy
 from the same pieces.  Bodies are text a file can hold: UTF-8 (no surrogates, which only appear as
 character references here) and no NUL, which the front matter rules make an error of their own.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from newsdesk.markdown import Converter, UnreadableHTML, absolute_links
+from newsdesk.markdown.convert import Converter, UnreadableHTML, absolute_links
 
 # Inline pieces: Markdown's marks, smarty's quotes and dashes, raw HTML, entities, and characters
 # that are not plain text (controls, zero-width, bidi overrides, emoji, RTL scripts).
@@ -249,8 +249,8 @@ class Crasher:
 
     ``text`` is ``minimal`` dressed as copy a reporter could write.  The construct that raises
     starts on its first line wherever a body puts it.  ``stage`` is where it raised today:
-    ``convert`` (``newsdesk.markdown.Converter().convert``, stock Python-Markdown too) or
-    ``render`` (``newsdesk.markdown.absolute_links`` on the converted HTML, as the feed entry of
+    ``convert`` (``newsdesk.markdown.convert.Converter().convert``, stock Python-Markdown too) or
+    ``render`` (``newsdesk.markdown.convert.absolute_links`` on the converted HTML, as the feed entry of
     the article is made).
     """
 
@@ -285,7 +285,7 @@ CRASHERS = [
         "<p><![x[",
         "render",
         UnreadableHTML,  # html.parser's AssertionError: unknown status keyword 'x' in marked section
-        "_markupbase.py parse_marked_section, from html.parser in newsdesk.markdown.absolute_links (feed entry)",
+        "_markupbase.py parse_marked_section, from html.parser in newsdesk.markdown.convert.absolute_links (feed entry)",
     ),
     Crasher(
         "marked-section-without-a-keyword-in-raw-html",
@@ -293,7 +293,7 @@ CRASHERS = [
         "<p><![ </p>",
         "render",
         UnreadableHTML,  # html.parser's AssertionError: expected name token at '<![ </p>'
-        "_markupbase.py _scan_name, from html.parser in newsdesk.markdown.absolute_links (feed entry)",
+        "_markupbase.py _scan_name, from html.parser in newsdesk.markdown.convert.absolute_links (feed entry)",
     ),
 ]
 

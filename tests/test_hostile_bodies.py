@@ -22,7 +22,7 @@ from hostile_corpus import CRASHERS, HOSTILE, Crasher, bodies, corpus, raises_to
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
-from newsdesk.markdown import EXTENSIONS, Converter
+from newsdesk.markdown.convert import EXTENSIONS, Converter
 
 DIAGNOSTIC = re.compile(r"(content/[^:]+\.md):(\d+): (error|warning): (\S.*)")
 SUMMARY = re.compile(r"\d+ (error|warning)s? in \d+ files?")

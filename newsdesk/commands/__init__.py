@@ -1,0 +1,1 @@
+"""The commands beside build: serve and watch, new, wire import."""

@@ -1,0 +1,490 @@
+"""The persistent build cache: ``.newsdesk-cache/`` beside ``site.yaml``.
+
+Everything here is keyed by content hashes, so the cache can only ever say
+"this exact input was seen before, and this is what it produced":
+
+- ``files``: each source file's last stat and content digest.  A file whose
+  size, mtime, ctime and inode are unchanged, and whose mtime is safely older
+  than the moment it was hashed (git's "racy" rule), is not read again.
+- ``loaded``: the parse result of one source, keyed by (engine, settings,
+  path, bytes).
+- ``bodies``: converted Markdown, keyed by (engine, body text).
+- ``cards``: per article URL, the hash of what its story card was made from
+  and the card's own digest, so unchanged cards need not be made again.
+- ``pages``: what was written at each URL of ``output/`` last time: the hash of
+  every input its rendering read, the digest of its bytes and the file's stat.
+
+A cache written by another engine version, or one that cannot be read, is
+discarded with a warning and never trusted.  SQLite keeps each update
+atomic, so a killed build leaves the previous state, not half of the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+from newsdesk import __version__
+from newsdesk.errors import Diagnostic, warning
+from newsdesk.load.sources import Source, display_path
+
+CACHE_DIR = ".newsdesk-cache"
+# Bump when the tables change, or when what is stored in them is made differently while
+# __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
+# line and alt-text checks, front matter near misses): an older cache is then discarded rather
+# than trusted.
+SCHEMA = "10"
+RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
+CREATE TABLE IF NOT EXISTS loaded (digest BLOB PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, meta BLOB NOT NULL, html BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS cards (
+    url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
+CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT);
+"""
+
+
+def _columns(db: sqlite3.Connection | None) -> dict[str, list[str]]:
+    """Each table's columns, in order: of ``db``, or (None) of the tables this version creates."""
+    if db is None:
+        db = sqlite3.connect(":memory:")
+        db.executescript(_TABLES)
+    names = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {name: [row[1] for row in db.execute(f"PRAGMA table_info({name})")] for name in sorted(names)}
+
+
+def digest(*parts: bytes | str) -> bytes:
+    """A 128-bit content hash of the parts (length-prefixed, so parts cannot run together)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a value, writing a known object (a story card) as its precomputed digest, and
+    an object with a ``hashed_as()`` method as what that returns (a link without its count)."""
+
+    def __init__(self, file: io.BytesIO, known: Mapping[int, bytes]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.known = known
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Asked only for objects pickle has no fast path for (not str, int, tuple, ...), so cheap.
+        known = self.known.get(id(obj))
+        if known is not None:
+            return (_known, (known,))
+        hashed_as = getattr(type(obj), "hashed_as", None)
+        return NotImplemented if hashed_as is None else (_known, (hashed_as(obj),))
+
+
+def _known(value: bytes) -> bytes:  # pragma: no cover - only named inside pickles that are hashed, never loaded
+    return value
+
+
+def fingerprint_of(value: Any, known: Mapping[int, bytes] | None = None) -> bytes | None:
+    """The digest of a value's pickle (None when it cannot be pickled: then it is never cached).
+
+    ``known`` maps ``id(obj)`` to an already computed digest, so a list page
+    hashes its twenty story cards as twenty digests, not twenty pickles.
+    """
+    try:
+        buffer = io.BytesIO()
+        _Pickler(buffer, known or {}).dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return digest(buffer.getvalue())
+
+
+class FileStat(NamedTuple):
+    """What ``os.stat`` says about a file, enough to notice that it changed.
+
+    A named tuple rather than a frozen dataclass: a rebuild makes one for
+    every file of the site, and tuples are several times cheaper to make.
+    """
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+    @classmethod
+    def read(cls, path: Path | str) -> FileStat | None:
+        try:
+            return cls.of(os.stat(path))
+        except OSError:
+            return None
+
+
+class CardRow(NamedTuple):
+    """What an article's story card was made from, and the card's digest."""
+
+    body: bytes  # the body's cache key
+    links: str  # the body's links (JSON), what the page's link resolution reads
+    inputs: bytes  # hash of everything the card and the page's links were made from
+    card: bytes  # digest of the card
+    summary: bool  # the body has a first paragraph to take a summary from
+    resolved: bytes  # digest of what the site said about its links (markdown.link_resolutions)
+    flagged: bool  # one of those links is worth a message (missing, hidden, not on the site)
+
+
+class PageRecord(NamedTuple):
+    """One file of ``output/`` as the last successful build left it (a named tuple, as FileStat)."""
+
+    key: bytes | None  # hash of every input of its rendering; None = not cacheable
+    digest: bytes  # hash of its bytes
+    stat: FileStat
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """The last successful build, for the no-change fast path."""
+
+    fingerprint: str
+    valid_until: float  # POSIX time when an embargo or expiry changes what is published
+    articles: int
+    pages: int
+    warnings: tuple[Diagnostic, ...]
+    next_change: Any = None  # lifecycle.Change: what `newsdesk build` prints after the summary
+    # POSIX time of the build's "now": before it (a clock set back, a --now preview of a later
+    # time), an embargo may not have lifted yet.  A record without it is never reused.
+    valid_from: float = math.inf
+
+
+class CacheUnreadable(Exception):
+    pass
+
+
+class Cache:
+    """The cache folder of one site; use as a context manager (commits on success)."""
+
+    def __init__(self, folder: Path | None, *, writable: bool = True) -> None:
+        self.folder = folder
+        # `newsdesk check` reads the cache but never writes it: it takes no build lock, so
+        # a build may be writing the cache at the same time.
+        self.writable = writable
+        self.warnings: list[Diagnostic] = []
+        self.db = self._connect()
+
+    # -- opening and discarding ------------------------------------------------
+
+    @classmethod
+    def open(cls, site_dir: Path, *, writable: bool = True) -> Cache:
+        return cls(site_dir / CACHE_DIR, writable=writable)
+
+    @classmethod
+    def in_memory(cls) -> Cache:
+        """A cache that forgets everything when the build ends (``--no-cache``)."""
+        return cls(None)
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.folder is None or (not self.writable and not (self.folder / "cache.sqlite").is_file()):
+            return self._fresh(":memory:")
+        where = display_path(self.folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.warnings.append(warning(where, 0, f"cannot create the build cache ({exc}); building without it"))
+            return self._fresh(":memory:")
+        path = self.folder / "cache.sqlite"
+        if path.exists():
+            try:
+                db = sqlite3.connect(path, isolation_level=None)
+                rows = dict(db.execute("SELECT name, value FROM meta").fetchall())
+                if _columns(db) != _columns(None):
+                    raise sqlite3.DatabaseError("its tables are not the ones this newsdesk writes")
+            except sqlite3.DatabaseError as exc:
+                self.warnings.append(warning(where, 0, f"build cache is unreadable ({exc}); discarded, rebuilding"))
+                return self._recreate(path)
+            if rows.get("engine") != __version__ or rows.get("schema") != SCHEMA:
+                written_by = f"newsdesk {rows.get('engine', 'unknown')}, cache format {rows.get('schema', 'unknown')}"
+                self.warnings.append(
+                    warning(
+                        where,
+                        0,
+                        f"build cache was written by {written_by} (this is newsdesk {__version__}, "
+                        f"cache format {SCHEMA}); discarded, rebuilding",
+                    )
+                )
+                db.close()
+                return self._recreate(path)
+            self._tune(db)
+            return db
+        return self._recreate(path)
+
+    def _recreate(self, path: Path) -> sqlite3.Connection:
+        if not self.writable:
+            return self._fresh(":memory:")
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink(missing_ok=True)
+        return self._fresh(str(path))
+
+    def _fresh(self, path: str) -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None)
+        self._tune(db)
+        db.executescript(_TABLES)
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("engine", __version__), ("schema", SCHEMA)])
+        return db
+
+    @staticmethod
+    def _tune(db: sqlite3.Connection) -> None:
+        # The cache is rebuilt from sources when lost, so durability is traded for speed;
+        # the journal still makes each transaction all-or-nothing.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")
+
+    def unreadable(self, what: str, exc: BaseException) -> None:
+        """A row could not be decoded: forget everything and say so once."""
+        where = display_path(self.folder) if self.folder else CACHE_DIR
+        self.warnings.append(warning(where, 0, f"build cache is corrupt ({what}: {exc}); discarded, rebuilding"))
+        if not self.writable:
+            self.db.close()
+            self.db = self._fresh(":memory:")
+            self.db.execute("BEGIN")
+            return
+        self.db.executescript(
+            "DELETE FROM files; DELETE FROM loaded; DELETE FROM bodies; DELETE FROM cards; DELETE FROM pages;"
+            "DELETE FROM blobs;"
+        )
+        self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
+
+    def __enter__(self) -> Cache:
+        self.db.execute("BEGIN")
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        # Parsed articles and bodies are pure functions of their inputs, so they are
+        # kept even when the build fails; page records are only written on success.
+        try:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+        finally:
+            self.db.close()
+
+    def commit(self) -> None:
+        """Make everything so far durable and start a new transaction."""
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    # -- sources -----------------------------------------------------------------
+
+    def source_digests(self, sources: Iterable[Source]) -> dict[str, bytes]:
+        """Content digest of each source, reading only files whose stat changed."""
+        known = {
+            row[0]: (FileStat(*row[1:5]), row[5], row[6])
+            for row in self.db.execute("SELECT key, size, mtime_ns, ctime_ns, ino, digest, hashed_ns FROM files")
+        }
+        found: dict[str, bytes] = {}
+        updates = []
+        now_ns = time.time_ns()
+        for source in sources:
+            stat = FileStat.read(source.path)
+            seen = known.get(source.key)
+            if stat is not None and seen is not None and seen[0] == stat and stat.mtime_ns < seen[2] - RACY_NS:
+                found[source.key] = seen[1]
+                continue
+            try:
+                data = source.path.read_bytes()
+            except OSError:
+                continue  # vanished since discovery; the loader reports it
+            found[source.key] = digest(data)
+            if stat is not None:
+                updates.append((source.key, *_stat_row(stat), found[source.key], now_ns))
+        if self.writable:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", updates)
+            gone = set(known) - set(found)
+            self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k in gone])
+        return found
+
+    # -- pure results by content hash -------------------------------------------------
+
+    def loaded(self, digests: Iterable[bytes]) -> dict[bytes, Any]:
+        return self._blobs("SELECT digest, data FROM loaded", set(digests), "parsed article")
+
+    def put_loaded(self, rows: Iterable[tuple[bytes, Any]]) -> None:
+        if not self.writable:
+            return
+        self.db.executemany("INSERT OR REPLACE INTO loaded VALUES (?, ?)", ((d, _dump(v)) for d, v in rows))
+
+    def body_meta(self, digests: Iterable[bytes]) -> dict[bytes, Any]:
+        return self._blobs("SELECT digest, meta FROM bodies", set(digests), "converted body")
+
+    def body_html(self, body_digest: bytes) -> str | None:
+        row = self.db.execute("SELECT html FROM bodies WHERE digest = ?", (body_digest,)).fetchone()
+        return row[0].decode() if row else None
+
+    def put_body(self, body_digest: bytes, meta: Any, html: str) -> None:
+        if not self.writable:
+            return
+        self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", (body_digest, _dump(meta), html.encode()))
+
+    def feed_entries(self, digests: Iterable[bytes]) -> dict[bytes, str]:
+        """Feed entry HTML by the hash of what it is made from (see incremental.Articles.entries)."""
+        wanted = list(set(digests))
+        found: dict[bytes, str] = {}
+        for start in range(0, len(wanted), 500):  # SQLite limits the parameters of one query
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, html in self.db.execute(f"SELECT digest, html FROM entries WHERE digest IN ({marks})", chunk):
+                found[key] = html.decode()
+        return found
+
+    def put_feed_entries(self, made: Mapping[bytes, str]) -> None:
+        if self.writable and made:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(k, v.encode()) for k, v in made.items()]
+            )
+
+    def _blobs(self, query: str, wanted: set[bytes], what: str) -> dict[bytes, Any]:
+        if not wanted:
+            return {}
+        found: dict[bytes, Any] = {}
+        if len(wanted) < 256:  # a few rows: look them up; many: one pass over the table is faster
+            rows: Iterable[tuple[bytes, bytes]] = [
+                row for key in wanted for row in self.db.execute(query + " WHERE digest = ?", (key,))
+            ]
+        else:
+            rows = self.db.execute(query)
+        try:
+            for key, blob in rows:
+                if key in wanted:
+                    found[key] = pickle.loads(blob)
+        except Exception as exc:  # any undecodable row means the file was damaged
+            self.unreadable(what, exc)
+            return {}
+        return found
+
+    def forget_unused(self, loaded: set[bytes], bodies: set[bytes], entries: set[bytes] | None = None) -> None:
+        """Drop results no current source produces, so the cache does not grow forever."""
+        if not self.writable:
+            return
+        tables = [("loaded", loaded), ("bodies", bodies)] + ([("entries", entries)] if entries is not None else [])
+        for table, keep in tables:
+            stale = [(k,) for (k,) in self.db.execute(f"SELECT digest FROM {table}") if k not in keep]
+            self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", stale)
+
+    # -- the output folder ---------------------------------------------------------------
+
+    def pages(self) -> dict[str, PageRecord]:
+        return {
+            url: PageRecord(key, d, FileStat(size, mtime, ctime, ino))
+            for url, key, d, size, mtime, ctime, ino in self.db.execute(
+                "SELECT url, key, digest, size, mtime_ns, ctime_ns, ino FROM pages"
+            )
+        }
+
+    def cards(self) -> dict[str, CardRow]:
+        return {
+            row[0]: CardRow(row[1], row[2], row[3], row[4], bool(row[5]), row[6], bool(row[7]))
+            for row in self.db.execute("SELECT url, body, links, inputs, card, summary, resolved, flagged FROM cards")
+        }
+
+    def links_world(self) -> str | None:
+        """The digest of the site's link targets that the recorded cards' ``resolved`` were made under."""
+        return self.get("links-world")
+
+    def record_cards(self, rows: Mapping[str, CardRow], before: Mapping[str, CardRow], links_world: str) -> None:
+        if not self.writable:
+            return
+        self.db.executemany("DELETE FROM cards WHERE url = ?", [(url,) for url in before if url not in rows])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(url, *row) for url, row in rows.items() if before.get(url) != row],
+        )
+        self.set("links-world", links_world)
+
+    def record_output(self, pages: Mapping[str, PageRecord], before: Mapping[str, PageRecord]) -> None:
+        """What the build left in output/ (only the rows that differ are written)."""
+        if not self.writable:
+            return
+        self.db.executemany("DELETE FROM pages WHERE url = ?", [(url,) for url in before if url not in pages])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(url, r.key, r.digest, *_stat_row(r.stat)) for url, r in pages.items() if before.get(url) != r],
+        )
+
+    # -- the last build ----------------------------------------------------------------
+
+    def last_build(self) -> BuildRecord | None:
+        raw = self.get("last_build")
+        if raw is None:
+            return None
+        try:
+            record = pickle.loads(bytes.fromhex(raw))
+        except Exception as exc:  # any undecodable value means the file was damaged
+            self.unreadable("last build", exc)
+            return None
+        return record if isinstance(record, BuildRecord) else None
+
+    def record_build(self, record: BuildRecord | None) -> None:
+        if not self.writable:
+            return
+        if record is None:
+            self.db.execute("DELETE FROM meta WHERE name = 'last_build'")
+        else:
+            self.set("last_build", _dump(record).hex())
+
+    def blob(self, key: bytes) -> Any:
+        """A site-wide result (one of each kind) stored under ``key``, or None."""
+        row = self.db.execute("SELECT data FROM blobs WHERE digest = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception as exc:  # any undecodable value means the file was damaged
+            self.unreadable("site-wide result", exc)
+            return None
+
+    def put_blob(self, key: bytes, value: Any, kind: str) -> None:
+        if not self.writable:
+            return
+        self.db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (kind, key, _dump(value)))
+
+    def get(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set(self, name: str, value: str) -> None:
+        if not self.writable:
+            return
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+
+def _stat_row(stat: FileStat) -> tuple[int, int, int, int]:
+    return (stat.size, stat.mtime_ns, stat.ctime_ns, stat.ino)
+
+
+def _dump(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def walk_digests(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
+    """(path, digest of bytes) for small files such as templates."""
+    for path in paths:
+        try:
+            yield path.as_posix(), digest(path.read_bytes())
+        except OSError:
+            yield path.as_posix(), b""

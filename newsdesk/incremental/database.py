@@ -1,0 +1,360 @@
+"""The Database: evaluating queries against the memo table, and the inputs they read.
+
+The model is Salsa's (and rustc's query system), with verifying traces from
+"Build Systems à la Carte":
+
+- **Recording.**  Running a query pushes a frame on this thread's stack; every
+  input or query read while it is on top is recorded in the frame, with the
+  fingerprint of what was read.  The recorded list is the memo's *trace*.
+- **Invalidation starts from what changed.**  Setting an input to a value with a
+  new fingerprint bumps the revision and marks *stale* every memo that read it,
+  directly or through other memos (see :mod:`newsdesk.incremental.graph`).  A memo that
+  is not stale is returned without a look at its trace, so a rebuild's work is
+  proportional to what changed and what depends on it.  (Salsa's *durability*
+  exists to avoid walking the traces of memos whose inputs rarely change; marking
+  from the changed inputs never walks them at all, so it is not needed here.)
+- **Red/green verification with early cutoff.**  A stale memo is checked dependency
+  by dependency, in the order they were read, each brought up to date first; the
+  first one whose fingerprint differs from the one recorded sends the memo to be
+  recomputed (later reads may not happen any more: dependencies are dynamic).  A
+  recomputed value with the same fingerprint keeps its ``changed_at``, so whatever
+  read it finds it unchanged and is not run again.
+- **Failures** leave no memo and are remembered until the next revision, so the
+  readers that verify through one meet it without running it again each time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ParamSpec, TypeVar, cast
+
+from newsdesk.errors import Diagnostic
+from newsdesk.incremental.cache import fingerprint_of
+from newsdesk.incremental.declare import Input, Query, find_query
+from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
+from newsdesk.incremental.graph import Graph
+from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, is_key
+from newsdesk.incremental.store import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+Observer = Callable[[str, Node], None]  # ("execute" | "verify" | "load", node): for tests and profiling
+
+
+@dataclass(slots=True)
+class _Frame:
+    node: Node
+    reads: dict[Node, Dep] | None  # None while a stale memo is verified: nothing is recorded then
+
+
+@dataclass(slots=True)
+class _Collector:
+    executed: list[Executed] = field(default_factory=list)
+    verified: list[Node] = field(default_factory=list)
+
+
+class Database:
+    """Inputs, memos and the revision counter; keep one alive to keep its memos (``serve``).
+
+    ``Database()`` lives in memory only; :meth:`open` reads and writes the store in a
+    cache folder.  One thread at a time asks its queries (each thread has its own
+    stack of frames, so a second thread cannot corrupt a trace, but it may compute
+    a memo twice).
+    """
+
+    def __init__(self, store: Store | None = None, *, observe: Observer | None = None) -> None:
+        self.revision = 0
+        self.warnings: list[Diagnostic] = store.warnings if store is not None else []
+        self._store = store
+        self._observe = observe
+        self._graph = Graph()
+        self._unconfirmed: set[Node] = set()  # inputs known from the store, not set again yet
+        self._failed: dict[Node, Exception] = {}  # what failed at this revision
+        self._queries: dict[str, Query[..., Any]] = {}
+        self._local = threading.local()
+        self._collector: _Collector | None = None
+        if store is not None:
+            loaded = store.load()
+            self.revision = loaded.revision
+            self._graph = Graph.of(loaded.inputs, loaded.memos, loaded.stale)
+            self._unconfirmed = set(loaded.inputs)
+
+    @classmethod
+    def open(cls, folder: Path, *, observe: Observer | None = None) -> Database:
+        """The database saved in ``folder`` (``.newsdesk-cache/``); see ``warnings``."""
+        return cls(Store(folder), observe=observe)
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self.save()
+        finally:
+            self.close()
+
+    # -- inputs --------------------------------------------------------------------
+
+    def set_input(self, inp: Input[K, V], key: K, value: V) -> None:
+        """Give an input its value; a new fingerprint starts a new revision and marks its readers."""
+        self._between_queries("set an input")
+        node = _node(inp.name, key)
+        fingerprint = fingerprint_of(value)
+        if fingerprint is None:
+            raise TypeError(f"the value of input {node} cannot be pickled, so its changes cannot be seen")
+        self._unconfirmed.discard(node)
+        slot = self._graph.inputs.get(node)
+        if slot is not None and slot.fingerprint == fingerprint:
+            slot.value = value  # same content: nothing that read it needs a look
+            return
+        self._new_revision()
+        self._graph.set_input(node, InputSlot(value, fingerprint, self.revision))
+
+    def remove_input(self, inp: Input[K, Any], key: K) -> None:
+        self._between_queries("remove an input")
+        self._remove(_node(inp.name, key))
+
+    def read_input(self, inp: Input[K, V], key: K) -> V:
+        node = _node(inp.name, key)
+        frames = self._frames()
+        if not frames:
+            self._confirm()
+        slot = self._graph.inputs.get(node)
+        self._record(frames, Dep(node, None if slot is None else slot.fingerprint, True))
+        if slot is None:
+            raise MissingInput(node)
+        return cast(V, slot.value)
+
+    def _remove(self, node: Node) -> None:
+        self._unconfirmed.discard(node)
+        if node in self._graph.inputs:
+            self._new_revision()
+            self._graph.remove_input(node)
+
+    def _new_revision(self) -> None:
+        self.revision += 1
+        self._failed.clear()
+
+    def _confirm(self) -> None:
+        # The store's inputs are trusted only once set again: one that was not (a file
+        # deleted between runs) is removed before any query can rely on it.
+        if self._unconfirmed:
+            # A fresh set: a big one emptied by discards keeps its table, and iterating it
+            # would cost as much as when it was full, at every question asked.
+            unconfirmed, self._unconfirmed = self._unconfirmed, set()
+            for node in unconfirmed:
+                self._remove(node)
+
+    # -- queries ---------------------------------------------------------------------
+
+    def fetch(self, q: Query[..., R], key: tuple[Any, ...]) -> R:
+        """``q(self, *key)``, from its memo when that is still valid (what calling a query does)."""
+        node = _node(q.name, key)
+        self._know(q)
+        frames = self._frames()
+        if not frames:
+            self._confirm()
+        try:
+            memo = self._up_to_date(node, q, frames)
+            value = memo.value
+            if value is UNLOADED:
+                memo = self._load_value(node, q, frames, memo)
+                value = memo.value
+        except Exception:
+            # Whoever catches this depends on the failure: when it ends, the reader must run again.
+            self._record(frames, Dep(node, None, False))
+            raise
+        self._record(frames, Dep(node, memo.fingerprint, False))
+        return cast(R, value)
+
+    def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[_Frame]) -> Memo:
+        failed = self._failed.get(node)
+        if failed is not None:
+            raise failed
+        memo = self._graph.memos.get(node)
+        if memo is not None and (node not in self._graph.stale or self._verify(node, memo, frames)):
+            return memo
+        return self._execute(node, q, frames)
+
+    def _verify(self, node: Node, memo: Memo, frames: list[_Frame]) -> bool:
+        self._enter(frames, _Frame(node, None))
+        try:
+            self._emit("verify", node)
+            green = all(self._unchanged(dep, memo, frames) for dep in memo.deps)
+        finally:
+            frames.pop()
+        if green:
+            self._graph.verified(node, self.revision)
+            if self._collector is not None:
+                self._collector.verified.append(node)
+        return green
+
+    def _unchanged(self, dep: Dep, memo: Memo, frames: list[_Frame]) -> bool:
+        if dep.is_input:
+            slot = self._graph.inputs.get(dep.node)
+            return (None if slot is None else slot.fingerprint) == dep.fingerprint
+        q = self._query_named(dep.node.name)
+        if q is None:
+            return False  # not imported in this process: the reader runs again and calls it itself
+        try:
+            current = self._up_to_date(dep.node, q, frames)
+        except CycleError:
+            raise
+        except Exception:
+            return False  # it fails now: the reader runs again and meets the failure itself
+        if dep.fingerprint is None or current.fingerprint is None:
+            return current.changed_at <= memo.verified_at
+        return current.fingerprint == dep.fingerprint
+
+    def _execute(self, node: Node, q: Query[..., Any], frames: list[_Frame]) -> Memo:
+        reads: dict[Node, Dep] = {}
+        self._enter(frames, _Frame(node, reads))
+        try:
+            self._emit("execute", node)
+            value = q.fn(self, *cast(tuple[Any, ...], node.key))
+        except Exception as exc:
+            self._failed[node] = exc
+            self._graph.forget(node, reads.values())
+            raise
+        finally:
+            frames.pop()
+        executed = Executed(node, value, fingerprint_of(value), tuple(reads.values()))
+        if self._collector is not None:
+            self._collector.executed.append(executed)
+        return self._graph.install(executed, self.revision)
+
+    def _load_value(self, node: Node, q: Query[..., Any], frames: list[_Frame], memo: Memo) -> Memo:
+        found, value = self._store.value(node) if self._store is not None else (False, None)
+        if not found:
+            return self._execute(node, q, frames)
+        self._emit("load", node)
+        memo.value = value
+        return memo
+
+    def _enter(self, frames: list[_Frame], frame: _Frame) -> None:
+        for i, active in enumerate(frames):
+            if active.node == frame.node:
+                raise CycleError([f.node for f in frames[i:]] + [frame.node])
+        frames.append(frame)
+
+    @staticmethod
+    def _record(frames: list[_Frame], dep: Dep) -> None:
+        if frames:
+            reads = frames[-1].reads
+            if reads is not None:
+                reads.setdefault(dep.node, dep)
+
+    def _frames(self) -> list[_Frame]:
+        frames: list[_Frame] | None = getattr(self._local, "frames", None)
+        if frames is None:
+            frames = self._local.frames = []
+        return frames
+
+    def _between_queries(self, what: str) -> None:
+        if self._frames():
+            raise QueryError(f"cannot {what} while a query runs: a query only reads")
+
+    def _know(self, q: Query[..., Any]) -> None:
+        known = self._queries.setdefault(q.name, q)
+        if known is not q:
+            raise QueryError(f"two different queries are named {q.name}")
+
+    def _query_named(self, name: str) -> Query[..., Any] | None:
+        """The query of that name: one called in this database, or one in an imported module."""
+        known = self._queries.get(name) or find_query(name)
+        if known is not None:
+            self._queries[name] = known
+        return known
+
+    def _emit(self, event: str, node: Node) -> None:
+        if self._observe is not None:
+            self._observe(event, node)
+
+    # -- workers -----------------------------------------------------------------------
+
+    def traced(self, q: Query[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Record[R]:
+        """Evaluate ``q(self, *args)`` and return it with the traces made on the way.
+
+        Call it in a forked worker and send the record to the parent, which
+        :meth:`merge`\\ s it: the parent then knows the memos as if it had run them.
+        """
+        outer, self._collector = self._collector, _Collector()
+        collected = self._collector
+        try:
+            value = q(self, *args, **kwargs)
+        finally:
+            self._collector = outer
+        if outer is not None:
+            outer.executed += collected.executed
+            outer.verified += collected.verified
+        node = _node(q.name, args)
+        fingerprint = self._graph.memos[node].fingerprint
+        return Record(self.revision, node, value, fingerprint, tuple(collected.executed), tuple(collected.verified))
+
+    def merge(self, record: Record[R]) -> R:
+        """Adopt a worker's memos and return its value (inside a query, a recorded read)."""
+        if record.revision != self.revision:
+            raise QueryError(
+                f"a record of {record.node} made at revision {record.revision} cannot be merged at {self.revision}:"
+                " an input changed since the worker was forked"
+            )
+        for node in record.verified:
+            self._graph.verified(node, self.revision)
+        for executed in record.executed:
+            self._graph.install(executed, self.revision)
+        memo = self._graph.memos.get(record.node)
+        if memo is not None and memo.value is UNLOADED and memo.fingerprint == record.fingerprint:
+            memo.value = record.value  # the worker read it from the store: no need to read it again
+        if self._collector is not None:  # merged inside a traced evaluation: pass the traces on
+            self._collector.executed += record.executed
+            self._collector.verified += record.verified
+        self._record(self._frames(), Dep(record.node, record.fingerprint, False))
+        return record.value
+
+    # -- persistence and looking in -------------------------------------------------------
+
+    def save(self) -> None:
+        """Write what changed since the last save to the store (nothing without one)."""
+        if self._store is None:
+            return
+        graph = self._graph
+        self._store.write(
+            self.revision,
+            [(node, graph.inputs.get(node)) for node in graph.unsaved_inputs],
+            [(node, graph.memos.get(node), node in graph.stale) for node in graph.unsaved],
+            [
+                (node, memo.value)
+                for node in graph.fresh_values
+                if (memo := graph.memos.get(node)) is not None and memo.fingerprint is not None
+            ],
+        )
+        graph.unsaved_inputs.clear()
+        graph.unsaved.clear()
+        graph.fresh_values.clear()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def changed_at(self, q: Query[..., Any], *key: Any) -> int | None:
+        """The revision at which ``q(*key)``'s value last changed (None: never computed).
+
+        What a writer asks to skip outputs that did not change since the revision it wrote.
+        """
+        memo = self._graph.memos.get(Node(q.name, key))
+        return None if memo is None else memo.changed_at
+
+
+def _node(name: str, key: Hashable) -> Node:
+    if not is_key(key):
+        raise TypeError(f"{name}: a key is a string, an int, a bool, None or a tuple of them, not {key!r}")
+    return Node(name, key)

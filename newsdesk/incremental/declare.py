@@ -1,0 +1,84 @@
+"""Declaring the graph: ``@query`` functions and :class:`Input` slots.
+
+A query is a plain, pure function whose first parameter is the
+:class:`~newsdesk.incremental.database.Database` and whose other (positional)
+parameters are its key: strings, numbers and tuples of them.  Decorated, it is
+called exactly like the function, and the database decides whether to run it.
+An input is a named family of values the caller sets from outside (a source
+file's bytes, a setting, a template's text, the clock's window); reading one
+inside a query is what makes the query depend on it.
+
+Both are immutable declarations made once at import time; every memo and every
+input value lives in a Database, never here (STYLE.md rule 4).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from newsdesk.incremental.database import Database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Query(Generic[P, R]):
+    """A memoised function of a Database and a key (see :func:`query`)."""
+
+    def __init__(self, fn: Callable[Concatenate[Database, P], R]) -> None:
+        self.fn = fn
+        # Module and qualified name, as pickle names a function: a store written by one
+        # process can name the query to another, which finds it among its imported modules.
+        self.name = f"{fn.__module__}:{fn.__qualname__}"
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if kwargs:
+            # A key must be one tuple: f(db, a=1) and f(db, 1) would otherwise be two memos.
+            raise TypeError(f"{self.name} takes its key as positional arguments, not {', '.join(kwargs)}=")
+        return db.fetch(self, args)
+
+    def __repr__(self) -> str:
+        return f"<query {self.name}>"
+
+
+def query(fn: Callable[Concatenate[Database, P], R]) -> Query[P, R]:
+    """Declare ``fn(db, *key)`` a query: memoised per key, its reads recorded as it runs."""
+    return Query(fn)
+
+
+def find_query(name: str) -> Query[..., Any] | None:
+    """The query a store names (``module:qualname``), if its module is imported."""
+    module, _, qualname = name.partition(":")
+    found: Any = sys.modules.get(module)  # never import what a store names: only what is loaded
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found if isinstance(found, Query) and found.name == name else None
+
+
+class Input(Generic[K, V]):
+    """A named family of inputs, one value per key, set by the caller between queries."""
+
+    def __init__(self, name: str) -> None:
+        if not name or ":" in name:
+            raise ValueError(f"an input's name is a plain word, not {name!r}")  # ':' marks query names
+        self.name = name
+
+    def __call__(self, db: Database, key: K) -> V:
+        """The value at ``key``; inside a query, a recorded dependency."""
+        return db.read_input(self, key)
+
+    def set(self, db: Database, key: K, value: V) -> None:
+        db.set_input(self, key, value)
+
+    def remove(self, db: Database, key: K) -> None:
+        db.remove_input(self, key)
+
+    def __repr__(self) -> str:
+        return f"<input {self.name}>"

@@ -1,0 +1,1 @@
+"""Article bodies: Markdown to HTML, their links, and the Python-Markdown shortcuts."""

@@ -1,0 +1,1 @@
+"""What the build writes: the writer and its atomic swap, feeds, sitemaps, redirects, search."""

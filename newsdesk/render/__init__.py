@@ -1,0 +1,1 @@
+"""Pages made from views: the one Jinja environment, article and list views, cards, structured data."""

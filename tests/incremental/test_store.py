@@ -1,0 +1,188 @@
+"""The query store: a round trip through .newsdesk-cache/, and damaged or foreign stores discarded."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from toy_graph import RUNS, SETTING, SOURCE, card, desk, front_page, teaser
+
+from newsdesk import __version__
+from newsdesk.errors import Severity
+from newsdesk.incremental import Database, MissingInput, Node
+from newsdesk.incremental.cache import Cache
+from newsdesk.incremental.store import FILE, FORMAT
+
+PAGES = ("a.md", "b.md")
+A = "Storm hits coast\nWinds of 100 km/h"
+B = "Budget passes\nBy one vote"
+FRONT = "The Daily Toy: Storm hits coast (7 words) | Budget passes (5 words)"
+
+
+@pytest.fixture(autouse=True)
+def runs() -> Iterator[None]:
+    RUNS.clear()
+    yield
+    RUNS.clear()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / ".newsdesk-cache"
+
+
+def first_run(folder: Path) -> None:
+    with Database.open(folder) as db:
+        desk(db, a=A, b=B)
+        assert front_page(db, PAGES) == FRONT
+        assert db.warnings == []
+    assert (folder / FILE).is_file()
+    RUNS.clear()
+
+
+def test_nothing_runs_again_when_nothing_changed(folder: Path) -> None:
+    first_run(folder)
+    events: list[tuple[str, Node]] = []
+    with Database.open(folder, observe=lambda e, n: events.append((e, n))) as db:
+        desk(db, a=A, b=B)
+        assert front_page(db, PAGES) == FRONT
+        assert card(db, "b.md") == "Budget passes (5 words)"
+        assert db.warnings == []
+    assert RUNS == {}
+    # The two values asked for were read from the file; nothing was verified or run.
+    assert sorted(event for event, _ in events) == ["load", "load"]
+
+
+def test_only_the_changed_part_runs_again(folder: Path) -> None:
+    first_run(folder)
+    with Database.open(folder) as db:
+        desk(db, a=A, b="Budget fails\nBy one vote")
+        assert front_page(db, PAGES) == "The Daily Toy: Storm hits coast (7 words) | Budget fails (5 words)"
+    assert RUNS == {"title b.md": 1, "words b.md": 1, "card b.md": 1, "front_page": 1}
+    RUNS.clear()
+
+    # What that run learnt was saved in its turn, early cutoff included.
+    with Database.open(folder) as db:
+        desk(db, a="Storm hits coast\nWinds of 120 km/h", b="Budget fails\nBy one vote")
+        assert front_page(db, PAGES) == "The Daily Toy: Storm hits coast (7 words) | Budget fails (5 words)"
+    assert RUNS == {"title a.md": 1, "words a.md": 1}
+
+
+def test_an_input_not_set_again_counts_as_removed(folder: Path) -> None:
+    first_run(folder)
+    with Database.open(folder) as db:
+        desk(db, a=A)  # b.md was deleted between the runs
+        assert card(db, "a.md") == "Storm hits coast (7 words)"
+        with pytest.raises(MissingInput):
+            front_page(db, PAGES)
+        assert front_page(db, ("a.md",)) == "The Daily Toy: Storm hits coast (7 words)"
+    # A failure is remembered for the revision: verifying the page's trace and running it
+    # again met the same one without running the article's queries each time.
+    assert RUNS == {"front_page": 2, "card b.md": 1, "title b.md": 1}
+
+
+def test_a_caught_failure_is_remembered_by_its_reader_only(folder: Path) -> None:
+    with Database.open(folder) as db:
+        desk(db, a=A)
+        assert teaser(db, "c.md") == "(gone)"  # the failed card and title leave no memo
+    with Database.open(folder) as db:
+        desk(db, a=A)
+        assert teaser(db, "c.md") == "(gone)"
+    with Database.open(folder) as db:
+        desk(db, a=A, c="Late news\nJust in")
+        assert teaser(db, "c.md") == "Late news (4 words)"
+    assert RUNS["teaser c.md"] == 3  # the second run could not trust a reader of what the store lacks
+
+
+def test_a_store_beside_the_build_cache_leaves_it_alone(folder: Path) -> None:
+    with Cache(folder) as cache:
+        cache.set("probe", "kept")
+    first_run(folder)
+    with Cache(folder) as cache:
+        assert cache.warnings == []
+        assert cache.get("probe") == "kept"
+    with Database.open(folder) as db:
+        assert db.warnings == []
+
+
+def assert_discarded(folder: Path, message: str) -> None:
+    """The store is dropped with one warning, the run starts afresh, and the next one trusts it again."""
+    with Database.open(folder) as db:
+        assert [(w.path, w.severity) for w in db.warnings] == [(str(folder), Severity.WARNING)]
+        assert message in db.warnings[0].message
+        assert "discarded, starting afresh" in db.warnings[0].message
+        desk(db, a=A, b=B)
+        assert front_page(db, PAGES) == FRONT
+    assert RUNS["front_page"] == 1
+    assert RUNS["card a.md"] == 1
+    RUNS.clear()
+    with Database.open(folder) as db:
+        assert db.warnings == []
+        desk(db, a=A, b=B)
+        assert front_page(db, PAGES) == FRONT
+    assert RUNS == {}
+
+
+def test_a_corrupt_file_is_discarded_with_a_warning(folder: Path) -> None:
+    first_run(folder)
+    (folder / FILE).write_bytes(b"this is not a database" * 200)
+    assert_discarded(folder, "query store is unreadable (file is not a database)")
+
+
+def test_a_damaged_row_is_discarded_with_a_warning(folder: Path) -> None:
+    first_run(folder)
+    with sqlite3.connect(folder / FILE) as raw:
+        raw.execute("UPDATE memos SET deps = x'00ff' WHERE name LIKE '%:card'")
+    raw.close()
+    assert_discarded(folder, "query store is corrupt (a row:")
+
+
+def test_a_store_of_other_tables_is_discarded_with_a_warning(folder: Path) -> None:
+    first_run(folder)
+    with sqlite3.connect(folder / FILE) as raw:
+        raw.execute("ALTER TABLE memos ADD COLUMN durability INT")
+    raw.close()
+    assert_discarded(folder, "its tables are not the ones this newsdesk writes")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("format", "0", f"written by newsdesk {__version__}, store format 0 (this is newsdesk {__version__}, store"),
+        ("engine", "0.0.1", f"written by newsdesk 0.0.1, store format {FORMAT} (this is newsdesk {__version__}"),
+    ],
+)
+def test_a_store_written_by_another_version_is_discarded_with_a_warning(
+    folder: Path, name: str, value: str, message: str
+) -> None:
+    first_run(folder)
+    with sqlite3.connect(folder / FILE) as raw:
+        raw.execute("UPDATE meta SET value = ? WHERE name = ?", (value, name))
+    raw.close()
+    assert_discarded(folder, message)
+
+
+def test_a_damaged_value_is_computed_again_with_a_warning(folder: Path) -> None:
+    first_run(folder)
+    with sqlite3.connect(folder / FILE) as raw:
+        raw.execute("UPDATE memo_values SET value = x'00ff' WHERE name LIKE '%:front_page'")
+    raw.close()
+    with Database.open(folder) as db:
+        desk(db, a=A, b=B)
+        assert front_page(db, PAGES) == FRONT
+        [damaged] = db.warnings
+        assert "query store is corrupt (the value of toy_graph:front_page(('a.md', 'b.md'))" in damaged.message
+    assert RUNS == {"front_page": 1}  # its dependencies' values were good
+
+
+def test_a_setting_changed_between_runs(folder: Path) -> None:
+    first_run(folder)
+    with Database.open(folder) as db:
+        desk(db, a=A, b=B)
+        SETTING.set(db, "site_name", "The Evening Toy")
+        assert front_page(db, PAGES).startswith("The Evening Toy:")
+        SOURCE.set(db, "a.md", A)
+        assert card(db, "a.md") == "Storm hits coast (7 words)"
+    assert RUNS == {"front_page": 1}
