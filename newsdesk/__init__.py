@@ -4,8 +4,8 @@ The public surface is small on purpose: ``build`` runs the whole pipeline, and
 ``BuildOptions`` says what to build.  Everything else is internal.
 """
 
-__version__ = "0.1.0"
-
-from newsdesk.pipeline import BuildOptions, BuildReport, build
+from newsdesk.options import BuildOptions, BuildReport
+from newsdesk.pipeline import build
+from newsdesk.version import __version__
 
 __all__ = ["BuildOptions", "BuildReport", "__version__", "build"]

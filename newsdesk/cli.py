@@ -22,15 +22,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsdesk.commands.serve import BuildState
 
-from newsdesk import __version__
 from newsdesk.commands.new import import_wire, new_article
+from newsdesk.commands.schedule import plan
 from newsdesk.errors import BuildFailed, Diagnostic, Interrupted, NewsdeskError, UsageError, sort_key
 from newsdesk.load.config import check_base_url, load_config, read_config
 from newsdesk.load.sources import display_path
 from newsdesk.model import ledger, lifecycle
-from newsdesk.pipeline import BuildOptions, BuildReport, build, plan
+from newsdesk.options import BuildOptions, BuildReport
+from newsdesk.pipeline import build
 from newsdesk.progress import Progress
-from newsdesk.render.renderer import count_of
+from newsdesk.render.views import count_of
+from newsdesk.version import __version__
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_BUG = 70  # EX_SOFTWARE

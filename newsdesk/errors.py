@@ -85,3 +85,9 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(f"signal {signum}")
         self.signum = signum
+
+
+def stop_on_errors(problems: list[Diagnostic]) -> None:
+    """Stop the build with every problem found so far, if one of them is an error."""
+    if any(p.is_error for p in problems):
+        raise BuildFailed(problems)

@@ -18,8 +18,8 @@ import yaml
 from browser import CHROMIUM, chromium
 
 from newsdesk.cli import main
+from newsdesk.options import BuildOptions
 from newsdesk.output import search
-from newsdesk.pipeline import BuildOptions
 
 NOW = "2026-11-25T12:00:00+00:00"
 ROOT = Path(__file__).resolve().parent.parent

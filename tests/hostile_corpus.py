@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from newsdesk.markdown.convert import Converter, UnreadableHTML, absolute_links
+from newsdesk.markdown.convert import Converter
+from newsdesk.markdown.links import UnreadableHTML, absolute_links
 
 # Inline pieces: Markdown's marks, smarty's quotes and dashes, raw HTML, entities, and characters
 # that are not plain text (controls, zero-width, bidi overrides, emoji, RTL scripts).

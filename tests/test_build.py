@@ -7,7 +7,7 @@ import json
 
 from conftest import NOW, Site, find_class, text_of
 
-from newsdesk import __version__
+from newsdesk.version import __version__
 
 
 def three_desks(site: Site) -> None:
@@ -445,7 +445,7 @@ def test_spelling_variants_inside_one_article_are_one_topic_and_one_author(site:
 
 def test_dates_read_as_strftime_writes_them_in_the_c_locale():
     """human_date spells the months out itself (strftime costs fifteen times as much)."""
-    from newsdesk.render.renderer import human_date, human_datetime
+    from newsdesk.render.views import human_date, human_datetime
 
     for year in (2, 999, 2024, 9998):
         for month in range(1, 13):

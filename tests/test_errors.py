@@ -323,10 +323,10 @@ def test_an_article_on_the_url_of_a_list_page_names_both():
     # Article URLs (/YYYY/MM/DD/slug/) cannot meet a list page's today, but the check does not rely on that.
     from dataclasses import replace
 
-    from newsdesk.load.articles import load
+    from newsdesk.load.article_fields import load
     from newsdesk.load.config import SiteConfig
+    from newsdesk.model.owners import find_collisions
     from newsdesk.model.pages import ListPage
-    from newsdesk.pipeline import find_collisions
 
     article = load("a.md", "content/a.md", GOOD, SiteConfig()).article
     assert article is not None

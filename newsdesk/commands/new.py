@@ -20,12 +20,12 @@ from pathlib import Path
 
 from newsdesk.commands import wire
 from newsdesk.errors import BuildFailed, Diagnostic, NewsdeskError, UsageError, error
-from newsdesk.load import articles, frontmatter, yamlio
+from newsdesk.load import article_fields, frontmatter, yamlio
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.model import ledger, urls
 
-NEW_BODY = articles.NEW_PLACEHOLDER + "\n"
+NEW_BODY = article_fields.NEW_PLACEHOLDER + "\n"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def new_article(
     """
     named = config.desk_named(desk.strip())
     if named is None:
-        raise UsageError(f"--desk: {articles.unknown_desk(desk, config)}")
+        raise UsageError(f"--desk: {article_fields.unknown_desk(desk, config)}")
     base = urls.slugify(title if slug is None else slug)
     if not base:
         what = f"the headline {title!r}" if slug is None else f"--slug {slug!r}"
@@ -178,7 +178,7 @@ def _held(text: str, config: SiteConfig) -> list[str]:
     held = []
     slug = urls.slugify(_text(raw.get("slug")) or _text(raw.get("title")))
     with contextlib.suppress(ValueError):  # no date, or not a date: the build says so
-        day = articles.parse_datetime(raw.get("date"), config.tz).astimezone(config.tz).date()
+        day = article_fields.parse_datetime(raw.get("date"), config.tz).astimezone(config.tz).date()
         if slug:
             held.append(urls.article_url(day, slug))
     aliases = raw.get("aliases")
@@ -201,7 +201,7 @@ def import_wire(files: Sequence[Path], *, desk: str | None, content: Path, confi
     the others are written.
     """
     if desk is not None and config.desk_named(desk.strip()) is None:
-        raise UsageError(f"--desk: {articles.unknown_desk(desk, config)}")
+        raise UsageError(f"--desk: {article_fields.unknown_desk(desk, config)}")
     plans: list[Planned] = []
     problems: list[Diagnostic] = []
     for path in files:
@@ -248,7 +248,7 @@ def _plan(path: Path, desk: str | None, content: Path, config: SiteConfig) -> Pl
         return [error(display, story.date_line, f"the date line names no desk (expected {wire.FIRST_LINE}, or --desk)")]
     named = config.desk_named((desk or story.desk).strip())
     if named is None:
-        return [error(display, story.date_line, articles.unknown_desk(story.desk, config))]
+        return [error(display, story.date_line, article_fields.unknown_desk(story.desk, config))]
     title = wire.headline(story.paragraphs[0])
     slug = urls.slugify(title)
     if not slug:
@@ -266,7 +266,7 @@ def _plan(path: Path, desk: str | None, content: Path, config: SiteConfig) -> Pl
 def _validate(plan: Planned, content: Path, config: SiteConfig) -> list[Diagnostic]:
     """The errors a build would report for the planned file (its warnings are expected)."""
     key = plan.target.relative_to(content).as_posix()
-    loaded = articles.load(key, display_path(plan.target), plan.text, config)
+    loaded = article_fields.load(key, display_path(plan.target), plan.text, config)
     return [d for d in loaded.diagnostics if d.is_error]
 
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from newsdesk.commands.watch import Watcher
 from newsdesk.errors import BuildFailed, NewsdeskError
 from newsdesk.model.lifecycle import Change
-from newsdesk.pipeline import BuildOptions, BuildReport, build
+from newsdesk.options import BuildOptions, BuildReport
+from newsdesk.pipeline import build
 
 EVENTS_PATH = "/__newsdesk/events"
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream

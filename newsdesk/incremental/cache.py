@@ -21,22 +21,19 @@ atomic, so a killed build leaves the previous state, not half of the next.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import math
-import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any
 
-from newsdesk import __version__
 from newsdesk.errors import Diagnostic, warning
+from newsdesk.incremental.digest import FileStat, digest
+from newsdesk.incremental.records import BuildRecord, CardRow, PageRecord
 from newsdesk.load.sources import Source, display_path
+from newsdesk.version import __version__
 
 CACHE_DIR = ".newsdesk-cache"
 # Bump when the tables change, or when what is stored in them is made differently while
@@ -68,110 +65,6 @@ def _columns(db: sqlite3.Connection | None) -> dict[str, list[str]]:
         db.executescript(_TABLES)
     names = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     return {name: [row[1] for row in db.execute(f"PRAGMA table_info({name})")] for name in sorted(names)}
-
-
-def digest(*parts: bytes | str) -> bytes:
-    """A 128-bit content hash of the parts (length-prefixed, so parts cannot run together)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles a value, writing a known object (a story card) as its precomputed digest, and
-    an object with a ``hashed_as()`` method as what that returns (a link without its count)."""
-
-    def __init__(self, file: io.BytesIO, known: Mapping[int, bytes]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.known = known
-
-    def reducer_override(self, obj: Any) -> Any:
-        # Asked only for objects pickle has no fast path for (not str, int, tuple, ...), so cheap.
-        known = self.known.get(id(obj))
-        if known is not None:
-            return (_known, (known,))
-        hashed_as = getattr(type(obj), "hashed_as", None)
-        return NotImplemented if hashed_as is None else (_known, (hashed_as(obj),))
-
-
-def _known(value: bytes) -> bytes:  # pragma: no cover - only named inside pickles that are hashed, never loaded
-    return value
-
-
-def fingerprint_of(value: Any, known: Mapping[int, bytes] | None = None) -> bytes | None:
-    """The digest of a value's pickle (None when it cannot be pickled: then it is never cached).
-
-    ``known`` maps ``id(obj)`` to an already computed digest, so a list page
-    hashes its twenty story cards as twenty digests, not twenty pickles.
-    """
-    try:
-        buffer = io.BytesIO()
-        _Pickler(buffer, known or {}).dump(value)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return digest(buffer.getvalue())
-
-
-class FileStat(NamedTuple):
-    """What ``os.stat`` says about a file, enough to notice that it changed.
-
-    A named tuple rather than a frozen dataclass: a rebuild makes one for
-    every file of the site, and tuples are several times cheaper to make.
-    """
-
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    ino: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> FileStat:
-        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-    @classmethod
-    def read(cls, path: Path | str) -> FileStat | None:
-        try:
-            return cls.of(os.stat(path))
-        except OSError:
-            return None
-
-
-class CardRow(NamedTuple):
-    """What an article's story card was made from, and the card's digest."""
-
-    body: bytes  # the body's cache key
-    links: str  # the body's links (JSON), what the page's link resolution reads
-    inputs: bytes  # hash of everything the card and the page's links were made from
-    card: bytes  # digest of the card
-    summary: bool  # the body has a first paragraph to take a summary from
-    resolved: bytes  # digest of what the site said about its links (markdown.link_resolutions)
-    flagged: bool  # one of those links is worth a message (missing, hidden, not on the site)
-
-
-class PageRecord(NamedTuple):
-    """One file of ``output/`` as the last successful build left it (a named tuple, as FileStat)."""
-
-    key: bytes | None  # hash of every input of its rendering; None = not cacheable
-    digest: bytes  # hash of its bytes
-    stat: FileStat
-
-
-@dataclass(frozen=True)
-class BuildRecord:
-    """The last successful build, for the no-change fast path."""
-
-    fingerprint: str
-    valid_until: float  # POSIX time when an embargo or expiry changes what is published
-    articles: int
-    pages: int
-    warnings: tuple[Diagnostic, ...]
-    next_change: Any = None  # lifecycle.Change: what `newsdesk build` prints after the summary
-    # POSIX time of the build's "now": before it (a clock set back, a --now preview of a later
-    # time), an embargo may not have lifted yet.  A record without it is never reused.
-    valid_from: float = math.inf
 
 
 class CacheUnreadable(Exception):
@@ -479,12 +372,3 @@ def _stat_row(stat: FileStat) -> tuple[int, int, int, int]:
 
 def _dump(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def walk_digests(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
-    """(path, digest of bytes) for small files such as templates."""
-    for path in paths:
-        try:
-            yield path.as_posix(), digest(path.read_bytes())
-        except OSError:
-            yield path.as_posix(), b""

@@ -33,8 +33,8 @@ from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
 from newsdesk.errors import Diagnostic
-from newsdesk.incremental.cache import fingerprint_of
 from newsdesk.incremental.declare import Input, Query, find_query
+from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
 from newsdesk.incremental.graph import Graph
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, is_key

@@ -2,7 +2,7 @@
 
 A *node* names one value of the graph: an input's key or a query's arguments.
 A *memo* is what one query node last produced: the value, its fingerprint
-(``newsdesk.incremental.cache.fingerprint_of``), the *trace* of every node it read with the
+(``newsdesk.incremental.digest.fingerprint_of``), the *trace* of every node it read with the
 fingerprint it saw, and two revisions in Salsa's sense: ``changed_at``, the
 revision its fingerprint last changed, and ``verified_at``, the last revision
 its trace was checked or it was computed.  A :class:`Record` is what a forked

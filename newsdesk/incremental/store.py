@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsdesk import __version__
 from newsdesk.errors import Diagnostic, warning
 from newsdesk.incremental.errors import QueryError
 from newsdesk.incremental.memo import UNLOADED, Dep, InputSlot, Memo, Node
 from newsdesk.load.sources import display_path
+from newsdesk.version import __version__
 
 FILE = "queries.sqlite"
 # Bump when the tables, or the way a trace or key is written into them, change.

@@ -19,7 +19,8 @@ from newsdesk.model import urls
 from newsdesk.model.indexes import Archive, Pager, SiteIndex, Term, paginate
 from newsdesk.output import search
 from newsdesk.output.feeds import page_feeds
-from newsdesk.render.renderer import ArticleView, Link, Renderer, pager_of, term_links
+from newsdesk.render.renderer import Renderer
+from newsdesk.render.views import ArticleView, Link, pager_of, term_links
 
 FRONT_SECTIONS = 4  # stories per desk on the front page
 FRONT_LATEST = 6  # headlines beside the lead story

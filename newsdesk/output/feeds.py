@@ -16,14 +16,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from newsdesk import __version__
-from newsdesk.model import urls
 from newsdesk.load.articles import Article, newest_change
 from newsdesk.load.config import SiteConfig
+from newsdesk.markdown.links import absolute_links
+from newsdesk.model import urls
 from newsdesk.model.indexes import SiteIndex, Term
-from newsdesk.markdown.convert import absolute_links
-from newsdesk.render.renderer import ArticleView, Link, human_date, human_datetime
 from newsdesk.output.xmldoc import child, serialise
+from newsdesk.render.views import ArticleView, Link, human_date, human_datetime
+from newsdesk.version import __version__
 
 ATOM_TYPE = "application/atom+xml"
 JSON_FEED_TYPE = "application/feed+json"

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from newsdesk.model.ledger import Resolution
 from newsdesk.output import metadata
 from newsdesk.output.feeds import page_feeds
-from newsdesk.model.ledger import Resolution
-from newsdesk.render.renderer import Link, Renderer
+from newsdesk.render.renderer import Renderer
+from newsdesk.render.views import Link
 
 REDIRECTS_URL = "/_redirects"
 

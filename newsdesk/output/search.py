@@ -63,8 +63,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from newsdesk import memory
 from newsdesk.errors import Diagnostic, warning
+from newsdesk.incremental.digest import digest as cache_digest
+from newsdesk.output.write import OutputWriter
+from newsdesk.progress import Progress
+from newsdesk.version import __version__
 
 BUNDLE = "pagefind"  # the folder under the site root, so its URL is /pagefind/
 SEARCH_URL = "/search/"
@@ -265,3 +271,62 @@ def find_indexer() -> Indexer:
             return Indexer(binary)
     found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Indexer(Path(found) if found else None)
+
+
+class SearchOutcome(NamedTuple):
+    problems: list[Diagnostic]  # Pagefind runs that failed
+    outdated: list[str]  # the shards left for a later build to index (their labels), with ``later``
+    indexed: list[str]  # the shards Pagefind indexed again (their labels)
+
+
+def write_search(
+    indexer: Indexer,
+    out: OutputWriter,
+    articles: Iterable[str],
+    jobs: int,
+    later: bool = False,
+    progress: Progress | None = None,
+) -> SearchOutcome:
+    """Pagefind's index of the new site's articles, one bundle per shard (see :mod:`newsdesk.output.search`).
+
+    A shard is indexed again only when one of its article pages changed; the others
+    keep their files.  Pagefind runs inside the staging tree, so the swap stays atomic;
+    its files that came out the same keep their inode and mtime.  A shard whose run
+    failed is tried again next time.
+
+    With ``later`` (``serve``: the edited page is shown first) no shard is indexed: one
+    whose pages changed serves its old bundle, recorded as outdated, until the next build.
+    """
+    shards = plan_shards(articles)
+
+    def key_of(shard: Shard) -> bytes:
+        pages = [(url, r.digest.hex() if (r := out.records.get(url)) else "") for url in shard.pages]
+        return cache_digest(__version__, str(indexer.binary), shard.name, repr(pages))
+
+    keys = {shard.folder: key_of(shard) for shard in shards}
+    kept = out.keep_folders(keys)
+    stale = [shard for shard in shards if shard.folder not in kept]
+    problems: list[Diagnostic] = []
+    outdated: list[str] = []
+    indexed: list[str] = []
+    if stale and later:
+        out.keep_folders(dict.fromkeys((shard.folder for shard in stale), None))
+        outdated, stale = [shard.label for shard in stale], []
+    if stale:
+        site = out.external((shard.folder for shard in stale), later=BUNDLE)
+        memory.release()  # Pagefind's processes need the room (what the build dropped is given back)
+        counted = progress or Progress.silent()  # Pagefind's share of a cold build is long: it gets a stage
+        counted.stage("search index", sum(len(shard.pages) for shard in stale))
+        found = indexer.index(site, stale, jobs, lambda shard: counted.advance(len(shard.pages)))
+        for shard in stale:
+            out.keep_unchanged(shard.folder, None if found[shard.name] else keys[shard.folder])
+            problems += found[shard.name]
+            indexed += [] if found[shard.name] else [shard.label]
+    # /search/ loads the bundles that were made (a shard whose run failed is left out until it
+    # works), and Pagefind's UI from /pagefind/ itself: the same files in every bundle.
+    # Those placed by this build: with ``later`` the staging tree may still hold an older site's bundle.
+    made = [shard for shard in shards if f"/{shard.folder}/pagefind-entry.json" in out.records]
+    out.write(SHARDS_URL, shards_script(made))
+    for name in UI_FILES if made else ():
+        out.write(f"/{BUNDLE}/{name}", (out.stage / made[0].folder / name).read_bytes())
+    return SearchOutcome(problems, outdated, indexed)

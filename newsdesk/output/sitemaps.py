@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from newsdesk.model import urls
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
+from newsdesk.model import urls
 from newsdesk.model.pages import ListPage
 from newsdesk.output.xmldoc import child, serialise
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from newsdesk.load.articles import Article
-from newsdesk.markdown.convert import Body
+from newsdesk.markdown.body import Body
 from newsdesk.model.indexes import SiteIndex
-from newsdesk.render.renderer import ArticleView, Renderer
+from newsdesk.render.renderer import Renderer
+from newsdesk.render.views import ArticleView
 
 
 @dataclass(frozen=True)

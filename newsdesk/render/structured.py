@@ -19,7 +19,7 @@ from newsdesk.load.config import SiteConfig
 from newsdesk.model import urls
 
 if TYPE_CHECKING:  # render.py uses this module to fill PageView; it only reads views here
-    from newsdesk.render.renderer import ArticleView, Link
+    from newsdesk.render.views import ArticleView, Link
 
 SCHEMA_ORG = "https://schema.org"
 

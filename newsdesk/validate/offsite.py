@@ -26,12 +26,14 @@ from typing import cast
 from newsdesk import workers
 from newsdesk.errors import Diagnostic, Severity, error
 from newsdesk.incremental.cache import Cache
-from newsdesk.incremental.keys import ArticleInputs, body_problems, body_text
 from newsdesk.load.articles import Article
-from newsdesk.markdown.convert import Body, Converter, convert_article
+from newsdesk.load.corpus import ArticleInputs, body_text
+from newsdesk.markdown.body import Body
+from newsdesk.markdown.convert import Converter, convert_article
 from newsdesk.model import urls
 from newsdesk.model.ledger import Ledger, Place
 from newsdesk.model.lifecycle import Lifecycle, State
+from newsdesk.validate.bodies import body_problems
 
 
 class _Either(Container[str]):

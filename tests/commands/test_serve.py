@@ -227,7 +227,7 @@ def test_an_edit_is_shown_first_and_its_search_shard_indexed_after_without_a_rel
 
 def test_the_summary_line_says_which_search_shards_follow(tmp_path: Path):
     from newsdesk.cli import _summary
-    from newsdesk.pipeline import BuildReport
+    from newsdesk.options import BuildReport
 
     report = BuildReport(articles=3, pages=9, written=2, unchanged=7, seconds=0.5, search_outdated=("2023", "2024-05"))
     line = _summary(report, tmp_path / "output")

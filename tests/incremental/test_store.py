@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from toy_graph import RUNS, SETTING, SOURCE, card, desk, front_page, teaser
 
-from newsdesk import __version__
 from newsdesk.errors import Severity
 from newsdesk.incremental import Database, MissingInput, Node
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.store import FILE, FORMAT
+from newsdesk.version import __version__
 
 PAGES = ("a.md", "b.md")
 A = "Storm hits coast\nWinds of 100 km/h"

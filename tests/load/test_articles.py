@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from newsdesk.load.articles import load
+from newsdesk.load.article_fields import load
 from newsdesk.load.config import DeskInfo, SiteConfig
 
 CONFIG = SiteConfig(timezone="UTC")

@@ -17,9 +17,9 @@ from conftest import Site, leftovers, output_state, text_of
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.load import articles, typos
+from newsdesk.load import article_fields, typos
 
-KEYS = sorted(articles.KEYS)
+KEYS = sorted(article_fields.KEYS)
 SCALE = int(os.environ.get("NEWSDESK_HYPOTHESIS_EXAMPLES", "0"))
 SETTINGS = {
     "deadline": None,

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.markdown.convert import Converter, absolute_links, escape
+from newsdesk.markdown.convert import Converter, escape
+from newsdesk.markdown.links import absolute_links
 
 ROOT = "https://news.example.org"
 PAGE = "/2024/03/02/talks/"

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from newsdesk.load.articles import load
+from newsdesk.load.article_fields import load
 from newsdesk.load.config import DeskInfo, SiteConfig
 from newsdesk.model.indexes import build_index, paginate, related_state
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import Site, leftovers, many_articles, output_state
 
-from newsdesk.output.write import exchange, swap_by_renames
+from newsdesk.output.swap import exchange, swap_by_renames
 
 WAIT = 120  # seconds: only a safety net so a broken build cannot hang the suite; no assertion depends on it
 

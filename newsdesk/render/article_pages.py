@@ -1,0 +1,352 @@
+"""Rendering only what changed: article pages, list pages and feeds, each with its cache key.
+
+Every page's key is a hash of every input its rendering reads: the template
+and the templates it pulls in, the site view and the settings (the renderer's
+fingerprint), and the page's own context.  A page whose key matches the one
+recorded for the file being served is kept without rendering; otherwise it is
+rendered, and still kept (same inode, same mtime) when its bytes came out
+the same.  Correctness never depends on guessing what a page shows.
+
+The no-change fast path is here too: a fingerprint of every file a build
+reads, and the next moment the clock alone changes the output (an embargo
+lifts, an article expires, one leaves the news sitemap's window).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from newsdesk import workers
+from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.incremental.cache import Cache
+from newsdesk.incremental.digest import digest as cache_digest
+from newsdesk.incremental.digest import fingerprint_of
+from newsdesk.incremental.records import CardRow
+from newsdesk.load.articles import Article
+from newsdesk.load.config import SiteConfig
+from newsdesk.load.corpus import ArticleInputs, body_text
+from newsdesk.markdown.body import Body
+from newsdesk.markdown.convert import Converter, convert_article, failing_block
+from newsdesk.markdown.links import UnreadableHTML, absolute_links, link_resolutions, resolve_links
+from newsdesk.model.indexes import SiteIndex
+from newsdesk.output import feeds
+from newsdesk.output.kept import counted_key, kept_as_is
+from newsdesk.output.write import OutputWriter, Placed
+from newsdesk.progress import Progress
+from newsdesk.render.cards import Cards
+from newsdesk.render.renderer import Renderer
+from newsdesk.render.views import ArticleView, Link
+from newsdesk.validate.bodies import body_problems, summary_problems_of, troubled
+
+# ---------------------------------------------------------------------------
+# The no-change fast path
+# ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# Article pages
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    position: int
+    placed: Placed | None
+    body: Body | None  # newly converted, for the cache
+    problems: tuple[Diagnostic, ...]
+    entry: str | None  # the feed entry HTML, for articles some feed carries
+    counted: bool = False  # the page read a count of the site view: its key includes them
+
+
+@dataclass(frozen=True)
+class Articles:
+    """What writing the article pages leaves for the list pages and feeds."""
+
+    cards: Cards
+    entries: Mapping[str, bytes]  # url -> hash of what the article's feed entry is made from
+    contents: Contents
+
+
+class Contents(Mapping[str, str]):
+    """Feed entry HTML by article URL, made when a feed being written first asks for it."""
+
+    def __init__(self, urls_: Iterable[str], make: Callable[[list[str]], dict[str, str]]) -> None:
+        self.urls = list(urls_)
+        self.made: dict[str, str] = {}
+        self.make = make
+
+    def __getitem__(self, url: str) -> str:
+        if url not in self.made:
+            self.made.update(self.make([url]))
+        return self.made[url]
+
+    def prefetch(self, urls_: Iterable[str]) -> None:
+        """Make the entries of a feed about to be written in one go (one cache query)."""
+        missing = [url for url in urls_ if url not in self.made]
+        if missing:
+            self.made.update(self.make(missing))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.urls)
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+
+def yield_articles(
+    index: SiteIndex,
+    config: SiteConfig,
+    renderer: Renderer,
+    out: OutputWriter,
+    by_key: Mapping[str, str],
+    known_urls: set[str],
+    problems: list[Diagnostic],
+    in_feeds: frozenset[str],
+    hidden: Mapping[str, str],
+    cache: Cache,
+    inputs: Mapping[str, ArticleInputs],
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Articles:
+    """Write every article page; return the cards and feed entries the rest of the site needs.
+
+    An article page is rendered from its card, its body, what its links point
+    at, its templates, the site view and the settings; when those hash to what
+    was recorded last time the served file is kept without rendering, and when
+    only the body is known its Markdown is not converted again.  ``inputs``
+    maps each article's content key to the cache keys of its parse and body.
+    """
+    common = renderer.fingerprint("article.html")
+    before = cache.cards()
+    rows: dict[str, CardRow] = {}
+    keys: dict[str, bytes] = {}
+    entries: dict[str, bytes] = {}
+    page_feeds = feeds.page_feeds(config)
+
+    converter = functools.cache(Converter)  # made when first needed: a one-story edit converts one body
+
+    def text_of(article: Article) -> str:
+        """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""
+        return article.body or body_text(inputs[article.key])
+
+    def bodies(articles: list[Article]) -> dict[str, Body]:
+        """Cached bodies (without HTML); converted again only if the cache lost one mid-build."""
+        found = cache.body_meta(inputs[a.key].body for a in articles)
+        return {a.url: found.get(inputs[a.key].body) or _converted(converter(), text_of(a), a) for a in articles}
+
+    cards = Cards(index, renderer, bodies)
+
+    def counts_of(url: str) -> bytes:
+        """The counts an article page can read: the site view's and its own links'."""
+        return cache_digest(renderer.site_counts, cards.counts(url))
+
+    described: dict[tuple[str, str], str] = {}
+    resolutions: dict[str, tuple[tuple[str, str | bool | tuple[str, str] | None], ...]] = {}
+    # What every link resolution reads: where each source lives, which URLs exist, which stories are
+    # hidden.  While it stays the same, an unchanged body's links resolve as they did last time.
+    links_world = cache_digest(repr(list(by_key.items())), repr(sorted(known_urls)), repr(sorted(hidden.items()))).hex()
+    same_links = cache.links_world() == links_world
+
+    def term(kind: str, name: str) -> str:
+        """A term link as text, made once per term (a few hundred, read ten thousand times)."""
+        found = described.get((kind, name))
+        if found is None:
+            found = described[(kind, name)] = repr(renderer.link_to(index, kind, name).hashed_as())
+        return found
+
+    def resolve(article: Article, links: tuple[str, ...]) -> tuple[bytes, bool]:
+        """The digest of what the site says about the links, and whether one is worth a message."""
+        found = resolutions[article.url] = (
+            link_resolutions(links, article.key, by_key, known_urls, hidden, article.url) if links else ()
+        )
+        return cache_digest(repr(found)), troubled(found)
+
+    def card_inputs(article: Article, resolved: bytes) -> bytes:
+        terms = [term("desk", article.desk), *(term("topic", t) for t in article.topics)]
+        terms += [term("author", a) for a in article.authors]
+        related = [inputs[o.key].parse.hex() + term("desk", o.desk) for o in index.related.get(article.url, ())]
+        return cache_digest(
+            common, inputs[article.key].parse, inputs[article.key].body, "|".join(terms), "|".join(related), resolved
+        )
+
+    def keyed(article: Article, card_digest: bytes, resolved: bytes) -> None:
+        entries[article.url] = cache_digest(card_digest, inputs[article.key].body, resolved, config.root_url)
+        keys[article.url] = cache_digest(common, entries[article.url])
+
+    def settle(article: Article, body: Body) -> None:
+        """Make the card of a new or changed article, and its keys."""
+        card = renderer.article_view(article, body, "", index)
+        card_digest = fingerprint_of(card) or b""
+        cards.add(card, card_digest)
+        resolved, flagged = resolve(article, body.links)
+        digest_in = card_inputs(article, resolved)
+        rows[article.url] = CardRow(
+            inputs[article.key].body,
+            json.dumps(body.links),
+            digest_in,
+            card_digest,
+            bool(body.summary),
+            resolved,
+            flagged,
+        )
+        keyed(article, card_digest, resolved)
+
+    def check_links(article: Article, links: Callable[[], tuple[str, ...]], has_summary: bool, flagged: bool) -> None:
+        """A kept page is not rendered, but what its body says (a link to a hidden story, no summary) is."""
+        if not flagged:  # no link worth a message: body_problems would find only this
+            problems.extend(summary_problems_of(article, has_summary))
+            return
+        resolved = resolutions.get(article.url)
+        text = lambda: text_of(article)  # noqa: E731 - read only for line numbers, rarely
+        problems.extend(body_problems(article, links(), has_summary, text, by_key, known_urls, hidden, resolved))
+
+    def row_links(row: CardRow) -> Callable[[], tuple[str, ...]]:
+        return lambda: tuple(json.loads(row.links))
+
+    # Articles whose card inputs are unchanged need neither their card nor their body.
+    unsure: list[Article] = []
+    for article in index.articles:
+        row = before.get(article.url)
+        if row is None or row.body != inputs[article.key].body:
+            unsure.append(article)
+            continue
+        if same_links:
+            resolved, flagged = row.resolved, row.flagged
+        else:
+            resolved, flagged = resolve(article, row_links(row)())
+        if card_inputs(article, resolved) != row.inputs:
+            unsure.append(article)
+            continue
+        rows[article.url] = row
+        cards.digests[article.url] = row.card
+        keyed(article, row.card, resolved)
+        check_links(article, row_links(row), row.summary, flagged)
+    found = cache.body_meta(inputs[a.key].body for a in unsure)
+    known_bodies = {a.url: found[inputs[a.key].body] for a in unsure if inputs[a.key].body in found}
+    for article in unsure:
+        if article.url in known_bodies:
+            body = known_bodies[article.url]
+            settle(article, body)
+            check_links(article, lambda body=body: body.links, bool(body.summary), rows[article.url].flagged)
+
+    tasks: list[tuple[int, bool]] = []
+    for position, article in enumerate(index.articles):
+        key = keys.get(article.url)
+        if kept_as_is(out, article.url, key, lambda article=article: counts_of(article.url)):
+            if progress:
+                progress.advance()
+            continue
+        tasks.append((position, key is not None))
+
+    def with_body(task: tuple[int, bool]) -> tuple[int, Body | None]:
+        position, cached = task
+        article = index.articles[position]
+        html = cache.body_html(inputs[article.key].body) if cached else None
+        if html is None:
+            return position, None
+        meta = known_bodies.get(article.url) or bodies([article])[article.url]
+        return position, replace(meta, html=html)
+
+    def view_of(article: Article, body: Body, text: str = "") -> tuple[ArticleView, list[Diagnostic]]:
+        # Without the text, line numbers in link messages are off; check_links reports those.
+        body_html, found = resolve_links(
+            body, article.key, article.source, text, article.body_line, by_key, known_urls, hidden, article.url
+        )
+        return renderer.article_view(article, body, body_html, index), found
+
+    def render(task: tuple[int, Body | None]) -> _Rendered:
+        position, body = task
+        article = index.articles[position]
+        fresh = body is None
+        if body is None:
+            converted = convert_article(converter(), text_of(article), article)
+            if isinstance(converted, Diagnostic):
+                return _Rendered(position, None, None, (converted,), None)
+            body = converted
+        try:
+            # What the links say is reported by check_links for every article, rendered or kept.
+            view, link_problems = view_of(article, body)
+            if any(p.is_error for p in link_problems):
+                return _Rendered(position, None, body if fresh else None, (), None)
+            crumbs = (view.desk, Link(view.title, view.url))
+            page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
+            html, counted = renderer.render_watched("article.html", page=page, article=view)
+            entry = feeds.entry_html(view, config) if article.url in in_feeds else None
+        except BuildFailed as failed:
+            return _Rendered(position, None, None, tuple(failed.diagnostics), None)
+        except Exception as exc:  # no article may stop the build: it is this article's error
+            return _Rendered(position, None, None, (rendering_failed(article, text_of(article), exc),), None)
+        return _Rendered(position, out.place(article.url, html.encode()), body if fresh else None, (), entry, counted)
+
+    made_entries: dict[str, str] = {}
+    for done in workers.run(render, tasks, jobs, with_body):
+        article = index.articles[done.position]
+        problems.extend(done.problems)
+        if done.body is not None:
+            cache.put_body(inputs[article.key].body, replace(done.body, html=""), done.body.html)
+            settle(article, done.body)
+            check_links(article, lambda body=done.body: body.links, bool(done.body.summary), rows[article.url].flagged)
+        if done.entry is not None:
+            made_entries[article.url] = done.entry
+        if done.placed is not None and done.placed.record is not None:
+            key = counted_key(keys.get(article.url), counts_of(article.url) if done.counted else None)
+            out.note(replace(done.placed, record=done.placed.record._replace(key=key)))
+        elif done.placed is not None:
+            out.note(done.placed)
+        if progress:
+            progress.advance()
+    if not any(p.is_error for p in problems):
+        cache.record_cards(rows, before, links_world)
+
+    cache.put_feed_entries({entries[url]: html for url, html in made_entries.items()})
+
+    def make_entries(wanted: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        remembered = cache.feed_entries(entries[url] for url in wanted if url not in made_entries)
+        fresh: dict[bytes, str] = {}
+        for url in wanted:
+            if url in made_entries or entries[url] in remembered:
+                found[url] = made_entries.get(url) or remembered[entries[url]]
+                continue
+            article = cards.by_url[url]
+            html = cache.body_html(inputs[article.key].body)
+            meta = known_bodies.get(url) or bodies([article])[url]
+            body = replace(meta, html=html) if html is not None else _converted(converter(), text_of(article), article)
+            found[url] = fresh[entries[url]] = feeds.entry_html(view_of(article, body)[0], config)
+        cache.put_feed_entries(fresh)
+        return found
+
+    return Articles(cards, entries, Contents(sorted(in_feeds), make_entries))
+
+
+# ---------------------------------------------------------------------------
+# List pages, feeds and other generated files
+# ---------------------------------------------------------------------------
+
+
+def rendering_failed(article: Article, text: str, exc: Exception) -> Diagnostic:
+    """An article whose page could not be made, for a reason that is not the template's (those name it).
+
+    Raw HTML the parser cannot read is the article's mistake, found at its block; anything else is
+    reported at the body's first line as the likely bug it is.
+    """
+    if isinstance(exc, UnreadableHTML):
+        line = article.body_line + failing_block(
+            text, lambda part: absolute_links(Converter().convert(part).html, "/", "/")
+        )
+        return error(article.source, line, f"{exc} (expected HTML a browser reads: close or remove this markup)")
+    return error(
+        article.source,
+        article.body_line,
+        f"newsdesk could not render this article's page: {type(exc).__name__}: {exc} "
+        "(expected front matter and Markdown it can show; this is likely a bug in newsdesk: please report it)",
+    )
+
+
+def _converted(converter: Converter, text: str, article: Article) -> Body:
+    """A body for a card when the cache lost it; one that cannot be converted is reported when rendered."""
+    body = convert_article(converter, text, article)
+    return Body("", "", 0, ()) if isinstance(body, Diagnostic) else body

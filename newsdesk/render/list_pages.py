@@ -1,0 +1,89 @@
+"""Rendering the list pages (front page, desks, topics, authors, archives) whose inputs changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from newsdesk import workers
+from newsdesk.incremental.digest import digest as cache_digest
+from newsdesk.incremental.digest import fingerprint_of
+from newsdesk.model.pages import ListPage
+from newsdesk.output.kept import counted_key, kept_as_is
+from newsdesk.output.write import OutputWriter, Placed
+from newsdesk.progress import Progress
+from newsdesk.render.cards import Cards
+from newsdesk.render.renderer import Renderer
+
+# List pages a worker process renders before a fresh fork replaces it (see workers.RENEW): each shows
+# twenty stories, so a thousand of them read about as many as workers.RENEW article pages do.
+PAGES_RENEW = 1_000
+
+
+def write_pages(
+    pages: Sequence[ListPage],
+    cards: Cards,
+    renderer: Renderer,
+    out: OutputWriter,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    chores: Sequence[Callable[[], None]] = (),
+) -> None:
+    """Render and write every list page whose inputs changed since the last build.
+
+    A page's key hashes its template closure, the site view, the settings and
+    what its context is made from (:attr:`~newsdesk.model.pages.ListPage.inputs` and
+    the digests of the cards it shows, or else the context made from card
+    stand-ins), so deciding costs no card at all; a context that reads more of a
+    card than a stand-in has is never cached.
+    """
+    common: dict[str, bytes] = {}
+    tasks: list[tuple[int, bytes | None, bytes]] = []
+    days: list[str] = []  # the oldest story each task's page shows (its URL starts with the day)
+    needed: set[str] = set()
+    refs = cards.refs()
+    for position, page in enumerate(pages):
+        if page.template not in common:
+            common[page.template] = renderer.fingerprint(page.template)
+        if page.inputs is not None:
+            listing, place, shown = page.inputs
+            key: bytes | None = cache_digest(common[page.template], listing + place, *(cards.digests[u] for u in shown))
+            read: Iterable[str] = shown
+        else:
+            refs.read.clear()
+            try:
+                context = fingerprint_of(page.context(refs))
+            except (AttributeError, TypeError, KeyError):
+                context = None
+            key = cache_digest(common[page.template], context) if context is not None else None
+            read = refs.read
+        shown = tuple(read)
+
+        def counts(shown: tuple[str, ...] = shown) -> bytes:
+            """The counts the page can read: the site view's and its cards' links'."""
+            return cache_digest(renderer.site_counts, *(cards.counts(u) for u in shown))
+
+        if kept_as_is(out, page.url, key, counts):
+            if progress:
+                progress.advance()
+            continue
+        needed.update(shown)
+        tasks.append((position, key, counts()))
+        days.append(min(shown, default=""))
+    # A worker process copies every page of the parent's memory it reads (see workers): pages that show
+    # stories of the same days, rendered one after another, read the same stretch of cards and articles.
+    tasks = [task for _, task in sorted(zip(days, tasks, strict=True), key=lambda pair: pair[0])]
+    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL and any(key is None for _, key, _ in tasks):
+        cards.make_all()  # workers inherit the cards (they cannot reach the cache); an unkeyed page may read any
+    else:
+        cards.make(sorted(needed))
+
+    def render(task: tuple[int, bytes | None, bytes]) -> Placed:
+        position, key, counts = task
+        page = pages[position]
+        html, counted = renderer.render_watched(page.template, **page.context(cards))
+        return out.place(page.url, html.encode(), counted_key(key, counts if counted else None))
+
+    for placed in workers.run(render, tasks, jobs, chores=chores, renew=PAGES_RENEW):
+        out.note(placed)
+        if progress:
+            progress.advance()
