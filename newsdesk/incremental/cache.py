@@ -40,7 +40,7 @@ CACHE_DIR = ".newsdesk-cache"
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses): an older cache is then discarded rather
 # than trusted.
-SCHEMA = "10"
+SCHEMA = "11"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS cards (
     url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
 CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
 CREATE TABLE IF NOT EXISTS pages (
-    url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT);
+    url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, templates TEXT);
 """
 
 
@@ -282,10 +282,11 @@ class Cache:
     # -- the output folder ---------------------------------------------------------------
 
     def pages(self) -> dict[str, PageRecord]:
+        names: dict[str, str] = {}  # one string per distinct list of templates (a few), not one per page
         return {
-            url: PageRecord(key, d, FileStat(size, mtime, ctime, ino))
-            for url, key, d, size, mtime, ctime, ino in self.db.execute(
-                "SELECT url, key, digest, size, mtime_ns, ctime_ns, ino FROM pages"
+            url: PageRecord(key, d, FileStat(size, mtime, ctime, ino), names.setdefault(templates, templates))
+            for url, key, d, size, mtime, ctime, ino, templates in self.db.execute(
+                "SELECT url, key, digest, size, mtime_ns, ctime_ns, ino, templates FROM pages"
             )
         }
 
@@ -315,8 +316,12 @@ class Cache:
             return
         self.db.executemany("DELETE FROM pages WHERE url = ?", [(url,) for url in before if url not in pages])
         self.db.executemany(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(url, r.key, r.digest, *_stat_row(r.stat)) for url, r in pages.items() if before.get(url) != r],
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (url, r.key, r.digest, *_stat_row(r.stat), r.templates)
+                for url, r in pages.items()
+                if before.get(url) != r
+            ],
         )
 
     # -- the last build ----------------------------------------------------------------

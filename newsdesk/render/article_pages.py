@@ -59,6 +59,7 @@ class _Rendered:
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
     counted: bool = False  # the page read a count of the site view: its key includes them
+    templates: str = ""  # the templates its render loaded: its key includes their sources
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def yield_articles(
     only the body is known its Markdown is not converted again.  ``inputs``
     maps each article's content key to the cache keys of its parse and body.
     """
-    common = renderer.fingerprint("article.html")
+    common = renderer.settings_key()
     before = cache.cards()
     rows: dict[str, CardRow] = {}
     keys: dict[str, bytes] = {}
@@ -235,7 +236,7 @@ def yield_articles(
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
         key = keys.get(article.url)
-        if kept_as_is(out, article.url, key, lambda article=article: counts_of(article.url)):
+        if kept_as_is(out, article.url, key, lambda article=article: counts_of(article.url), renderer.templates_key):
             if progress:
                 progress.advance()
             continue
@@ -273,13 +274,14 @@ def yield_articles(
                 return _Rendered(position, None, body if fresh else None, (), None)
             crumbs = (view.desk, Link(view.title, view.url))
             page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
-            html, counted = renderer.render_watched("article.html", page=page, article=view)
+            rendered = renderer.render_watched("article.html", page=page, article=view)
             entry = feeds.entry_html(view, config) if article.url in in_feeds else None
         except BuildFailed as failed:
             return _Rendered(position, None, None, tuple(failed.diagnostics), None)
         except Exception as exc:  # no article may stop the build: it is this article's error
             return _Rendered(position, None, None, (rendering_failed(article, text_of(article), exc),), None)
-        return _Rendered(position, out.place(article.url, html.encode()), body if fresh else None, (), entry, counted)
+        placed = out.place(article.url, rendered.html.encode(), templates=rendered.templates)
+        return _Rendered(position, placed, body if fresh else None, (), entry, rendered.counted, rendered.templates)
 
     made_entries: dict[str, str] = {}
     for done in workers.run(render, tasks, jobs, with_body):
@@ -292,7 +294,9 @@ def yield_articles(
         if done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
-            key = counted_key(keys.get(article.url), counts_of(article.url) if done.counted else None)
+            key = keys.get(article.url)
+            key = renderer.templates_key(key, done.templates) if key is not None else None
+            key = counted_key(key, counts_of(article.url) if done.counted else None)
             out.note(replace(done.placed, record=done.placed.record._replace(key=key)))
         elif done.placed is not None:
             out.note(done.placed)

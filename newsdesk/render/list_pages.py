@@ -36,6 +36,7 @@ def write_pages(
     stand-ins), so deciding costs no card at all; a context that reads more of a
     card than a stand-in has is never cached.
     """
+    settings = renderer.settings_key()
     common: dict[str, bytes] = {}
     tasks: list[tuple[int, bytes | None, bytes]] = []
     days: list[str] = []  # the oldest story each task's page shows (its URL starts with the day)
@@ -43,7 +44,7 @@ def write_pages(
     refs = cards.refs()
     for position, page in enumerate(pages):
         if page.template not in common:
-            common[page.template] = renderer.fingerprint(page.template)
+            common[page.template] = cache_digest(settings, page.template)
         if page.inputs is not None:
             listing, place, shown = page.inputs
             key: bytes | None = cache_digest(common[page.template], listing + place, *(cards.digests[u] for u in shown))
@@ -62,7 +63,7 @@ def write_pages(
             """The counts the page can read: the site view's and its cards' links'."""
             return cache_digest(renderer.site_counts, *(cards.counts(u) for u in shown))
 
-        if kept_as_is(out, page.url, key, counts):
+        if kept_as_is(out, page.url, key, counts, renderer.templates_key):
             if progress:
                 progress.advance()
             continue
@@ -80,8 +81,10 @@ def write_pages(
     def render(task: tuple[int, bytes | None, bytes]) -> Placed:
         position, key, counts = task
         page = pages[position]
-        html, counted = renderer.render_watched(page.template, **page.context(cards))
-        return out.place(page.url, html.encode(), counted_key(key, counts if counted else None))
+        rendered = renderer.render_watched(page.template, **page.context(cards))
+        full = renderer.templates_key(key, rendered.templates) if key is not None else None
+        full = counted_key(full, counts if rendered.counted else None)
+        return out.place(page.url, rendered.html.encode(), full, rendered.templates)
 
     for placed in workers.run(render, tasks, jobs, chores=chores, renew=PAGES_RENEW):
         out.note(placed)

@@ -9,12 +9,11 @@ in ``docs/templates.md``.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from newsdesk.errors import BuildFailed, Diagnostic, error
@@ -48,6 +47,41 @@ PAGE_TEMPLATES = (
 TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt", ".j2")
 
 
+class Rendered(NamedTuple):
+    html: str
+    counted: bool  # the page read a count of the site view (:class:`CountedLink`)
+    templates: str  # the templates the render loaded, a name a line
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, noting each template a render loads: the page's own and whatever it
+    extends, includes or imports, as Jinja asks for them (never worked out by parsing templates,
+    so a name made at render time, ``{% include "desk-" ~ page.slug ~ ".html" %}``, is caught too)."""
+
+    loaded: dict[str, None]  # names in the order loaded; the renderer empties it before each render
+
+    def get_template(
+        self, name: str | jinja2.Template, parent: str | None = None, globals: MutableMapping[str, Any] | None = None
+    ) -> jinja2.Template:
+        if isinstance(name, str):
+            self.loaded[self.join_path(name, parent) if parent is not None else name] = None
+        return super().get_template(name, parent, globals)
+
+    def select_template(
+        self,
+        names: Iterable[str | jinja2.Template],
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        # Every candidate counts: one before the chosen that appears later changes the choice.
+        if not isinstance(names, jinja2.Undefined):
+            names = list(names)
+            for name in names:
+                if isinstance(name, str):
+                    self.loaded[self.join_path(name, parent) if parent is not None else name] = None
+        return super().select_template(names, parent, globals)
+
+
 CountedLink.count = WatchedCount()  # type: ignore[assignment]  # after @dataclass has read the field
 
 
@@ -61,7 +95,7 @@ class Renderer:
             loaders.append(jinja2.FileSystemLoader(str(layouts)))
         loaders.append(jinja2.FileSystemLoader(str(PACKAGE_LAYOUTS)))
         self.layouts = layouts
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             trim_blocks=True,
@@ -80,7 +114,8 @@ class Renderer:
         self._site_shape = b""
         self._reads = CountReads()  # per process: a forked worker has its own copy
         self.site_counts = b""
-        self._closures: dict[str, tuple[str, ...]] = {}
+        self.env.loaded = {}
+        self._templates: dict[str, bytes] = {}  # templates (a name a line) -> digest of their sources
         self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
         # Each story's teaser, shared by the cards that relate to it while any of them is alive (a worker
         # process drops its views after each page, so it does not keep a teaser for every story).
@@ -241,41 +276,27 @@ class Renderer:
 
     # -- what a render reads ---------------------------------------------------
 
-    def fingerprint(self, template: str) -> bytes:
-        """Hash of everything a render of ``template`` reads besides its own context.
+    def settings_key(self) -> bytes:
+        """Hash of what every render reads besides its context and its templates.
 
-        That is the template and every template it extends, includes or imports
-        (transitively), the bound site view but for its counts, and the settings
-        (the filters and :meth:`page` read them: ``base_url``, the title, social
-        handles...).  With the context's own hash it is the cache key of a page
-        that read no count of the site view (see :meth:`render_watched`); a page
-        that read one adds :attr:`site_counts` to its key.
+        That is the settings (the filters and :meth:`page` read them: ``base_url``, the title,
+        social handles...) and the bound site view but for its counts.  With a page's context
+        it makes the page's key; :meth:`templates_key` adds the templates the page loaded, and a
+        page that read a count of the site view adds :attr:`site_counts` (see :meth:`render_watched`).
         """
         from newsdesk.incremental.digest import digest, fingerprint_of
 
-        sources = [self._source(name) for name in self.closure(template)]
-        return digest(template, fingerprint_of(self.config) or b"", self._site_shape, *sources)
+        return digest(fingerprint_of(self.config) or b"", self._site_shape)
 
-    def closure(self, template: str) -> tuple[str, ...]:
-        """``template`` and the templates it pulls in, found by parsing them (all of them when a name is dynamic)."""
-        if template not in self._closures:
-            seen: list[str] = []
-            todo = [template]
-            while todo:
-                name = todo.pop()
-                if name in seen:
-                    continue
-                seen.append(name)
-                try:
-                    referenced = list(jinja2.meta.find_referenced_templates(self.env.parse(self._source(name))))
-                except jinja2.TemplateError:
-                    referenced = []  # reported by check_templates and render
-                if None in referenced:
-                    seen = sorted(set(seen) | set(self.env.list_templates()))
-                    break
-                todo.extend(r for r in referenced if r is not None)
-            self._closures[template] = tuple(sorted(seen))
-        return self._closures[template]
+    def templates_key(self, key: bytes, templates: str) -> bytes:
+        """``key`` with the current sources of ``templates`` (a name a line, as :class:`Rendered` has them)."""
+        from newsdesk.incremental.digest import digest
+
+        sources = self._templates.get(templates)
+        if sources is None:
+            names = templates.split("\n")
+            sources = self._templates[templates] = digest(*(f"{name}\0{self._source(name)}" for name in names))
+        return digest(key, sources)
 
     def _source(self, name: str) -> str:
         try:
@@ -308,14 +329,15 @@ class Renderer:
         return problems
 
     def render(self, template: str, **context: Any) -> str:
-        return self.render_watched(template, **context)[0]
+        return self.render_watched(template, **context).html
 
-    def render_watched(self, template: str, **context: Any) -> tuple[str, bool]:
-        """The page, and whether it read a count of the site view (:class:`SiteLink`)."""
+    def render_watched(self, template: str, **context: Any) -> Rendered:
+        """The page, whether it read a count of the site view, and the templates it loaded."""
         self._reads.seen = False
+        self.env.loaded = {}
         try:
             html = self.env.get_template(template).render(site=self.site, **context)
-            return html, self._reads.seen
+            return Rendered(html, self._reads.seen, "\n".join(self.env.loaded))
         except jinja2.TemplateSyntaxError as exc:
             raise BuildFailed([self._syntax_error(exc, template)]) from None
         except Exception as exc:

@@ -1,0 +1,69 @@
+"""The renderer notes the templates each render loads, and a page is made again only when one of them changed.
+
+A page that is rendered again shows a new number from Jinja's ``random`` filter, so these tests
+tell a re-rendered page from a kept one by its bytes, whatever the page says otherwise.
+"""
+
+from __future__ import annotations
+
+from conftest import Site
+
+# An article layout that includes a template whose name is made at render time, from the story's desk.
+ARTICLE = (
+    "<!doctype html><title>{{ article.title }}</title>\n"
+    '{% include "desk-" ~ article.desk.name|lower ~ ".html" ignore missing %}\n'
+    "<p>{{ range(10**12)|random }}</p>\n"
+)
+
+
+def story_pages(site: Site) -> dict[str, bytes]:
+    return {f: data for f, data in site.snapshot().items() if f.startswith("2024/03/02/story-")}
+
+
+def desk_site(site: Site) -> None:
+    site.config({"title": "Test Desk", "base_url": "https://news.example.org", "desks": ["City", "Sport"]})
+    site.write("layouts/article.html", ARTICLE)
+    for n, desk in enumerate(["City", "City", "Sport"]):
+        site.article(f"2024/s{n}.md", title=f"Story {n}", desk=desk)
+
+
+def test_a_template_included_by_a_name_made_at_render_time_rerenders_only_the_pages_that_loaded_it(site: Site):
+    desk_site(site)
+    site.build()
+    before = story_pages(site)
+    site.write("layouts/desk-sport.html", "<aside>Sport desk</aside>\n")  # a name only Sport stories asked for
+    site.build()
+    after = story_pages(site)
+    changed = {f for f in after if after[f] != before[f]}
+    assert changed == {"2024/03/02/story-2/index.html"}
+    assert b"<aside>Sport desk</aside>" in after["2024/03/02/story-2/index.html"]
+
+    site.write("layouts/desk-city.html", "<aside>City desk</aside>\n")
+    site.build()
+    again = story_pages(site)
+    assert {f for f in again if again[f] != after[f]} == {
+        "2024/03/02/story-0/index.html",
+        "2024/03/02/story-1/index.html",
+    }
+
+
+def test_a_template_no_page_loads_changes_no_page(site: Site):
+    desk_site(site)
+    site.build()
+    before = site.snapshot()
+    site.write("layouts/partials/unused.html", "<p>Nobody includes me.</p>\n")
+    site.build()
+    assert site.snapshot() == before
+
+
+def test_editing_a_template_every_article_page_loads_rerenders_them_all_and_no_list_page(site: Site):
+    desk_site(site)
+    site.write("layouts/article.html", ARTICLE + '{% include "partials/article-foot.html" %}\n')
+    site.write("layouts/partials/article-foot.html", "<footer>Foot</footer>\n")
+    site.build()
+    before = site.snapshot()
+    site.write("layouts/partials/article-foot.html", "<footer>New foot</footer>\n")
+    site.build()
+    after = site.snapshot()
+    changed = {f for f in after if after[f] != before.get(f)}
+    assert {f for f in changed if f.endswith(".html")} == set(story_pages(site))
