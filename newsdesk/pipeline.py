@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from newsdesk import __version__, workers
 from newsdesk.errors import BuildFailed, Diagnostic, error
@@ -212,6 +213,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
             the_rest = partial(write_the_rest, out, config, settings, entries, news, news_key, statics, moves, renderer)
             # Build metadata goes beside site.yaml once the site is swapped in: nothing in output/ names what is to come.
             host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
+            chores: list[Callable[[], None]]  # functions and a partial: their join would be object
             chores = [*incremental.feed_writers(site_feeds, written, config, fallback, inputs, out), the_rest]
             incremental.write_pages(pages, written.cards, renderer, out, options.jobs, progress, chores)
             # Rendering is done.  Pagefind, next, needs ~0.25 MB per article of the shard it indexes beside
@@ -444,7 +446,7 @@ def resolve_urls(
         key = _ledger_key(options, data, place, articles, life, generated, unloaded)
         remembered = cache.blob(key)
         if isinstance(remembered, tuple) and len(remembered) == 2:
-            found, moves = remembered
+            found, moves = cast(tuple[list[Diagnostic], ledger.Resolution], remembered)  # as put_blob stores it below
             problems += [*found, *moves.problems]
             return moves
     old, found = ledger.read(options.ledger_path, lock)

@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from newsdesk import __version__, memory, workers
 from newsdesk.errors import BuildFailed, Diagnostic, error
@@ -304,6 +304,9 @@ def yield_articles(
     def row_links(row: CardRow) -> Callable[[], tuple[str, ...]]:
         return lambda: tuple(json.loads(row.links))
 
+    def body_links(body: Body) -> Callable[[], tuple[str, ...]]:
+        return lambda: body.links
+
     # Articles whose card inputs are unchanged need neither their card nor their body.
     unsure: list[Article] = []
     for article in index.articles:
@@ -328,12 +331,12 @@ def yield_articles(
         if article.url in known_bodies:
             body = known_bodies[article.url]
             settle(article, body)
-            check_links(article, lambda body=body: body.links, bool(body.summary), rows[article.url].flagged)
+            check_links(article, body_links(body), bool(body.summary), rows[article.url].flagged)
 
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
         key = keys.get(article.url)
-        if _kept(out, article.url, key, lambda article=article: counts_of(article.url)):
+        if _kept(out, article.url, key, functools.partial(counts_of, article.url)):
             if progress:
                 progress.advance()
             continue
@@ -386,7 +389,7 @@ def yield_articles(
         if done.body is not None:
             cache.put_body(inputs[article.key].body, replace(done.body, html=""), done.body.html)
             settle(article, done.body)
-            check_links(article, lambda body=done.body: body.links, bool(done.body.summary), rows[article.url].flagged)
+            check_links(article, body_links(done.body), bool(done.body.summary), rows[article.url].flagged)
         if done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
@@ -462,7 +465,8 @@ def write_pages(
         else:
             refs.read.clear()
             try:
-                context = fingerprint_of(page.context(refs))
+                # RefsRead hands out CardRef stand-ins, not cards: a context that reads more of one fails (not cached).
+                context = fingerprint_of(page.context(cast(Mapping[str, ArticleView], refs)))
             except (AttributeError, TypeError, KeyError):
                 context = None
             key = cache_digest(common[page.template], context) if context is not None else None
@@ -682,7 +686,7 @@ def check_bodies(
             problems.append(body)
             continue
         problems += body_problems(
-            article, body.links, bool(body.summary), lambda a=article: text(a), by_key, known_urls, hidden
+            article, body.links, bool(body.summary), functools.partial(text, article), by_key, known_urls, hidden
         )
     return problems
 
