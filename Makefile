@@ -43,6 +43,7 @@ serve: $(STAMP)
 test: $(STAMP) $(VNU_JAR) $(AXE_JS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict newsdesk
 	$(BIN)/python -m pytest --cov=newsdesk --cov-report=term-missing:skip-covered
 
 screenshots: $(STAMP)

@@ -321,11 +321,11 @@ def _run(args: argparse.Namespace) -> int:
         print(written.path)
         return EXIT_OK
     if args.command == "import":
-        report = import_wire(args.files, desk=args.desk, content=args.content, config=config)
-        for origin, path in report.written:
+        imported = import_wire(args.files, desk=args.desk, content=args.content, config=config)
+        for origin, path in imported.written:
             print(f"{origin} → {path}")
-        if report.problems:
-            raise BuildFailed(report.problems)
+        if imported.problems:
+            raise BuildFailed(imported.problems)
         return EXIT_OK
     if args.command == "serve":
         from newsdesk.commands.serve import serve

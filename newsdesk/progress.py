@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 DELAY = 2.0  # seconds a build runs before it shows progress
 LINE_EVERY = 1.0  # seconds between plain lines
@@ -28,7 +31,7 @@ class Progress:
         self.label = ""
         self.total = 0
         self.count = 0
-        self._bar: Any = None
+        self._bar: tqdm[NoReturn] | None = None  # a bar with no iterable, only update()
         self._last_line = 0.0
 
     @classmethod

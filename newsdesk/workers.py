@@ -61,12 +61,12 @@ def run(
     A worker process is replaced by a fresh fork after about ``renew`` tasks (give fewer
     for tasks that each read more of the parent's memory).
     """
-    ready = prepare or (lambda task: task)  # type: ignore[assignment,return-value]
+    ready: Callable[[T], U] = prepare or _unprepared
     if jobs <= 1 or len(tasks) < MIN_PARALLEL:
         for chore in chores:
             chore()
         for task in tasks:
-            yield work(ready(task))  # type: ignore[arg-type]
+            yield work(ready(task))
         return
     context = multiprocessing.get_context("fork")
     queue = iter(tasks)
@@ -140,6 +140,11 @@ def _pooled(
             pool.shutdown()
     while chores:  # the tasks ran out first
         chores.pop()()
+
+
+def _unprepared(task: Any) -> Any:
+    """No ``prepare``: the work takes the task itself (U is T, which ``run``'s signature cannot say)."""
+    return task
 
 
 def _install(work: Callable[[Any], Any]) -> None:

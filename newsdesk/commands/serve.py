@@ -104,6 +104,7 @@ class Preview:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server's address is (str, int); typeshed allows bytes
         return f"http://{host}:{port}/"
 
     def rebuild(self, search: bool = False) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from typing import cast
 
 from newsdesk.errors import Diagnostic, error
 from newsdesk.incremental.cache import Cache
@@ -44,7 +45,7 @@ def resolve_urls(
         key = _ledger_key(options, data, place, articles, life, generated, unloaded)
         remembered = cache.blob(key)
         if isinstance(remembered, tuple) and len(remembered) == 2:
-            found, moves = remembered
+            found, moves = cast(tuple[list[Diagnostic], Resolution], remembered)  # as put_blob stores it below
             problems += [*found, *moves.problems]
             return moves
     old, found = ledger.read(options.ledger_path, lock)

@@ -150,8 +150,8 @@ def plan_shards(article_urls: Iterable[str], size: int | None = None, hot: int |
     today = by_day[year][month][day]
     last = shards[-1]
     if len(last.pages) > hot_limit and len(today) < len(last.pages):
-        months = sorted(by_day[year]) if last.folders == (year,) else [f.split("/")[1] for f in last.folders]
-        folders = [f"{year}/{m}" for m in months if m != month]
+        in_last = sorted(by_day[year]) if last.folders == (year,) else [f.split("/")[1] for f in last.folders]
+        folders = [f"{year}/{m}" for m in in_last if m != month]
         folders += [f"{year}/{month}/{d}" for d in sorted(by_day[year][month]) if d != day]
         gone = set(today)
         shards[-1] = Shard(last.name, tuple(folders), tuple(u for u in last.pages if u not in gone))

@@ -35,4 +35,6 @@ def serialise(root: ElementTree.Element) -> bytes:
         for name, value in element.attrib.items():
             element.attrib[name] = clean(value)
     ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    # typeshed gives tostring() with an encoding other than "unicode" as Any: with "utf-8" it is bytes.
+    data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

@@ -207,6 +207,9 @@ def yield_articles(
     def row_links(row: CardRow) -> Callable[[], tuple[str, ...]]:
         return lambda: tuple(json.loads(row.links))
 
+    def body_links(body: Body) -> Callable[[], tuple[str, ...]]:
+        return lambda: body.links
+
     # Articles whose card inputs are unchanged need neither their card nor their body.
     unsure: list[Article] = []
     for article in index.articles:
@@ -231,12 +234,12 @@ def yield_articles(
         if article.url in known_bodies:
             body = known_bodies[article.url]
             settle(article, body)
-            check_links(article, lambda body=body: body.links, bool(body.summary), rows[article.url].flagged)
+            check_links(article, body_links(body), bool(body.summary), rows[article.url].flagged)
 
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
         key = keys.get(article.url)
-        if kept_as_is(out, article.url, key, lambda article=article: counts_of(article.url), renderer.templates_key):
+        if kept_as_is(out, article.url, key, functools.partial(counts_of, article.url), renderer.templates_key):
             if progress:
                 progress.advance()
             continue
@@ -290,7 +293,7 @@ def yield_articles(
         if done.body is not None:
             cache.put_body(inputs[article.key].body, replace(done.body, html=""), done.body.html)
             settle(article, done.body)
-            check_links(article, lambda body=done.body: body.links, bool(done.body.summary), rows[article.url].flagged)
+            check_links(article, body_links(done.body), bool(done.body.summary), rows[article.url].flagged)
         if done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:

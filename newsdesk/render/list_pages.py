@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
 
 from newsdesk import workers
 from newsdesk.incremental.digest import digest as cache_digest
@@ -13,6 +14,7 @@ from newsdesk.output.write import OutputWriter, Placed
 from newsdesk.progress import Progress
 from newsdesk.render.cards import Cards
 from newsdesk.render.renderer import Renderer
+from newsdesk.render.views import ArticleView
 
 # List pages a worker process renders before a fresh fork replaces it (see workers.RENEW): each shows
 # twenty stories, so a thousand of them read about as many as workers.RENEW article pages do.
@@ -52,7 +54,8 @@ def write_pages(
         else:
             refs.read.clear()
             try:
-                context = fingerprint_of(page.context(refs))
+                # RefsRead hands out CardRef stand-ins, not cards: a context that reads more of one fails (not cached).
+                context = fingerprint_of(page.context(cast(Mapping[str, ArticleView], refs)))
             except (AttributeError, TypeError, KeyError):
                 context = None
             key = cache_digest(common[page.template], context) if context is not None else None

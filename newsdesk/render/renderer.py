@@ -116,7 +116,7 @@ class Renderer:
         self.site_counts = b""
         self.env.loaded = {}
         self._templates: dict[str, bytes] = {}  # templates (a name a line) -> digest of their sources
-        self._links: dict[tuple[str, str], Link] = {}  # term links of one index: a few hundred, made once
+        self._links: dict[tuple[str, str], CountedLink] = {}  # term links of one index: a few hundred, made once
         # Each story's teaser, shared by the cards that relate to it while any of them is alive (a worker
         # process drops its views after each page, so it does not keep a teaser for every story).
         self._teasers: weakref.WeakValueDictionary[str, Teaser] = weakref.WeakValueDictionary()
@@ -211,7 +211,7 @@ class Renderer:
             date_only=article.date_only,
         )
 
-    def link_to(self, index: SiteIndex, kind: str, name: str) -> Link:
+    def link_to(self, index: SiteIndex, kind: str, name: str) -> CountedLink:
         """The link to a desk, topic or author page, as article views show it (made once per index)."""
         self._remember(index)
         found = self._links.get((kind, name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Container, Mapping
 from dataclasses import replace
 
@@ -86,6 +87,6 @@ def check_bodies(
             problems.append(body)
             continue
         problems += body_problems(
-            article, body.links, bool(body.summary), lambda a=article: text(a), by_key, known_urls, hidden
+            article, body.links, bool(body.summary), functools.partial(text, article), by_key, known_urls, hidden
         )
     return problems
