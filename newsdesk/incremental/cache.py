@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS cards (
     url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
 CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
 CREATE TABLE IF NOT EXISTS pages (
-    url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, templates TEXT);
+    url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, reads TEXT);
 """
 
 
@@ -282,11 +282,11 @@ class Cache:
     # -- the output folder ---------------------------------------------------------------
 
     def pages(self) -> dict[str, PageRecord]:
-        names: dict[str, str] = {}  # one string per distinct list of templates (a few), not one per page
+        names: dict[str, str] = {}  # one string per distinct list of reads (a few), not one per page
         return {
-            url: PageRecord(key, d, FileStat(size, mtime, ctime, ino), names.setdefault(templates, templates))
-            for url, key, d, size, mtime, ctime, ino, templates in self.db.execute(
-                "SELECT url, key, digest, size, mtime_ns, ctime_ns, ino, templates FROM pages"
+            url: PageRecord(key, d, FileStat(size, mtime, ctime, ino), names.setdefault(reads, reads))
+            for url, key, d, size, mtime, ctime, ino, reads in self.db.execute(
+                "SELECT url, key, digest, size, mtime_ns, ctime_ns, ino, reads FROM pages"
             )
         }
 
@@ -317,11 +317,7 @@ class Cache:
         self.db.executemany("DELETE FROM pages WHERE url = ?", [(url,) for url in before if url not in pages])
         self.db.executemany(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (url, r.key, r.digest, *_stat_row(r.stat), r.templates)
-                for url, r in pages.items()
-                if before.get(url) != r
-            ],
+            [(url, r.key, r.digest, *_stat_row(r.stat), r.reads) for url, r in pages.items() if before.get(url) != r],
         )
 
     # -- the last build ----------------------------------------------------------------

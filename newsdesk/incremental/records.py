@@ -28,7 +28,7 @@ class PageRecord(NamedTuple):
     key: bytes | None  # hash of every input of its rendering; None = not cacheable
     digest: bytes  # hash of its bytes
     stat: FileStat
-    templates: str = ""  # the templates its render loaded, a name a line (what its key read of them)
+    reads: str = ""  # what its render read by name: templates, params keys (see render.renderer.Rendered)
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ def kept_as_is(
     url: str,
     key: bytes | None,
     counts: Callable[[], bytes] | None = None,
-    templates: Callable[[bytes, str], bytes] | None = None,
+    reads: Callable[[bytes, str], bytes] | None = None,
 ) -> bool:
     """Keep the served file at ``url`` if it was made from inputs that hash to ``key``.
 
-    A rendered page's key also covers the templates its last render loaded, as they are now
-    (``templates(key, names)``, :meth:`~newsdesk.render.renderer.Renderer.templates_key`): the
-    names come from its record, so a page is made again when one of those changed, and only then.
+    A rendered page's key also covers what its last render read by name (the templates it loaded,
+    the ``site.params`` keys it looked up), as those are now: ``reads(key, names)``
+    (:meth:`~newsdesk.render.renderer.Renderer.reads_key`) with the names its record keeps, so a
+    page is made again when one of them changed, and only then.
 
     Keys leave out the counts of links (:class:`~newsdesk.render.renderer.CountedLink`): a page
     records ``key`` when its render read no count, else ``key`` with the ``counts`` it
@@ -28,8 +29,8 @@ def kept_as_is(
     previous = out.previous.get(url)
     if key is None or previous is None:
         return False
-    if previous.templates and templates is not None:
-        key = templates(key, previous.templates)
+    if previous.reads and reads is not None:
+        key = reads(key, previous.reads)
     matches = previous.key == key or (counts is not None and previous.key == counted_key(key, counts()))
     return matches and out.keep(url)
 

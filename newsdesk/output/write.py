@@ -155,34 +155,34 @@ class OutputWriter:
         if previous is None or not self._intact(url, relative, previous):
             return False
         key = None if outdated else previous.key
-        linked = self._link(relative, key, previous.digest, previous.stat, previous.templates)
+        linked = self._link(relative, key, previous.digest, previous.stat, previous.reads)
         self.note(Placed(url, linked, written=False))
         return True
 
     def write(self, url: str, data: bytes, key: bytes | None = None) -> None:
         self.note(self.place(url, data, key))
 
-    def place(self, url: str, data: bytes, key: bytes | None = None, templates: str = "") -> Placed:
+    def place(self, url: str, data: bytes, key: bytes | None = None, reads: str = "") -> Placed:
         """Put ``data`` at ``url`` in the staging tree; safe to call from a worker process.
 
-        ``key`` is the hash of what it was made from, ``templates`` the templates its render loaded."""
+        ``key`` is the hash of what it was made from, ``reads`` what its render read by name (see :class:`~newsdesk.render.renderer.Rendered`)."""
         if self.dry_run:
             return Placed(url, None, written=True)
         relative = urls.output_file(url)
         new_digest = digest(data)
         previous = self.previous.get(url)
         if previous is not None and previous.digest == new_digest and self._intact(url, relative, previous):
-            return Placed(url, self._link(relative, key, new_digest, previous.stat, templates), written=False)
+            return Placed(url, self._link(relative, key, new_digest, previous.stat, reads), written=False)
         if previous is None:  # no record (a first build, a lost cache): compare with the served bytes
             served = FileStat.read(os.path.join(self.output, relative))
             if served is not None and served.size == len(data) and read_or_none(self.output / relative) == data:
-                return Placed(url, self._link(relative, key, new_digest, served, templates), written=False)
+                return Placed(url, self._link(relative, key, new_digest, served, reads), written=False)
         target = self.stage / relative
         temporary = self._temporary(target)
         temporary.write_bytes(data)
         os.replace(temporary, target)
         self._mirror(relative)
-        return Placed(url, PageRecord(key, new_digest, stat_of(target), templates), written=True)
+        return Placed(url, PageRecord(key, new_digest, stat_of(target), reads), written=True)
 
     def copy(self, url: str, source: Path) -> None:
         """A static file: kept when its bytes are those of the served file."""
@@ -292,11 +292,11 @@ class OutputWriter:
         return FileStat.read(os.path.join(self.output, relative)) == previous.stat
 
     def _link(
-        self, relative: str, key: bytes | None, page_digest: bytes, served: FileStat, templates: str = ""
+        self, relative: str, key: bytes | None, page_digest: bytes, served: FileStat, reads: str = ""
     ) -> PageRecord:
         """Make the staging tree's entry the served file's inode (it often already is)."""
         if self.present.get(relative) == served.ino and self.mirror is None:
-            return PageRecord(key, page_digest, served, templates)  # the same inode: the same stat
+            return PageRecord(key, page_digest, served, reads)  # the same inode: the same stat
         target = self.stage / relative
         if self.present.get(relative) != served.ino:
             temporary = self._temporary(target)
@@ -304,7 +304,7 @@ class OutputWriter:
             os.replace(temporary, target)
         self._mirror(relative)
         # Recorded from the staged name: linking changed the inode's ctime.
-        return PageRecord(key, page_digest, stat_of(target), templates)
+        return PageRecord(key, page_digest, stat_of(target), reads)
 
     def _mirror(self, relative: str) -> None:
         """Link a staged file into the mirror (the next build's spare), when one is being made."""

@@ -59,7 +59,7 @@ class _Rendered:
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
     counted: bool = False  # the page read a count of the site view: its key includes them
-    templates: str = ""  # the templates its render loaded: its key includes their sources
+    reads: str = ""  # what its render read by name (templates, params keys): its key includes their values
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def yield_articles(
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
         key = keys.get(article.url)
-        if kept_as_is(out, article.url, key, functools.partial(counts_of, article.url), renderer.templates_key):
+        if kept_as_is(out, article.url, key, functools.partial(counts_of, article.url), renderer.reads_key):
             if progress:
                 progress.advance()
             continue
@@ -283,8 +283,8 @@ def yield_articles(
             return _Rendered(position, None, None, tuple(failed.diagnostics), None)
         except Exception as exc:  # no article may stop the build: it is this article's error
             return _Rendered(position, None, None, (rendering_failed(article, text_of(article), exc),), None)
-        placed = out.place(article.url, rendered.html.encode(), templates=rendered.templates)
-        return _Rendered(position, placed, body if fresh else None, (), entry, rendered.counted, rendered.templates)
+        placed = out.place(article.url, rendered.html.encode(), reads=rendered.reads)
+        return _Rendered(position, placed, body if fresh else None, (), entry, rendered.counted, rendered.reads)
 
     made_entries: dict[str, str] = {}
     for done in workers.run(render, tasks, jobs, with_body):
@@ -298,7 +298,7 @@ def yield_articles(
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
             key = keys.get(article.url)
-            key = renderer.templates_key(key, done.templates) if key is not None else None
+            key = renderer.reads_key(key, done.reads) if key is not None else None
             key = counted_key(key, counts_of(article.url) if done.counted else None)
             out.note(replace(done.placed, record=done.placed.record._replace(key=key)))
         elif done.placed is not None:

@@ -66,7 +66,7 @@ def write_pages(
             """The counts the page can read: the site view's and its cards' links'."""
             return cache_digest(renderer.site_counts, *(cards.counts(u) for u in shown))
 
-        if kept_as_is(out, page.url, key, counts, renderer.templates_key):
+        if kept_as_is(out, page.url, key, counts, renderer.reads_key):
             if progress:
                 progress.advance()
             continue
@@ -85,9 +85,9 @@ def write_pages(
         position, key, counts = task
         page = pages[position]
         rendered = renderer.render_watched(page.template, **page.context(cards))
-        full = renderer.templates_key(key, rendered.templates) if key is not None else None
+        full = renderer.reads_key(key, rendered.reads) if key is not None else None
         full = counted_key(full, counts if rendered.counted else None)
-        return out.place(page.url, rendered.html.encode(), full, rendered.templates)
+        return out.place(page.url, rendered.html.encode(), full, rendered.reads)
 
     for placed in workers.run(render, tasks, jobs, chores=chores, renew=PAGES_RENEW):
         out.note(placed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, MutableMapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,6 +31,7 @@ from newsdesk.render.views import (
     CountReads,
     Link,
     PageView,
+    Params,
     SiteView,
     Teaser,
     WatchedCount,
@@ -50,7 +52,9 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt", ".j2")
 class Rendered(NamedTuple):
     html: str
     counted: bool  # the page read a count of the site view (:class:`CountedLink`)
-    templates: str  # the templates the render loaded, a name a line
+    # What the render read by name, a line each: "template:NAME" for each template it loaded,
+    # "param:KEY" for each key of site.params it looked up (:class:`Params`).
+    reads: str
 
 
 class _Environment(jinja2.Environment):
@@ -115,7 +119,8 @@ class Renderer:
         self._reads = CountReads()  # per process: a forked worker has its own copy
         self.site_counts = b""
         self.env.loaded = {}
-        self._templates: dict[str, bytes] = {}  # templates (a name a line) -> digest of their sources
+        self._params = Params(config.params)
+        self._reads_values: dict[str, bytes] = {}  # a page's reads (see Rendered) -> digest of their values
         self._links: dict[tuple[str, str], CountedLink] = {}  # term links of one index: a few hundred, made once
         # Each story's teaser, shared by the cards that relate to it while any of them is alive (a worker
         # process drops its views after each page, so it does not keep a teaser for every story).
@@ -128,7 +133,8 @@ class Renderer:
 
         self.site = self.site_view(index, search=search)
         links = [*self.site.desks, *self.site.years, *(m for y in self.site.archive for m in (y.year, *y.months))]
-        self._site_shape = fingerprint_of(self.site) or b""  # without the counts: hashed apart
+        # Without the counts (hashed apart) and params (a page depends on the keys it reads).
+        self._site_shape = fingerprint_of(replace(self.site, params={})) or b""
         self.site_counts = digest(repr([link.count for link in links]))
 
     # -- views -------------------------------------------------------------
@@ -151,7 +157,7 @@ class Renderer:
             logo=self.config.logo,
             desks=tuple(self.counted_key(t.name, t.url, len(t.articles), t.description) for t in index.desks),
             years=years,
-            params=self.config.params,
+            params=self._params,
             archive=tuple(ArchiveYear(year, tuple(months.get(int(year.name), ()))) for year in years),
             search=search,
         )
@@ -286,17 +292,24 @@ class Renderer:
         """
         from newsdesk.incremental.digest import digest, fingerprint_of
 
-        return digest(fingerprint_of(self.config) or b"", self._site_shape)
+        # params are left out: a page depends on the keys it looked up (reads_key), not on all of them.
+        return digest(fingerprint_of(replace(self.config, params={})) or b"", self._site_shape)
 
-    def templates_key(self, key: bytes, templates: str) -> bytes:
-        """``key`` with the current sources of ``templates`` (a name a line, as :class:`Rendered` has them)."""
-        from newsdesk.incremental.digest import digest
+    def reads_key(self, key: bytes, reads: str) -> bytes:
+        """``key`` with the current values of what a render read by name (``reads``, as :class:`Rendered` has it)."""
+        from newsdesk.incremental.digest import digest, fingerprint_of
 
-        sources = self._templates.get(templates)
-        if sources is None:
-            names = templates.split("\n")
-            sources = self._templates[templates] = digest(*(f"{name}\0{self._source(name)}" for name in names))
-        return digest(key, sources)
+        values = self._reads_values.get(reads)
+        if values is None:
+            parts = []
+            for line in reads.split("\n"):
+                kind, _, name = line.partition(":")
+                if kind == "param":
+                    parts.append(f"{line}\0".encode() + (fingerprint_of(self._params.value_of(name)) or b"?"))
+                else:
+                    parts.append(f"{line}\0{self._source(name)}".encode())
+            values = self._reads_values[reads] = digest(*parts)
+        return digest(key, values)
 
     def _source(self, name: str) -> str:
         try:
@@ -335,9 +348,11 @@ class Renderer:
         """The page, whether it read a count of the site view, and the templates it loaded."""
         self._reads.seen = False
         self.env.loaded = {}
+        self._params.read = {}
         try:
             html = self.env.get_template(template).render(site=self.site, **context)
-            return Rendered(html, self._reads.seen, "\n".join(self.env.loaded))
+            reads = [*(f"template:{name}" for name in self.env.loaded), *(f"param:{key}" for key in self._params.read)]
+            return Rendered(html, self._reads.seen, "\n".join(reads))
         except jinja2.TemplateSyntaxError as exc:
             raise BuildFailed([self._syntax_error(exc, template)]) from None
         except Exception as exc:

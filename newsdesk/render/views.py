@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,43 @@ class ArticleView:
     # (it would be a made-up 00:00); the *_iso values keep the full datetime for machines.
     date_only: bool = False
     updated_date_only: bool = False
+
+
+class Params(Mapping[str, Any]):
+    """``site.params`` for templates: the settings' ``params``, noting each key a render reads.
+
+    A page then depends on the keys it looked up, not on the whole of ``params``: a layout that
+    starts showing ``site.params.promo`` re-renders its pages when ``promo`` changes, and another
+    key's change renders nothing again.  Going through all of them (``items()``, a loop) reads
+    every key (``*``).
+    """
+
+    EVERY = "*"
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+        self.read: dict[str, None] = {}  # what the current render looked up; the renderer empties it
+
+    def __getitem__(self, key: str) -> Any:
+        self.read[key] = None
+        return self._values[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.read[key] = None
+        return key in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        self.read[self.EVERY] = None
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        self.read[self.EVERY] = None
+        return len(self._values)
+
+    def value_of(self, key: str) -> Any:
+        """What a read of ``key`` found (the whole mapping for :attr:`EVERY`; None when missing), unnoted."""
+        return self._values if key == self.EVERY else self._values.get(key)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""The renderer notes the templates each render loads, and a page is made again only when one of them changed.
+"""The renderer notes what each render reads by name (templates, ``site.params`` keys), and a page is
+made again only when one of those changed.
 
 A page that is rendered again shows a new number from Jinja's ``random`` filter, so these tests
 tell a re-rendered page from a kept one by its bytes, whatever the page says otherwise.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from conftest import Site
 
@@ -67,3 +70,48 @@ def test_editing_a_template_every_article_page_loads_rerenders_them_all_and_no_l
     after = site.snapshot()
     changed = {f for f in after if after[f] != before.get(f)}
     assert {f for f in changed if f.endswith(".html")} == set(story_pages(site))
+
+
+def params_site(site: Site, **params: str) -> None:
+    site.config(
+        {"title": "Test Desk", "base_url": "https://news.example.org", "desks": ["City", "Sport"], "params": params}
+    )
+
+
+def test_a_template_that_starts_reading_a_params_key_rerenders_when_that_key_changes_and_only_then(site: Site):
+    params_site(site, promo="Tickets", other="x")
+    desk_site_articles = {"City": ["2024/s0.md", "2024/s1.md"], "Sport": ["2024/s2.md"]}
+    site.write("layouts/article.html", ARTICLE)
+    for desk, paths in desk_site_articles.items():
+        for path in paths:
+            site.article(path, title=Path(path).stem, desk=desk)
+    site.build()
+    # The layout starts reading params.promo, on the Sport desk's stories only.
+    site.write(
+        "layouts/article.html", ARTICLE + '{% if article.desk.name == "Sport" %}{{ site.params.promo }}{% endif %}\n'
+    )
+    site.build()
+    first = site.snapshot()
+    assert b"Tickets" in first["2024/03/02/s2/index.html"]
+
+    params_site(site, promo="Tickets", other="y")  # a key no page reads
+    site.build()
+    assert site.snapshot() == first
+
+    params_site(site, promo="Season tickets", other="y")
+    site.build()
+    after = site.snapshot()
+    assert {f for f in after if after[f] != first.get(f)} == {"2024/03/02/s2/index.html"}
+    assert b"Season tickets" in after["2024/03/02/s2/index.html"]
+
+
+def test_a_template_that_goes_through_all_params_rerenders_when_any_changes(site: Site):
+    params_site(site, a="1")
+    site.write("layouts/article.html", ARTICLE + "{% for k, v in site.params.items() %}{{ k }}={{ v }} {% endfor %}\n")
+    site.article("2024/s0.md", title="Story 0", desk="City")
+    site.build()
+    before = site.snapshot()
+    params_site(site, a="1", b="2")
+    site.build()
+    page = site.snapshot()["2024/03/02/story-0/index.html"]
+    assert page != before["2024/03/02/story-0/index.html"] and b"b=2" in page
