@@ -9,7 +9,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree import ElementTree
 
 import html5lib
@@ -41,9 +41,20 @@ def require_file(path: Path, reason: str) -> None:
 
 
 def _missing(name: str, reason: str) -> None:
-    if os.environ.get("NEWSDESK_REQUIRE_TOOLS") == "1":
+    if _required():
         pytest.fail(f"{name} is required here: {reason}")
     pytest.skip(f"{name} not installed: {reason}")
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip with ``reason``, or fail in CI (NEWSDESK_REQUIRE_TOOLS=1), where nothing may be skipped."""
+    if _required():
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _required() -> bool:
+    return os.environ.get("NEWSDESK_REQUIRE_TOOLS") == "1"
 
 
 class Result:

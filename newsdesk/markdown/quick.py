@@ -5,15 +5,14 @@ of text and every preprocessor and tree processor on every document, although mo
 for a character the text does not have (a ``#`` for a heading, a ``>`` for a quote, a ``{`` for an
 attribute list...).  It also sorts its registries again each time it walks one.
 :func:`quicken` changes one Markdown instance (never the markdown module, never a class of it) so
-that it skips those and sorts once.  The HTML is the same: ``tests/test_quick_markdown.py``
+that it skips those and sorts once.  The HTML is the same: ``tests/markdown/test_quick.py``
 converts generated Markdown of every construct and the benchmark corpus both ways and compares.
 
-Each shortcut is keyed by the regular expression it was worked out from, exactly as written in
-the installed Python-Markdown (and by the processor's class).  A processor or pattern that is not
-listed, or whose regular expression differs (another version of Python-Markdown), is tried as
-stock Python-Markdown would try it: another version is slower, never wrong.  Two shortcuts have
-no regular expression to key them: the table of contents' marker (plain text) and the inline
-processor's private methods (checked by name).
+Each shortcut is keyed by what it was worked out from, as :mod:`newsdesk.markdown.quick_tables` records
+it for one version of Python-Markdown: a processor's or pattern's regular expression (and class),
+and the source of each stock method an override here replaces or relies on (an override's
+``stock`` names its entry).  Whatever is not listed or differs (another version, a method an
+extension patched) is done as stock Python-Markdown does it: slower, never wrong.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import markdown as md
 from markdown import htmlparser
@@ -31,7 +30,17 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.md_in_html import HtmlBlockPreprocessor
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
-from markdown.util import ETX, INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
+from markdown.util import INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
+
+from newsdesk.markdown.quick_tables import (
+    ATTR_LIST_RES,
+    BLOCK_NEEDS,
+    FENCED_BLOCK_RE,
+    HTML_PARSER_STOPS,
+    INLINE_NEEDS,
+    UNESCAPE_RE,
+    stock_unchanged,
+)
 
 # ---------------------------------------------------------------------------
 # Registries sorted once
@@ -45,6 +54,8 @@ class _SortedOnce(Registry):  # type: ignore[type-arg]
     iterates its processors once per block.  Iterating a list that is no longer current is what
     the stock registry does too, so a change during an iteration behaves the same.
     """
+
+    stock: ClassVar[str] = "registry"  # its entry in quick_tables.STOCK_CODE
 
     _sorted: list[Any] | None = None
 
@@ -75,48 +86,11 @@ def _in_order(registry: Registry) -> list[Any]:  # type: ignore[type-arg]
 # Block processors
 # ---------------------------------------------------------------------------
 
-# What a block must contain for a block processor to take it, by the processor's class: the
-# attribute holding the regular expression its ``test`` (or, where ``test`` is always true and
-# ``run`` declines, its ``run``) searches with, that expression in the installed version, and
-# strings one of which the block contains whenever the processor takes it.  Processors whose test
-# is a cheap ``startswith`` or anchored match (empty, indent, code, lists, paragraph) are left out.
-_BLOCK_NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    # A table's header row has a pipe: its cells are split at pipes, or it has a border.
-    "markdown.extensions.tables.TableProcessor": ("RE_CODE_PIPES", r"(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))", ("|",)),
-    "markdown.blockprocessors.HashHeaderProcessor": (
-        "RE",
-        r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
-        ("#",),
-    ),
-    # The first line, a newline, then a run of = or -.
-    "markdown.blockprocessors.SetextHeaderProcessor": ("RE", r"^.*?\n(?:=+|-+)[ ]*(\n|$)", ("\n=", "\n-")),
-    # Three or more of one of - _ *, at most two spaces apart: so two of them are adjacent, or
-    # one or two spaces apart.
-    "markdown.blockprocessors.HRProcessor": (
-        "SEARCH_RE",
-        r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))(?P=atomicgroup)[ ]*$",
-        tuple(mark + gap + mark for mark in "-_*" for gap in ("", " ", "  ")),
-    ),
-    "markdown.extensions.def_list.DefListProcessor": ("RE", r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", (": ",)),
-    "markdown.blockprocessors.BlockQuoteProcessor": ("RE", r"(^|\n)[ ]{0,3}>[ ]?(.*)", (">",)),
-    "markdown.extensions.footnotes.FootnoteBlockProcessor": ("RE", r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", ("[^",)),
-    "markdown.extensions.abbr.AbbrBlockprocessor": (
-        "RE",
-        r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
-        ("*[",),
-    ),
-    "markdown.blockprocessors.ReferenceProcessor": (
-        "RE",
-        r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
-        ("]:",),
-    ),
-}
-
 
 def _block_needs(processor: object) -> tuple[str, ...] | None:
     """The strings one of which a block ``processor`` takes contains; None when unknown."""
     cls = type(processor)
-    known = _BLOCK_NEEDS.get(f"{cls.__module__}.{cls.__qualname__}")
+    known = BLOCK_NEEDS.get(f"{cls.__module__}.{cls.__qualname__}")
     if known is None:
         return None
     attribute, regex, needs = known
@@ -125,6 +99,8 @@ def _block_needs(processor: object) -> tuple[str, ...] | None:
 
 class _QuickBlockParser(BlockParser):
     """Python-Markdown's block parser, not trying a processor on a block it cannot take."""
+
+    stock: ClassVar[str] = "block parser"
 
     _quick_plan: tuple[list[Any], list[tuple[Any, tuple[str, ...] | None]]] | None = None
 
@@ -155,20 +131,11 @@ class _QuickBlockParser(BlockParser):
 # Preprocessors
 # ---------------------------------------------------------------------------
 
-_FENCED_BLOCK_RE = (
-    "\n"
-    "(?P<fence>^(?:~{3,}|`{3,}))[ ]*                          # opening fence\n"
-    "((\\{(?P<attrs>[^\\n]*)\\})|                                # (optional {attrs} or\n"
-    "(\\.?(?P<lang>[\\w#.+-]*)[ ]*)?                            # optional (.)lang\n"
-    "(hl_lines=(?P<quot>\"|')(?P<hl_lines>.*?)(?P=quot)[ ]*)?) # optional hl_lines)\n"
-    "\\n                                                       # newline (end of opening fence)\n"
-    "(?P<code>.*?)(?<=\\n)                                     # the code block\n"
-    "(?P=fence)[ ]*$                                          # closing fence\n"
-)
-
 
 class _QuickFencedCode(FencedBlockPreprocessor):
     """Fenced code blocks, not searched for in a document without a fence."""
+
+    stock: ClassVar[str] = "fenced code"
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
@@ -184,6 +151,8 @@ class _QuickHtmlBlocks(HtmlBlockPreprocessor):
     everywhere else it hands the text back as it was.
     """
 
+    stock: ClassVar[str] = "md_in_html blocks"
+
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         if "<" not in text and "&" not in text:
@@ -191,61 +160,24 @@ class _QuickHtmlBlocks(HtmlBlockPreprocessor):
         return super().run(lines)
 
 
+def _patterns(processor: object, *names: str) -> tuple[str | None, ...]:
+    """The regular expressions (as written) of the named attributes of ``processor``."""
+    return tuple(getattr(getattr(processor, name, None), "pattern", None) for name in names)
+
+
 def _quicken_preprocessors(instance: md.Markdown) -> None:
-    # Where the HTML parser stops (with convert_charrefs off, as Python-Markdown runs it).
-    interesting = getattr(getattr(htmlparser.htmlparser, "interesting_normal", None), "pattern", None)
+    interesting = _patterns(getattr(htmlparser, "htmlparser", None), "interesting_normal")
     for processor in instance.preprocessors:
         kind = type(processor)
-        if kind is FencedBlockPreprocessor and processor.FENCED_BLOCK_RE.pattern == _FENCED_BLOCK_RE:
-            processor.__class__ = _QuickFencedCode
-        elif kind is HtmlBlockPreprocessor and interesting == "[&<]":
-            processor.__class__ = _QuickHtmlBlocks
+        if kind is FencedBlockPreprocessor and _patterns(processor, "FENCED_BLOCK_RE") == (FENCED_BLOCK_RE,):
+            _become(processor, _QuickFencedCode)
+        elif kind is HtmlBlockPreprocessor and interesting == (HTML_PARSER_STOPS,):
+            _become(processor, _QuickHtmlBlocks)
 
 
 # ---------------------------------------------------------------------------
 # Inline patterns
 # ---------------------------------------------------------------------------
-
-# What an inline pattern's match must contain, by the pattern's regular expression (those of
-# EXTENSIONS in Python-Markdown 3.x): a pattern none of whose strings occurs in a piece of text
-# cannot match anywhere in it.  Lookbehinds and lookaheads only narrow a match, so they are left
-# out; a pattern not listed here (another version's regex) is always tried.
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "(?:(?<!\\\\)((?:\\\\{2})+)(?=`+)|(?<!\\\\)`)": ("`",),  # backtick
-    "\\\\(.)": ("\\",),  # escape
-    "\\[\\^([^\\]]*)\\]": ("[^",),  # footnote
-    "(?<!\\!)\\[": ("[",),  # reference
-    "\\!\\[": ("![",),  # image_link
-    "<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),  # autolink
-    "<([^<> !]+@[^@<> ]+)>": ("<",),  # automail
-    "  \\n": ("  \n",),  # linebreak
-    "(&(?:\\#[0-9]+|\\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),  # entity
-    "\\*|_": ("*", "_"),  # em_strong
-    # html (smarty's strict version): a tag, a comment, a processing instruction or CDATA
-    (
-        '(<(\\/?+[a-zA-Z][^\\s"\'<>@]*+(?:\\s+[^\\s"\'=<>]++(?:\\s*+=\\s*+(?:"[^"]*+"|\''
-        "[^']*+'|[^\\s\"'=<>]++))?+)*+\\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?"
-        "]|[?]>).)*[?]|!\\[CDATA\\[(?:(?!<!\\[CDATA\\[|\\]\\]>).)*\\]\\])>)"
-    ): ("<",),
-    "(?<!-)---(?!-)": ("---",),  # smarty-em-dashes
-    "(?<!\\.)\\.{3}(?!\\.)": ("...",),  # smarty-ellipses
-    "(?<!-)--(?!-)": ("--",),  # smarty-en-dashes
-    "^'(?=[!\"#\\$\\%'()*+,-.\\/:;<=>?\\@\\[\\\\\\]\\^_`{|}~]\\B)": ("'",),  # smarty-quotes-0
-    '^"(?=[!"#\\$\\%\'()*+,-.\\/:;<=>?\\@\\[\\\\\\]\\^_`{|}~]\\B)': ('"',),  # smarty-quotes-1
-    "\"'(?=\\w)": ("\"'",),  # smarty-quotes-2
-    "'\"(?=\\w)": ("'\"",),  # smarty-quotes-3
-    "(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])\\'\"": ("'\"",),  # smarty-quotes-4
-    "(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])\\\"'": ("\"'",),  # smarty-quotes-5
-    "(?<!\\w)'(?=\\d{2}s)": ("'",),  # smarty-quotes-6
-    "(\\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)'(?=\\w)": ("'",),  # smarty-quotes-7
-    "(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])'(?!\\s|s\\b|\\d)": ("'",),  # smarty-quotes-8
-    "'(\\s|s\\b)": ("'",),  # smarty-quotes-9
-    "'": ("'",),  # smarty-quotes-10
-    '(\\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)"(?=\\w)': ('"',),  # smarty-quotes-11
-    '"(?=\\s)': ('"',),  # smarty-quotes-12
-    '(?<=[^\\ \\t\\r\\n\\[\\{\\(\\-\\u0002\\u0003])"': ('"',),  # smarty-quotes-13
-    '"': ('"',),  # smarty-quotes-14
-}
 
 
 def _needs(pattern: object) -> tuple[str, ...] | None:
@@ -253,16 +185,17 @@ def _needs(pattern: object) -> tuple[str, ...] | None:
     regex = getattr(getattr(pattern, "compiled_re", None), "pattern", None)
     if not isinstance(regex, str):
         return None
-    return _NEEDS.get(regex)
+    return INLINE_NEEDS.get(regex)
 
 
 class _QuickInline(InlineProcessor):
     """Python-Markdown's inline processor, skipping patterns that cannot match a piece of text.
 
-    The stock processor runs every inline pattern's regex over every piece of text of an
-    article, even when the text holds none of the characters the pattern starts with: that is
-    most of the time Markdown spends.
+    The stock processor runs every inline pattern's regex over every piece of text, even when the
+    text holds none of the characters the pattern starts with: most of the time Markdown spends.
     """
+
+    stock: ClassVar[str] = "inline processor"
 
     _quick_plan: _InlinePlan | None = None
 
@@ -271,9 +204,20 @@ class _QuickInline(InlineProcessor):
         if not plan.unknown and not self._may_change(tree, plan.triggers):
             # No pattern can match any text and there is no placeholder to expand: the stock
             # run would take each text out and put it back unchanged.
-            self.stashed_nodes = {}
+            self._leave_state_of_stock_run(tree, ancestors)
             return tree
         return super().run(tree, ancestors)
+
+    def _leave_state_of_stock_run(self, tree: etree.Element, ancestors: list[str] | None) -> None:
+        """Leave what the stock run leaves after a run that changes nothing (and nothing of the last
+        document): no stashed nodes, this tree's parent map, the ancestors of the last element with
+        children its breadth-first walk visits."""
+        self.stashed_nodes = {}
+        self.parent_map = {child: parent for parent in tree.iter() for child in parent}
+        level = [(tree, [*(ancestors or ()), tree.tag.lower()])]
+        while below := [(c, [*path, c.tag.lower()]) for element, path in level for c in element if len(c)]:
+            level = below
+        self.ancestors = level[-1][1]
 
     @staticmethod
     def _may_change(tree: etree.Element, triggers: list[tuple[int, str]]) -> bool:
@@ -332,7 +276,7 @@ class _InlinePlan:
     patterns: list[Any]
     masks: list[int]
     triggers: list[tuple[int, str]]
-    unknown: bool  # some pattern is not in _NEEDS, and is always tried
+    unknown: bool  # some pattern is not in INLINE_NEEDS, and is always tried
 
     @classmethod
     def of(cls, patterns: list[Any]) -> _InlinePlan:
@@ -354,7 +298,7 @@ def _present(data: str, triggers: list[tuple[int, str]]) -> int:
 
 def _tree_text(tree: etree.Element, attributes: bool = False) -> str:
     """Every text and tail in ``tree`` (and attribute value, if asked), run together."""
-    pieces = []
+    pieces: list[str] = []
     add = pieces.append
     for element in tree.iter():
         if element.text:
@@ -370,17 +314,11 @@ def _tree_text(tree: etree.Element, attributes: bool = False) -> str:
 # Tree processors
 # ---------------------------------------------------------------------------
 
-# attr_list's expressions: each matches a brace.
-_ATTR_LIST_RES = (
-    r"[ ]+\{\:?[ ]*([^\}\n ][^\n]*)\}[ ]*$",  # HEADER_RE
-    r"\n[ ]*\{\:?[ ]*([^\}\n ][^\n]*)\}[ ]*$",  # BLOCK_RE
-    r"^\{\:?[ ]*([^\}\n ][^\n]*)\}",  # INLINE_RE
-)
-_UNESCAPE_RE = f"{STX}(\\d+){ETX}"
-
 
 class _QuickAttrList(AttrListTreeprocessor):
     """Attribute lists (``{: .class}``), not looked for in a tree without a brace."""
+
+    stock: ClassVar[str] = "attr_list"
 
     def run(self, doc: etree.Element) -> None:
         if "{" in _tree_text(doc):
@@ -389,6 +327,8 @@ class _QuickAttrList(AttrListTreeprocessor):
 
 class _QuickUnescape(UnescapeTreeprocessor):
     """Backslash escapes restored, not looked for in a tree without an escape's placeholder."""
+
+    stock: ClassVar[str] = "unescape"
 
     def run(self, root: etree.Element) -> None:
         if STX in _tree_text(root, attributes=True):
@@ -402,14 +342,11 @@ class _QuickToc(TocTreeprocessor):
     every element of the article to find one.
     """
 
+    stock: ClassVar[str] = "toc"
+
     def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
         if self.marker in _tree_text(root):
             super().replace_marker(root, elem)
-
-
-def _patterns(processor: object, *names: str) -> tuple[str | None, ...]:
-    """The regular expressions (as written) of the named attributes of ``processor``."""
-    return tuple(getattr(getattr(processor, name, None), "pattern", None) for name in names)
 
 
 def _quicken_treeprocessors(instance: md.Markdown) -> None:
@@ -417,51 +354,44 @@ def _quicken_treeprocessors(instance: md.Markdown) -> None:
         kind = type(processor)
         if (
             kind is AttrListTreeprocessor
-            and _patterns(processor, "HEADER_RE", "BLOCK_RE", "INLINE_RE") == _ATTR_LIST_RES
+            and _patterns(processor, "HEADER_RE", "BLOCK_RE", "INLINE_RE") == ATTR_LIST_RES
         ):
-            processor.__class__ = _QuickAttrList
-        elif kind is UnescapeTreeprocessor and _patterns(processor, "RE") == (_UNESCAPE_RE,):
-            processor.__class__ = _QuickUnescape
-        elif kind is TocTreeprocessor and isinstance(processor.marker, str) and processor.marker:
-            processor.__class__ = _QuickToc
+            _become(processor, _QuickAttrList)
+        elif kind is UnescapeTreeprocessor and _patterns(processor, "RE") == (UNESCAPE_RE,):
+            _become(processor, _QuickUnescape)
+        elif kind is TocTreeprocessor and isinstance(marker := getattr(processor, "marker", None), str) and marker:
+            _become(processor, _QuickToc)
 
 
-# ---------------------------------------------------------------------------
+def _become(item: object, quick: type[Any]) -> bool:
+    """Make ``item`` an instance of the override ``quick`` if the stock code it relies on is unchanged."""
+    if not stock_unchanged(quick.stock):
+        return False
+    item.__class__ = quick
+    return True
 
 
-# The private methods of InlineProcessor that _QuickInline replaces or calls.
-_INLINE_PRIVATES = (
-    "_InlineProcessor__handleInline",
-    "_InlineProcessor__applyPattern",
-    "_InlineProcessor__processPlaceholders",
-)
+_OVERRIDES = (_QuickInline, _QuickFencedCode, _QuickHtmlBlocks, _QuickAttrList, _QuickUnescape, _QuickToc)
 
 
 def shortcut_for(item: object) -> bool:
     """Whether a processor or pattern of a quickened instance has a shortcut (is ever skipped)."""
-    quick = (_QuickInline, _QuickFencedCode, _QuickHtmlBlocks, _QuickAttrList, _QuickUnescape, _QuickToc)
-    return isinstance(item, quick) or _block_needs(item) is not None or _needs(item) is not None
+    return isinstance(item, _OVERRIDES) or _block_needs(item) is not None or _needs(item) is not None
 
 
 def quicken(instance: md.Markdown) -> md.Markdown:
     """Make ``instance`` skip work that cannot change its output (this instance only)."""
-    registries = [
-        instance.preprocessors,
-        instance.parser.blockprocessors,
-        instance.inlinePatterns,
-        instance.treeprocessors,
-        instance.postprocessors,
-    ]
+    registries = [instance.preprocessors, instance.parser.blockprocessors, instance.inlinePatterns]
+    registries += [instance.treeprocessors, instance.postprocessors]
     for processor in instance.treeprocessors:
         # The inline patterns, and smarty's own.
-        if type(processor) is InlineProcessor and all(hasattr(processor, name) for name in _INLINE_PRIVATES):
-            processor.__class__ = _QuickInline
+        if type(processor) is InlineProcessor and _become(processor, _QuickInline):
             registries.append(processor.inlinePatterns)
     for registry in registries:
         if type(registry) is Registry:
-            registry.__class__ = _SortedOnce
+            _become(registry, _SortedOnce)
     if type(instance.parser) is BlockParser:
-        instance.parser.__class__ = _QuickBlockParser
+        _become(instance.parser, _QuickBlockParser)
     _quicken_preprocessors(instance)
     _quicken_treeprocessors(instance)
     return instance

@@ -13,14 +13,19 @@ from pathlib import Path
 
 import markdown as md
 import pytest
+from conftest import skip_or_fail
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from markdown.blockprocessors import BlockProcessor
-from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.blockparser import BlockParser
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
+from markdown.inlinepatterns import DelimiterProcessor, SimpleTagInlineProcessor
+from markdown.treeprocessors import InlineProcessor
+from markdown.util import AtomicString
 
 from newsdesk.markdown import quick as quick_markdown
 from newsdesk.markdown.convert import EXTENSIONS, Converter, markdown_instance
 from newsdesk.markdown.quick import shortcut_for
+from newsdesk.markdown.quick_tables import STOCK_CODE, WRITTEN_FOR, stock_drift
 
 # Everything Markdown, its extensions and smarty treat specially, plus Unicode that must pass untouched.
 TRICKY = "#>*_-+.=:~|`\\[](){}!<>&;\"'1234567890abcxyz ABC “”‘’—–…\u00a0Київ"
@@ -184,15 +189,24 @@ def test_a_processor_registered_after_a_conversion_takes_part_in_the_next() -> N
     assert converter.reset().convert("!! An aside") == "<p>!! An aside</p>"
 
 
-@pytest.mark.skipif(
-    md.__version_info__[:2] != (3, 11),
-    reason=f"quick_markdown's tables were written for Python-Markdown 3.11, not {md.__version__}: "
-    "a shortcut this version changed is dropped (same HTML, slower); update the tables",
-)
+def require_the_version_the_tables_were_written_for() -> None:
+    """Skip on another version of Python-Markdown (what it drops differs), or fail under
+    NEWSDESK_REQUIRE_TOOLS=1: pyproject.toml pins the version, so the tables must follow it."""
+    written = ".".join(map(str, WRITTEN_FOR))
+    if md.__version_info__[: len(WRITTEN_FOR)] != WRITTEN_FOR:
+        skip_or_fail(
+            f"quick_markdown's tables were written for Python-Markdown {written}, not {md.__version__}: "
+            "a shortcut this version changed is dropped (same HTML, slower); update newsdesk/markdown/quick_tables.py"
+        )
+
+
 def test_the_shortcuts_know_the_processors_of_the_installed_python_markdown() -> None:
-    """A shortcut whose regular expression no longer matches the installed version is dropped
-    (correct, but slow): this says which, so that the tables in quick_markdown can be updated."""
+    """A shortcut whose regular expression or stock code no longer matches the installed version is
+    dropped (correct, but slow): this says which, so that the tables in quick_tables can be updated."""
+    require_the_version_the_tables_were_written_for()
+    assert stock_drift() == {}
     converter = markdown_instance(quick=True)
+    assert overrides_in(converter) == set(STOCK_CODE)
     registries = {
         "preprocessors": converter.preprocessors,
         "block processors": converter.parser.blockprocessors,
@@ -215,3 +229,139 @@ def test_the_shortcuts_know_the_processors_of_the_installed_python_markdown() ->
             "FootnoteTreeprocessor", "FootnotePostTreeprocessor", "PrettifyTreeprocessor", "AbbrTreeprocessor",
         ],
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(("required", "outcome"), [("1", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_another_version_of_python_markdown_fails_the_drift_test_in_ci_and_skips_it_elsewhere(
+    monkeypatch: pytest.MonkeyPatch, required: str, outcome: type[BaseException]
+) -> None:
+    monkeypatch.setenv("NEWSDESK_REQUIRE_TOOLS", required)
+    monkeypatch.setattr(md, "__version_info__", (3, 12, 0, "final", 0))
+    monkeypatch.setattr(md, "__version__", "3.12.0")
+    with pytest.raises(outcome, match=r"written for Python-Markdown 3\.11\.3, not 3\.12\.0"):
+        require_the_version_the_tables_were_written_for()
+
+
+def overrides_in(instance: md.Markdown) -> set[str]:
+    """The overrides (by their entry in STOCK_CODE) that quicken installed in ``instance``."""
+    registries = [instance.preprocessors, instance.parser.blockprocessors, instance.inlinePatterns]
+    registries += [instance.treeprocessors, instance.postprocessors]
+    registries += [p.inlinePatterns for p in instance.treeprocessors if isinstance(p, InlineProcessor)]
+    items = [instance.parser, *registries, *(item for registry in registries for item in registry)]
+    return {stock for item in items if (stock := getattr(type(item), "stock", None)) is not None}
+
+
+# Every construct whose code an override replaces or relies on: fences, raw HTML, attribute lists,
+# escapes, a table of contents, and inline text of every kind, nested.
+EVERYTHING = """[TOC]
+
+# Heading {: #h .c}
+
+> - *em* and **strong**, `code`, <b>html</b>, &amp; \\* [a link][r] and a note[^1]
+>     - 'nested' "quotes" -- dashes... <http://x.example>
+
+```python
+# not a heading
+```
+
+<div markdown="1">
+*inside* {: .x}
+</div>
+
+[r]: http://x.example "T"
+[^1]: A *note*.
+*[HTML]: Hyper Text
+"""
+
+
+@pytest.mark.parametrize(
+    ("override", "name"), [(override, name) for override, code in STOCK_CODE.items() for name in code]
+)
+def test_an_override_whose_stock_code_differs_is_not_applied(
+    monkeypatch: pytest.MonkeyPatch, override: str, name: str
+) -> None:
+    """As if the installed Python-Markdown had other code there: the drift report names it, that
+    one override is left out (the rest still apply) and the HTML is still stock Python-Markdown's."""
+    monkeypatch.setitem(STOCK_CODE[override], name, "0" * 16)
+    assert stock_drift() == {override: [name]}
+    assert overrides_in(markdown_instance(quick=True)) == set(STOCK_CODE) - {override}
+    converts_alike(EVERYTHING, "Plain words", EVERYTHING)
+
+
+def parse_blocks_without_hash_headings(self: BlockParser, parent: etree.Element, blocks: list[str]) -> None:
+    """The stock loop of BlockParser.parseBlocks, as an extension might patch it: no # headings."""
+    while blocks:
+        for processor in self.blockprocessors:
+            if isinstance(processor, HashHeaderProcessor):
+                continue
+            if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+                break
+
+
+def handle_inline_without_emphasis(self: InlineProcessor, data: str, patternIndex: int = 0) -> str:
+    """The stock loop of InlineProcessor.__handleInline, as an extension might patch it: no * or _."""
+    if isinstance(data, AtomicString):
+        return data
+    start = 0
+    while patternIndex < len(self.inlinePatterns):
+        pattern = self.inlinePatterns[patternIndex]
+        if isinstance(pattern, DelimiterProcessor):
+            patternIndex, start = patternIndex + 1, 0
+            continue
+        data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)  # type: ignore[attr-defined]
+        if not matched:
+            patternIndex += 1
+    return data
+
+
+def test_a_patched_block_parser_is_run_as_patched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """quick_markdown's own loop would make the heading: the stock loop it replaces is not the one
+    it was written against, so it is left in place."""
+    monkeypatch.setattr(BlockParser, "parseBlocks", parse_blocks_without_hash_headings)
+    quick = markdown_instance(quick=True)
+    assert type(quick.parser) is BlockParser
+    assert stock_drift() == {"block parser": ["markdown.blockparser:BlockParser.parseBlocks"]}
+    source = "# Not a heading\n\n> # Nor this"
+    assert quick.convert(source) == markdown_instance(quick=False).convert(source)
+    assert quick.convert(source) == "<p># Not a heading</p>\n<blockquote>\n<p># Nor this</p>\n</blockquote>"
+
+
+def test_a_patched_inline_processor_is_run_as_patched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__handleInline", handle_inline_without_emphasis)
+    quick = markdown_instance(quick=True)
+    assert [type(p) for p in quick.treeprocessors if isinstance(p, InlineProcessor)] == [InlineProcessor] * 2
+    assert stock_drift() == {
+        "inline processor": ["markdown.treeprocessors:InlineProcessor._InlineProcessor__handleInline"]
+    }
+    source = "Some *emphasis*, `code` and 'quotes'"
+    assert quick.convert(source) == markdown_instance(quick=False).convert(source)
+    assert quick.convert(source) == "<p>Some *emphasis*, <code>code</code> and &lsquo;quotes&rsquo;</p>"
+
+
+def inline_state(instance: md.Markdown) -> list[tuple[object, ...]]:
+    """What each inline processor keeps of its last run, by content (the trees differ)."""
+
+    def text(node: etree.Element | str) -> str:
+        return node if isinstance(node, str) else etree.tostring(node, encoding="unicode")
+
+    return [
+        (
+            {key: text(node) for key, node in p.stashed_nodes.items()},
+            sorted((text(child), text(parent)) for child, parent in p.parent_map.items()),
+            list(p.ancestors),
+        )
+        for p in instance.treeprocessors
+        if isinstance(p, InlineProcessor)
+    ]
+
+
+def test_no_state_of_one_conversion_is_left_for_the_next() -> None:
+    """One quick instance converting document after document keeps what a fresh stock instance
+    keeps after converting only the last: documents that stash nodes (raw HTML, code, links,
+    footnotes, abbreviations, smart quotes) and documents with nothing inline to do, in turn."""
+    plain = "> - plain words\n>\n>     - deeper words\n\nA last paragraph"
+    quick = markdown_instance(quick=True)
+    for source in [EVERYTHING, plain, EVERYTHING, "Just words", plain, "<b>x</b> `y`", "Just words"]:
+        stock = markdown_instance(quick=False)
+        assert quick.reset().convert(source) == stock.convert(source), source
+        assert inline_state(quick) == inline_state(stock), source
