@@ -33,7 +33,7 @@ from newsdesk.markdown.convert import Converter, convert_article, failing_block
 from newsdesk.markdown.links import UnreadableHTML, absolute_links, link_resolutions, resolve_links
 from newsdesk.model.indexes import SiteIndex
 from newsdesk.output import feeds
-from newsdesk.output.kept import counted_key, kept_as_is
+from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
 from newsdesk.progress import Progress
 from newsdesk.render.cards import Cards
@@ -58,7 +58,6 @@ class _Rendered:
     body: Body | None  # newly converted, for the cache
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
-    counted: bool = False  # the page read a count of the site view: its key includes them
     reads: str = ""  # what its render read by name (templates, params keys): its key includes their values
 
 
@@ -139,10 +138,6 @@ def yield_articles(
         return {a.url: found.get(inputs[a.key].body) or _converted(converter(), text_of(a), a) for a in articles}
 
     cards = Cards(index, renderer, bodies)
-
-    def counts_of(url: str) -> bytes:
-        """The counts an article page can read: the site view's and its own links'."""
-        return cache_digest(renderer.site_counts, cards.counts(url))
 
     described: dict[tuple[str, str], str] = {}
     resolutions: dict[str, tuple[tuple[str, str | bool | tuple[str, str] | None], ...]] = {}
@@ -239,7 +234,7 @@ def yield_articles(
     tasks: list[tuple[int, bool]] = []
     for position, article in enumerate(index.articles):
         key = keys.get(article.url)
-        if kept_as_is(out, article.url, key, functools.partial(counts_of, article.url), renderer.reads_key):
+        if kept_as_is(out, article.url, key, renderer.reads_key):
             if progress:
                 progress.advance()
             continue
@@ -284,7 +279,7 @@ def yield_articles(
         except Exception as exc:  # no article may stop the build: it is this article's error
             return _Rendered(position, None, None, (rendering_failed(article, text_of(article), exc),), None)
         placed = out.place(article.url, rendered.html.encode(), reads=rendered.reads)
-        return _Rendered(position, placed, body if fresh else None, (), entry, rendered.counted, rendered.reads)
+        return _Rendered(position, placed, body if fresh else None, (), entry, rendered.reads)
 
     made_entries: dict[str, str] = {}
     for done in workers.run(render, tasks, jobs, with_body):
@@ -299,7 +294,6 @@ def yield_articles(
         if done.placed is not None and done.placed.record is not None:
             key = keys.get(article.url)
             key = renderer.reads_key(key, done.reads) if key is not None else None
-            key = counted_key(key, counts_of(article.url) if done.counted else None)
             out.note(replace(done.placed, record=done.placed.record._replace(key=key)))
         elif done.placed is not None:
             out.note(done.placed)

@@ -38,7 +38,6 @@ class Cards(Mapping[str, ArticleView]):
         self.by_url = {a.url: a for a in index.articles}
         self.made: dict[str, ArticleView] = {}
         self.digests: dict[str, bytes] = {}  # url -> digest of the card, for every article
-        self._counts: dict[str, bytes] = {}
 
     def add(self, card: ArticleView, card_digest: bytes) -> None:
         self.made[card.url] = card
@@ -61,13 +60,6 @@ class Cards(Mapping[str, ArticleView]):
         bodies = self.body_of(missing)
         for article in missing:
             self.made[article.url] = self.renderer.article_view(article, bodies[article.url], "", self.index)
-
-    def counts(self, url: str) -> bytes:
-        """The counts of a card's links, which its digest leaves out (see CountedLink)."""
-        found = self._counts.get(url)
-        if found is None:
-            found = self._counts[url] = repr(self.renderer.card_counts(self.by_url[url], self.index)).encode()
-        return found
 
     def make_all(self) -> None:
         self.make(list(self.by_url))

@@ -9,7 +9,7 @@ from newsdesk import workers
 from newsdesk.incremental.digest import digest as cache_digest
 from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.model.pages import ListPage
-from newsdesk.output.kept import counted_key, kept_as_is
+from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
 from newsdesk.progress import Progress
 from newsdesk.render.cards import Cards
@@ -40,7 +40,7 @@ def write_pages(
     """
     settings = renderer.settings_key()
     common: dict[str, bytes] = {}
-    tasks: list[tuple[int, bytes | None, bytes]] = []
+    tasks: list[tuple[int, bytes | None]] = []
     days: list[str] = []  # the oldest story each task's page shows (its URL starts with the day)
     needed: set[str] = set()
     refs = cards.refs()
@@ -61,32 +61,26 @@ def write_pages(
             key = cache_digest(common[page.template], context) if context is not None else None
             read = refs.read
         shown = tuple(read)
-
-        def counts(shown: tuple[str, ...] = shown) -> bytes:
-            """The counts the page can read: the site view's and its cards' links'."""
-            return cache_digest(renderer.site_counts, *(cards.counts(u) for u in shown))
-
-        if kept_as_is(out, page.url, key, counts, renderer.reads_key):
+        if kept_as_is(out, page.url, key, renderer.reads_key):
             if progress:
                 progress.advance()
             continue
         needed.update(shown)
-        tasks.append((position, key, counts()))
+        tasks.append((position, key))
         days.append(min(shown, default=""))
     # A worker process copies every page of the parent's memory it reads (see workers): pages that show
     # stories of the same days, rendered one after another, read the same stretch of cards and articles.
     tasks = [task for _, task in sorted(zip(days, tasks, strict=True), key=lambda pair: pair[0])]
-    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL and any(key is None for _, key, _ in tasks):
+    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL and any(key is None for _, key in tasks):
         cards.make_all()  # workers inherit the cards (they cannot reach the cache); an unkeyed page may read any
     else:
         cards.make(sorted(needed))
 
-    def render(task: tuple[int, bytes | None, bytes]) -> Placed:
-        position, key, counts = task
+    def render(task: tuple[int, bytes | None]) -> Placed:
+        position, key = task
         page = pages[position]
         rendered = renderer.render_watched(page.template, **page.context(cards))
         full = renderer.reads_key(key, rendered.reads) if key is not None else None
-        full = counted_key(full, counts if rendered.counted else None)
         return out.place(page.url, rendered.html.encode(), full, rendered.reads)
 
     for placed in workers.run(render, tasks, jobs, chores=chores, renew=PAGES_RENEW):

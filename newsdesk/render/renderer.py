@@ -51,9 +51,9 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".json", ".txt", ".j2")
 
 class Rendered(NamedTuple):
     html: str
-    counted: bool  # the page read a count of the site view (:class:`CountedLink`)
     # What the render read by name, a line each: "template:NAME" for each template it loaded,
-    # "param:KEY" for each key of site.params it looked up (:class:`Params`).
+    # "param:KEY" for each key of site.params it looked up (:class:`Params`), "count:URL" for
+    # each story count it showed (:class:`CountedLink`).
     reads: str
 
 
@@ -117,7 +117,7 @@ class Renderer:
         self.site: SiteView | None = None
         self._site_shape = b""
         self._reads = CountReads()  # per process: a forked worker has its own copy
-        self.site_counts = b""
+        self._counts: dict[str, int] = {}  # the bound index's story counts, by the URL of what they count
         self.env.loaded = {}
         self._params = Params(config.params)
         self._reads_values: dict[str, bytes] = {}  # a page's reads (see Rendered) -> digest of their values
@@ -129,24 +129,24 @@ class Renderer:
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
         """Make the site-wide view (desk navigation, archive years) available to every page."""
-        from newsdesk.incremental.digest import digest, fingerprint_of
+        from newsdesk.incremental.digest import fingerprint_of
 
         self.site = self.site_view(index, search=search)
-        links = [*self.site.desks, *self.site.years, *(m for y in self.site.archive for m in (y.year, *y.months))]
-        # Without the counts (hashed apart) and params (a page depends on the keys it reads).
+        # Without the counts and params: a page depends on those it reads (reads_key).
         self._site_shape = fingerprint_of(replace(self.site, params={})) or b""
-        self.site_counts = digest(repr([link.count for link in links]))
+        self._counts = {t.url: len(t.articles) for t in (*index.desks, *index.topics, *index.authors)}
+        self._counts.update((a.url, len(a.articles)) for a in index.archives)
 
     # -- views -------------------------------------------------------------
 
     def site_view(self, index: SiteIndex, *, search: bool = False) -> SiteView:
         years = tuple(
-            self.counted_key(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year"
+            self.counted_link(str(a.date.year), a.url, len(a.articles)) for a in index.archives if a.kind == "year"
         )
         months: dict[int, list[Link]] = {}
         for archive in index.archives:
             if archive.kind == "month":
-                link = self.counted_key(f"{archive.date:%B}", archive.url, len(archive.articles))
+                link = self.counted_link(f"{archive.date:%B}", archive.url, len(archive.articles))
                 months.setdefault(archive.date.year, []).insert(0, link)
         return SiteView(
             title=self.config.title,
@@ -155,7 +155,7 @@ class Renderer:
             base_url=self.config.root_url,
             timezone=self.config.timezone,
             logo=self.config.logo,
-            desks=tuple(self.counted_key(t.name, t.url, len(t.articles), t.description) for t in index.desks),
+            desks=tuple(self.counted_link(t.name, t.url, len(t.articles), t.description) for t in index.desks),
             years=years,
             params=self._params,
             archive=tuple(ArchiveYear(year, tuple(months.get(int(year.name), ()))) for year in years),
@@ -223,20 +223,13 @@ class Renderer:
         found = self._links.get((kind, name))
         if found is None:
             term = index.term(kind, name)
-            found = self._links[(kind, name)] = self.counted_key(
+            found = self._links[(kind, name)] = self.counted_link(
                 term.name, term.url, len(term.articles), term.description
             )
         return found
 
-    def counted_key(self, name: str, url: str, count: int, description: str = "") -> CountedLink:
+    def counted_link(self, name: str, url: str, count: int, description: str = "") -> CountedLink:
         return CountedLink(name, url, count, description, self._reads)
-
-    def card_counts(self, article: Article, index: SiteIndex) -> list[int]:
-        """Every count in :meth:`article_view`'s links, in order (its fingerprint hashes none)."""
-        terms = [("desk", article.desk), *(("topic", t) for t in article.topics)]
-        terms += [("author", a) for a in article.authors]
-        terms += [("desk", other.desk) for other in index.related.get(article.url, ())]
-        return [len(index.term(kind, name).articles) for kind, name in terms]
 
     def forget_index(self) -> None:
         """Drop the links and teasers made for the index being rendered (the build is done rendering)."""
@@ -283,12 +276,11 @@ class Renderer:
     # -- what a render reads ---------------------------------------------------
 
     def settings_key(self) -> bytes:
-        """Hash of what every render reads besides its context and its templates.
+        """Hash of what every render reads besides its context and what it reads by name.
 
         That is the settings (the filters and :meth:`page` read them: ``base_url``, the title,
-        social handles...) and the bound site view but for its counts.  With a page's context
-        it makes the page's key; :meth:`templates_key` adds the templates the page loaded, and a
-        page that read a count of the site view adds :attr:`site_counts` (see :meth:`render_watched`).
+        social handles...) and the bound site view, both without what :meth:`reads_key` adds
+        for each page: its templates, its ``site.params`` keys and the story counts it showed.
         """
         from newsdesk.incremental.digest import digest, fingerprint_of
 
@@ -306,6 +298,8 @@ class Renderer:
                 kind, _, name = line.partition(":")
                 if kind == "param":
                     parts.append(f"{line}\0".encode() + (fingerprint_of(self._params.value_of(name)) or b"?"))
+                elif kind == "count":
+                    parts.append(f"{line}\0{self._counts.get(name)}".encode())
                 else:
                     parts.append(f"{line}\0{self._source(name)}".encode())
             values = self._reads_values[reads] = digest(*parts)
@@ -346,13 +340,15 @@ class Renderer:
 
     def render_watched(self, template: str, **context: Any) -> Rendered:
         """The page, whether it read a count of the site view, and the templates it loaded."""
-        self._reads.seen = False
+        self._reads.urls = {}
         self.env.loaded = {}
         self._params.read = {}
         try:
             html = self.env.get_template(template).render(site=self.site, **context)
-            reads = [*(f"template:{name}" for name in self.env.loaded), *(f"param:{key}" for key in self._params.read)]
-            return Rendered(html, self._reads.seen, "\n".join(reads))
+            reads = [f"template:{name}" for name in self.env.loaded]
+            reads += [f"param:{key}" for key in self._params.read]
+            reads += [f"count:{url}" for url in self._reads.urls]
+            return Rendered(html, "\n".join(reads))
         except jinja2.TemplateSyntaxError as exc:
             raise BuildFailed([self._syntax_error(exc, template)]) from None
         except Exception as exc:

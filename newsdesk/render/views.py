@@ -23,10 +23,10 @@ class Link:
 
 
 class CountReads:
-    """Whether the render under way read a :class:`CountedLink`'s count (one per renderer, per process)."""
+    """The links whose count the render under way read, by URL (one per renderer, per process)."""
 
     def __init__(self) -> None:
-        self.seen = False
+        self.urls: dict[str, None] = {}
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,10 @@ class CountedLink(Link):
     months, and a story's desk, topics and authors.
 
     Those counts change whenever a story is added, removed or retagged, and most pages
-    never show them.  So reading ``count`` is noticed (in ``reads``, the renderer's): a
-    page is keyed without the counts (fingerprints hash these links without them) and,
-    only when its render read one, with them too; a page that read none is kept when
-    only counts changed.
+    never show them.  So reading ``count`` is noticed, by the link's URL (in ``reads``, the
+    renderer's): fingerprints hash these links without their counts, and a page's key has
+    the counts its render read (``count:URL`` in its reads), so a page is rendered again
+    when a count it showed changed, and only then.
     """
 
     reads: CountReads | None = field(default=None, compare=False, repr=False)
@@ -60,7 +60,7 @@ class WatchedCount:
             return 0  # the field's default, as dataclasses read it from the class
         reads = link.__dict__.get("reads")
         if reads is not None:
-            reads.seen = True
+            reads.urls[link.__dict__["url"]] = None
         return link.__dict__["count"]
 
     def __set__(self, link: CountedLink, value: int) -> None:

@@ -20,7 +20,7 @@ ARTICLE = (
 
 
 def story_pages(site: Site) -> dict[str, bytes]:
-    return {f: data for f, data in site.snapshot().items() if f.startswith("2024/03/02/story-")}
+    return {f: data for f, data in site.snapshot().items() if f.startswith("2024/03/02/") and f.count("/") == 4}
 
 
 def desk_site(site: Site) -> None:
@@ -115,3 +115,18 @@ def test_a_template_that_goes_through_all_params_rerenders_when_any_changes(site
     site.build()
     page = site.snapshot()["2024/03/02/story-0/index.html"]
     assert page != before["2024/03/02/story-0/index.html"] and b"b=2" in page
+
+
+def test_a_page_that_shows_a_count_rerenders_when_that_count_changes_and_not_when_another_does(site: Site):
+    params_site(site)
+    site.write("layouts/article.html", ARTICLE + "<p>{{ article.desk.name }}: {{ article.desk.count }}</p>\n")
+    site.article("2024/city-1.md", title="City one", desk="City", topics=["Harbour"])
+    site.article("2024/sport-1.md", title="Sport one", desk="Sport", topics=["Rowing"])
+    site.build()
+    before = story_pages(site)
+    site.article("2024/city-2.md", title="City two", desk="City", topics=["Trams"])  # the City count goes to 2
+    site.build()
+    after = story_pages(site)
+    city = after["2024/03/02/city-one/index.html"]
+    assert city != before["2024/03/02/city-one/index.html"] and b"City: 2" in city
+    assert after["2024/03/02/sport-one/index.html"] == before["2024/03/02/sport-one/index.html"]
