@@ -26,14 +26,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from site_files import PRODUCTS, copy_sources, files_under
+
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SOURCES = ("site.yaml", "urls.lock", "content", "layouts", "static")  # what a build of the sample reads
-PRODUCTS = ("output", ".newsdesk", "urls.lock")  # what it writes that the golden copy keeps
 BINARY_LIST = "binary-files.sha256"
-NOW = "2026-11-25T12:00:00+00:00"  # after every story of the sample site, before any of them expires
+NOW = "2026-11-25T12:00:00+00:00"  # the tests' clock (conftest.NOW): after the sample's newest story
 # Pagefind's bundle is not the same from one run to the next (it writes its filter data in
-# random order and names files by the hash of their bytes: see newsdesk/search.py), it is
+# random order and names files by the hash of their bytes: see newsdesk's search module), it is
 # binary, and it is Pagefind's own output, which changes with Pagefind's version. So the golden
 # build runs without an indexer (an indexer path that is no file), the same on a machine
 # with or without newsdesk[search]: /search/ is its "search is not available" variant and the
@@ -48,25 +48,13 @@ def build(folder: Path, tz: str | None = None) -> dict[str, bytes]:
     directory, at the fixed :data:`NOW`, without the cache; ``tz`` sets the machine's time
     zone (``TZ``) for it. The result maps each file's path in the site folder to its bytes."""
     folder.mkdir(parents=True)
-    for name in SOURCES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        elif source.exists():
-            shutil.copy2(source, folder / name)
+    copy_sources(REPO, folder)
     env = {**os.environ, **NO_INDEXER} | ({"TZ": tz} if tz else {})
     command = [sys.executable, "-m", "newsdesk", "build", "--now", NOW, "--no-cache", "--quiet"]
     proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"the sample site did not build (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
     return {path: data for name in PRODUCTS for path, data in files_under(folder, name).items()}
-
-
-def files_under(folder: Path, name: str) -> dict[str, bytes]:
-    """Every file at ``folder/name`` (a file, or a folder's files at any depth), by path relative to ``folder``."""
-    top = folder / name
-    found = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in found}
 
 
 def is_text(data: bytes) -> bool:

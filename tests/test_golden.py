@@ -7,7 +7,7 @@ from pathlib import Path
 
 import golden_site
 import pytest
-from site_diff import differences
+from site_files import differences
 
 # Far from any zone a machine is likely set to (UTC+14), so a page that showed a time in the
 # machine's zone rather than the site's would differ from a golden copy made elsewhere.
