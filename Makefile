@@ -10,7 +10,7 @@ VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 AXE_VERSION := 4.14.1
 AXE_JS := .tools/node_modules/axe-core/axe.min.js
 
-.PHONY: build test check serve clean screenshots
+.PHONY: build test check serve clean screenshots golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(STAMP) $(VNU_JAR) $(AXE_JS)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict newsdesk
 	$(BIN)/python -m pytest --cov=newsdesk --cov-report=term-missing:skip-covered
+
+# Rebuild tests/golden/, the sample site's output that tests/test_golden.py compares with:
+# run it after a change meant to alter the output, and review and commit the diff.
+golden: $(STAMP)
+	$(BIN)/python tests/golden_site.py
 
 screenshots: $(STAMP)
 	$(BIN)/python tests/take_screenshots.py

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import NOW, Site
+from conftest import NOW, Result, Site
+from site_files import copy_sources, differences, files_under
 
 DESKS = ["World", "Sport", "City"]
 TOPICS = ["Ukraine", "Football", "Harbour", "Energy", "Elections"]
 AUTHORS = ["Jane Doe", "Ivan Petrenko", "Olena Kovalenko"]
+START = dt.datetime.fromisoformat(NOW)  # where the random desk's clock starts
 
 
 def clean_build(site: Site, tmp: Path) -> dict[str, bytes]:
@@ -40,103 +45,253 @@ def stats(site: Site) -> dict[str, tuple[int, int]]:
     }
 
 
+# Site layouts in place of the theme's, each with a MARK that a step makes a digit.
+TEMPLATES = {
+    # Card markup, on every list page; none on article pages.
+    "partials/card.html": '<article class="card"><h3 class="card-title"><a href="{{ article.url }}">'
+    "{{ article.title }}</a></h3>MARK</article>\n",
+    # The byline that the theme's cards include (this card above does not).
+    "partials/byline.html": '<p class="byline">MARK {% for a in article.authors %}{{ a.name }} {% endfor %}'
+    "{{ article.date|human_date }}</p>\n",
+    # A footer on every page that shows the desks' story counts: every page then reads the counts.
+    "partials/footer.html": '<footer class="site-footer"><p>MARK</p>'
+    "{% for d in site.desks %}<p>{{ d.name }}: {{ d.count }}</p>{% endfor %}</footer>\n",
+    # Article pages that show each topic's count in place of the story.
+    "article.html": '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1><p>MARK</p>'
+    "{% for t in article.topics %}<p>{{ t.name }}: {{ t.count }}</p>{% endfor %}{% endblock %}\n",
+}
+BROKEN = "partials/byline.html", "<p>\n{{ 1 // 0 }}</p>\n"  # an error on the template's line 2
+# The kinds of change the steps make: each round of len(KINDS) steps makes each entry once.
+KINDS = ["add", "edit", "edit", "body", "delete", "rename", "settings", "template", "template", "broken_template"]
+KINDS += ["static", "clock", "clock", "ledger"]
+
+
 class RandomDesk:
-    """A little newsroom making random changes to a site."""
+    """A little newsroom making random changes to a site: its stories, templates, settings,
+    static files, urls.lock, and the clock it builds at."""
 
     def __init__(self, site: Site, rng: random.Random) -> None:
         self.site, self.rng = site, rng
         self.names: list[str] = []
+        # Stories dated around the clock (embargoed, or live, or expired, as it moves): never
+        # linked to, since a live story linking to an embargoed one is an error.
+        self.timely: set[str] = set()
         self.counter = 0
+        self.now = START
+        self.broken = False
+        self.deck: list[str] = []  # the kinds of change still to make in this round
+
+    def args(self) -> tuple[str, ...]:
+        """The build's arguments: deleted and renamed stories may drop their URLs (urls.lock would refuse)."""
+        return ("--allow-removal", "--now", self.now.isoformat())
 
     def article(self, name: str) -> None:
         rng = self.rng
-        others = [n for n in self.names if n != name]
+        others = [n for n in self.names if n != name and n not in self.timely]
         link = f"\n\nSee also [earlier](/content/{rng.choice(others)}).\n" if others and rng.random() < 0.3 else "\n"
+        front: dict[str, object] = {
+            "title": f"Story {rng.choice(['Alpha', 'Bravo', 'Charlie', 'Delta'])} {rng.randint(0, 10**4)}",
+            "date": f"202{rng.randint(2, 4)}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}T0{rng.randint(0, 9)}:00:00+02:00",
+        }
+        if name in self.timely:  # within three days of the clock's start, either way
+            date = START + dt.timedelta(hours=rng.randint(-72, 72), minutes=rng.choice([0, 30]))
+            front["date"] = date.isoformat()
+            if rng.random() < 0.5:
+                front["expires"] = (date + dt.timedelta(hours=rng.randint(1, 72))).isoformat()
         self.site.article(
             name,
             body=f"Copy {rng.randint(0, 10**6)} about the harbour.\n\nA second paragraph.{link}",
-            title=f"Story {rng.choice(['Alpha', 'Bravo', 'Charlie', 'Delta'])} {rng.randint(0, 10**4)}",
-            date=f"202{rng.randint(2, 4)}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}T0{rng.randint(0, 9)}:00:00+02:00",
+            **front,
             desk=rng.choice(DESKS),
             topics=rng.sample(TOPICS, rng.randint(0, 3)),
             authors=rng.sample(AUTHORS, rng.randint(1, 2)),
         )
 
-    def add(self) -> str:
+    def add(self, timely: bool = False) -> str:
         self.counter += 1
         name = f"{self.rng.choice(['2023', '2024'])}/story-{self.counter}.md"
         self.names.append(name)
+        if timely:
+            self.timely.add(name)
         self.article(name)
-        return f"add {name}"
+        return f"add {name}" + (" (timely)" if timely else "")
 
     def step(self) -> str:
-        rng, site = self.rng, self.site
-        action = rng.choice(["add", "edit", "edit", "body", "delete", "rename", "settings", "template", "static"])
-        if action == "add" or len(self.names) < 3:
-            return self.add()
-        name = rng.choice(self.names)
+        """Make one random change and say what it was."""
+        mended = ""
+        if self.broken:  # the last step broke a template: this one mends it first
+            (self.site.layouts / BROKEN[0]).unlink()
+            self.broken, mended = False, f"remove layouts/{BROKEN[0]}; "
+        if not self.deck:  # every kind of change, in a random order, then again
+            self.deck = self.rng.sample(KINDS, len(KINDS))
+        kind = self.deck.pop()
+        if kind == "add" or len(self.names) < 3:
+            did = self.add(timely=self.rng.random() < 0.5)
+        elif kind in ("edit", "body", "delete", "rename"):
+            did = self.story(kind, self.rng.choice(self.names))
+        else:
+            did = getattr(self, kind)()
+        return mended + did
+
+    def story(self, kind: str, name: str) -> str:
+        site = self.site
         path = site.content / name
-        if action == "edit":
+        linked = any(name in (site.content / n).read_text(encoding="utf-8") for n in self.names if n != name)
+        if kind == "edit" or (kind == "rename" and linked):
             self.article(name)
-        elif action == "body":
-            path.write_text(path.read_text(encoding="utf-8") + f"\nOne more line {rng.random()}.\n", encoding="utf-8")
-        elif action == "delete":
-            linked = any(name in (site.content / n).read_text(encoding="utf-8") for n in self.names if n != name)
+            return f"edit {name}"
+        if kind == "body":
+            path.write_text(
+                path.read_text(encoding="utf-8") + f"\nOne more line {self.rng.random()}.\n", encoding="utf-8"
+            )
+        elif kind == "delete":
             if linked:  # a dead link is an error; that path has its own tests
                 return self.add()
             path.unlink()
             self.names.remove(name)
-        elif action == "rename":
-            linked = any(name in (site.content / n).read_text(encoding="utf-8") for n in self.names if n != name)
-            if linked:
-                self.article(name)
-                return f"edit {name}"
+            self.timely.discard(name)
+        elif kind == "rename":
             self.counter += 1
             new = f"{name.split('/')[0]}/renamed-{self.counter}.md"
             path.rename(site.content / new)
             self.names[self.names.index(name)] = new
+            if name in self.timely:
+                self.timely.remove(name)
+                self.timely.add(new)
             return f"rename {name} -> {new}"
-        elif action == "settings":
-            site.config(
-                {
-                    "title": rng.choice(["Test Desk", "The Courier"]),
-                    "base_url": "https://news.example.org",
-                    "per_page": rng.choice([2, 3, 20]),
-                }
-            )
-        elif action == "template":
-            site.write(
-                "layouts/partials/card.html",
-                f'<article class="card"><h3 class="card-title"><a href="{{{{ article.url }}}}">'
-                f"{{{{ article.title }}}}</a></h3>{rng.randint(0, 9)}</article>\n",
-            )
-        elif action == "static":
-            site.write(f"static/file-{rng.randint(0, 2)}.txt", f"{rng.random()}\n")
-        return f"{action} {name}"
+        return f"{kind} {name}"
+
+    def settings(self) -> str:
+        rng = self.rng
+        settings: dict[str, object] = {
+            "title": rng.choice(["Test Desk", "The Courier"]),
+            "base_url": "https://news.example.org",
+            "per_page": rng.choice([2, 3, 20]),
+            "feed_size": rng.choice([2, 50]),
+            "description": rng.choice(["", "News from the harbour."]),
+            # A story's URL has its date in the site's zone: a new zone moves some stories to another day.
+            "timezone": rng.choice(["UTC", "UTC", "Europe/Kyiv", "America/New_York"]),
+        }
+        if rng.random() < 0.5:  # the desks listed, with descriptions, in some order
+            desks = rng.sample(DESKS, len(DESKS))
+            settings["desks"] = [{"name": d, "description": f"The {d} desk {rng.randint(0, 9)}."} for d in desks]
+        self.site.config(settings)
+        return f"site.yaml {settings}"
+
+    def template(self) -> str:
+        rng, layouts = self.rng, self.site.layouts
+        name = rng.choice(sorted(TEMPLATES))
+        if (layouts / name).exists() and rng.random() < 0.4:
+            (layouts / name).unlink()  # back to the theme's
+            return f"remove layouts/{name}"
+        self.site.write(f"layouts/{name}", TEMPLATES[name].replace("MARK", str(rng.randint(0, 9))))
+        return f"write layouts/{name}"
+
+    def broken_template(self) -> str:
+        """A template error: the build fails, and says so, until the next step mends it."""
+        self.broken = True
+        self.site.write(f"layouts/{BROKEN[0]}", BROKEN[1])
+        return f"break layouts/{BROKEN[0]}"
+
+    def static(self) -> str:
+        rng, folder = self.rng, self.site.root / "static"
+        there = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        if there and rng.random() < 0.3:
+            gone = rng.choice(there)
+            gone.unlink()
+            return f"delete {gone.relative_to(self.site.root)}"
+        name = rng.choice(["static/file-0.txt", "static/file-1.txt", "static/images/pic.png"])
+        self.site.write(name, rng.randbytes(rng.randint(1, 64)) if name.endswith(".png") else f"{rng.random()}\n")
+        return f"write {name}"
+
+    def clock(self) -> str:
+        """Move the clock across embargoes, expiries and the news sitemap's two days, either way."""
+        hours = self.rng.choice([-49, -25, -2, 1, 3, 26, 50])
+        if abs(self.now + dt.timedelta(hours=hours) - START) > dt.timedelta(days=4):
+            hours = -hours
+        self.now += dt.timedelta(hours=hours)
+        return f"clock {hours:+d}h to {self.now.isoformat()}"
+
+    def ledger(self) -> str:
+        """Edit urls.lock by hand, as README allows: keep an extra URL (a merge), free one, or drop an entry."""
+        path = self.site.root / "urls.lock"
+        lock = json.loads(path.read_text(encoding="utf-8"))
+        entries = lock["articles"]
+        if not entries:
+            return self.add()
+        id = self.rng.choice(sorted(entries))
+        entry, choice = entries[id], self.rng.random()
+        if choice < 0.5:
+            self.counter += 1
+            url = self.rng.choice([f"/old/{self.counter}/", f"/old/{self.counter}.html"])
+            entry["urls"].append(url)
+            what = f"urls.lock: add {url} to {id}"
+        elif choice < 0.75 and len(entry["urls"]) > 1:
+            url = self.rng.choice(entry["urls"])
+            entry["urls"].remove(url)
+            what = f"urls.lock: free {url} of {id}"
+        else:
+            del entries[id]
+            what = f"urls.lock: drop {id}"
+        path.write_text(json.dumps(lock, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return what
+
+
+def products(site: Site) -> dict[str, bytes]:
+    """What a build leaves in the site folder: output/ (but for the search index's unstable files), .newsdesk/, urls.lock."""
+    pages = {f"output/{path}": data for path, data in site.snapshot().items()} if site.output.is_dir() else {}
+    return pages | files_under(site.root, ".newsdesk") | files_under(site.root, "urls.lock")
+
+
+def said(site: Site, result: Result) -> tuple[int, list[str], list[str]]:
+    """What a build told its user: exit status, diagnostics, its counts of articles and pages,
+    the next change; not how long it took, how much it wrote again or its progress lines."""
+    told = [re.sub(r" in \d+\.\d+s \(.*", "", line) for line in result.out.splitlines()]
+    return (
+        result.code,
+        result.err.replace(str(site.root), "<site>").splitlines(),
+        [line for line in told if line.startswith(("built ", "next change at "))],
+    )
 
 
 # With two jobs, a second process lists the spare and checks the served files (write.Survey).
 @pytest.mark.parametrize(("seed", "jobs"), [(1, "1"), (2, "2")])
 def test_random_changes_match_a_clean_build_every_time(site: Site, tmp_path: Path, seed: int, jobs: str):
+    """After each change, an incremental build in the site (its cache, its spare, its urls.lock)
+    says and writes what a clean build of a fresh copy of its sources does."""
     rng = random.Random(seed)
     desk = RandomDesk(site, rng)
-    for _ in range(4):
-        desk.add()
-    site.build("--allow-removal", "--jobs", jobs)
+    for n in range(4):
+        desk.add(timely=n % 2 == 1)
+    site.build(*desk.args(), "--jobs", jobs)
     history = []
     for _ in range(24):
         history.append(desk.step())
-        before_bytes, before_stats = every_file(site), stats(site)
-        result = site.build("--allow-removal", "--jobs", jobs)
-        assert site.snapshot() == clean_build(site, tmp_path), history
+        steps = "\n".join(f"  {n}. {step}" for n, step in enumerate(history, 1))
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        reference = Site(tmp_path / "clean")
+        copy_sources(site.root, reference.root)  # before the build below rewrites urls.lock
+        before, before_bytes, before_stats = products(site), every_file(site), stats(site)
+        result = site.run(*desk.args(), "--jobs", jobs)
+        clean = reference.run(*desk.args(), "--no-cache")
+        told = f"incremental build: {result}\nclean build:       {clean}"
+        assert said(site, result) == said(reference, clean), f"seed {seed}, steps:\n{steps}\n{told}"
+        if result.code != 0:  # both failed alike: the served site and urls.lock are as they were
+            report = differences(products(site), before, names=("before", "after the failed build"))
+            assert not report and stats(site) == before_stats, f"seed {seed}, steps:\n{steps}\n{report}"
+            continue
+        report = differences(products(site), products(reference), names=("clean build", "incremental build"))
+        assert not report, f"seed {seed}, steps:\n{steps}\n{report}"
         after = every_file(site)
         # Files whose bytes did not change were not written again: same inode, same mtime.
         after_stats = stats(site)
         kept = [f for f in after if before_bytes.get(f) == after[f]]
-        assert all(after_stats[f] == before_stats[f] for f in kept), history
+        rewritten = [f for f in kept if after_stats[f] != before_stats[f]]
+        assert not rewritten, f"seed {seed}, steps:\n{steps}\nwritten again with the same bytes: {rewritten}"
         written = len(after) - len(kept)
         pages = "page" if written == 1 else "pages"  # the summary says "1 page written"
-        assert f"({written} {pages} written, {len(kept)} unchanged)" in result.out, (history, result.out)
+        summary = f"({written} {pages} written, {len(kept)} unchanged)"
+        assert summary in result.out, f"seed {seed}, steps:\n{steps}\nexpected {summary} in {result.out}"
 
 
 def test_a_rebuild_with_no_change_writes_nothing(site: Site):
