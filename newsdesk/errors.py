@@ -71,6 +71,11 @@ class BuildFailed(NewsdeskError):
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
 
+    def __reduce__(self) -> tuple[type[BuildFailed], tuple[list[Diagnostic]]]:
+        # Raised in a worker process, it is pickled back to the parent: made again from its
+        # diagnostics (the default would call BuildFailed("1 errors") with the message).
+        return (BuildFailed, (self.diagnostics,))
+
 
 class UsageError(NewsdeskError):
     """The command line asks for something impossible."""
@@ -85,6 +90,9 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(f"signal {signum}")
         self.signum = signum
+
+    def __reduce__(self) -> tuple[type[Interrupted], tuple[int]]:
+        return (Interrupted, (self.signum,))
 
 
 def stop_on_errors(problems: list[Diagnostic]) -> None:

@@ -553,3 +553,28 @@ def test_link_to_a_draft_is_reported_the_same_whether_or_not_other_files_fail(pu
     assert result.code == 0 and result.err.splitlines() == [hidden, "1 warning in 1 file"]
     published.write("content/2022/03/broken.md", "no front matter\n")
     assert fails(published)[1:] == [hidden, "1 error in 1 file"]
+
+
+def test_errors_raised_in_a_worker_process_come_back_whole():
+    """Workers send what they raise to the parent pickled: a BuildFailed must keep its diagnostics."""
+    import pickle
+
+    from newsdesk.errors import BuildFailed, Interrupted, error, warning
+
+    failed = BuildFailed([warning("b.md", 2, "late"), error("a.md", 1, "broken")])
+    again = pickle.loads(pickle.dumps(failed))
+    assert isinstance(again, BuildFailed) and again.diagnostics == failed.diagnostics
+    assert str(again) == str(failed) == "1 errors"
+    assert pickle.loads(pickle.dumps(Interrupted(15))).signum == 15
+
+
+def test_a_template_error_while_workers_render_list_pages_names_its_file_and_line(site: Site):
+    for n in range(40):  # enough list pages for the workers (workers.MIN_PARALLEL)
+        site.article(f"2024/s{n}.md", title=f"Story {n}", topics=[f"Topic {n}"])
+    site.build()
+    site.write("layouts/partials/byline.html", "<p>\n{{ 1 // 0 }}</p>\n")
+    before = output_state(site.output)
+    result = site.run("--jobs", "2")
+    assert result.code == 1, result
+    assert "layouts/partials/byline.html:2: error: template error: integer division or modulo by zero" in result.err
+    assert output_state(site.output) == before
