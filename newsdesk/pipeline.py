@@ -89,16 +89,25 @@ def _build(options: BuildOptions, progress: Progress) -> BuildReport:
         if unchanged is not None:
             return replace(unchanged, seconds=time.perf_counter() - started)
         # Entered early: a second process surveys the output while the sources are read.
-        writer = OutputWriter(
-            options.output, records=cache.pages(), dry_run=options.dry_run, survey_aside=options.jobs > 1
-        )
-        with writer as out:
+        with _writer(options, cache) as out:
             corpus = _load(site, cache, progress)  # load: every article, and where each stands now
             made = _make(site, corpus, cache, out, progress)  # index → validate → render → write
             searched = _search(site, made, out, progress)  # write: the search index of the new pages
             out.commit()
         progress.done()
         return _finish(site, corpus, made, searched, cache, out, started)
+
+
+def _writer(options: BuildOptions, cache: Cache) -> OutputWriter:
+    # A failed build still records the served files it linked, whose ctime linking changed (see OutputWriter).
+    relinked = partial(cache.record_output, before={})
+    return OutputWriter(
+        options.output,
+        records=cache.pages(),
+        dry_run=options.dry_run,
+        survey_aside=options.jobs > 1,
+        on_abandon=relinked,
+    )
 
 
 @dataclass(frozen=True)

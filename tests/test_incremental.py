@@ -674,3 +674,20 @@ def test_a_failing_chore_is_reported_with_its_file_and_line_while_workers_render
     (site.layouts / "redirect.html").unlink()
     site.build("--jobs", "2")
     assert site.snapshot() == clean_build(site, tmp_path)
+
+
+def test_after_a_failed_build_the_files_it_linked_are_not_written_again(site: Site):
+    """A build links the served files it keeps into its staging tree, which changes their ctime; when
+    it fails, the next build must still know them as its own, not as files edited by hand."""
+    for n in range(3):
+        site.article(f"2024/s{n}.md", title=f"Story {n}")
+    site.build()
+    site.article("2024/s1.md", body="New copy.\n", title="Story 1")
+    site.build()
+    before = stats(site)
+    site.write("layouts/partials/card.html", "{{ 1 // 0 }}\n")  # list pages fail, after the article pages
+    assert site.run().code == 1
+    (site.layouts / "partials" / "card.html").unlink()
+    result = site.build()
+    assert "(0 pages written" in result.out, result
+    assert stats(site) == before

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -65,6 +65,7 @@ class OutputWriter:
         records: Mapping[str, PageRecord] | None = None,
         dry_run: bool = False,
         survey_aside: bool = False,
+        on_abandon: Callable[[dict[str, PageRecord]], None] | None = None,
     ) -> None:
         self.output = output.resolve()
         self.dry_run = dry_run
@@ -73,6 +74,8 @@ class OutputWriter:
         self.stage = self.output.parent / f"{TEMP_MARK}{self.output.name}-{uuid.uuid4().hex[:12]}"
         self._present: dict[str, int] | None = {}  # what the staging tree held at the start: relative path -> inode
         self.survey_aside = survey_aside  # list the spare and check the served files in a second process
+        # Called when the build fails, with the served files' records as they now are (see __exit__).
+        self.on_abandon = on_abandon
         self._survey: Survey | None = None
         # Recorded URLs whose served file is not as recorded, when the survey checked them all.
         self.changed: frozenset[str] | None = None
@@ -108,6 +111,8 @@ class OutputWriter:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._survey is not None:
             self._survey.close()
+        if kind is not None and not self.dry_run and self.on_abandon is not None:
+            self.on_abandon(self._relinked())
         if kind is not None and not self.dry_run and self.stage.exists():
             if self._present == {} and not self.written and not self.unchanged:
                 # A first build that failed before writing anything: nothing worth keeping.
@@ -117,6 +122,22 @@ class OutputWriter:
                 os.rename(self.stage, self.spare)
         if kind is not None and self.mirror is not None:
             shutil.rmtree(self.mirror, ignore_errors=True)
+
+    def _relinked(self) -> dict[str, PageRecord]:
+        """The served files this build linked into the staging tree, as they are now.
+
+        Linking a file changes its inode's ctime, so its record no longer matches it: a build
+        that succeeds records every file again, but after one that fails, the next would take
+        each of these for a file edited by hand and write it again, same bytes, new mtime.
+        """
+        return {
+            url: previous._replace(stat=record.stat)
+            for url, record in self.records.items()
+            if (previous := self.previous.get(url)) is not None
+            and record.digest == previous.digest
+            and record.stat.ino == previous.stat.ino
+            and record.stat != previous.stat
+        }
 
     @property
     def present(self) -> dict[str, int]:
