@@ -1,0 +1,32 @@
+"""Small helpers for the unit tests of single modules: articles made by the real loader, a site without Pagefind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from conftest import Site
+
+from newsdesk.load.article_fields import load
+from newsdesk.load.articles import Article
+from newsdesk.load.config import SiteConfig
+
+UTC = SiteConfig()
+
+
+def article(key: str, config: SiteConfig = UTC, body: str = "A paragraph of copy.\n", **front: Any) -> Article:
+    """The article ``content/<key>`` with this front matter, as the loader makes it (it must load)."""
+    front.setdefault("title", key.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ").title())
+    front.setdefault("date", "2024-03-02T10:00:00+00:00")
+    front.setdefault("desk", "World")
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n" + body
+    loaded = load(key, f"content/{key}", text, config)
+    assert loaded.article is not None, loaded.diagnostics
+    return loaded.article
+
+
+def without_search(site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """The site, built without running Pagefind (it is slow, and these tests are not about search)."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site.root / "no-pagefind"))
+    return site
