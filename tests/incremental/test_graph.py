@@ -1,0 +1,109 @@
+"""The memo table's invariant: a memo not marked stale has only up-to-date dependencies."""
+
+from __future__ import annotations
+
+from newsdesk.incremental.graph import Graph
+from newsdesk.incremental.memo import Dep, Executed, InputSlot, Memo, Node
+
+SOURCE = Node("source", "a.md")
+SETTING = Node("setting", "title")
+TITLE = Node("q:title", ("a.md",))
+CARD = Node("q:card", ("a.md",))
+FRONT = Node("q:front", ())
+
+
+def on_input(node: Node) -> Dep:
+    return Dep(node, b"seen", True)
+
+
+def on_query(node: Node) -> Dep:
+    return Dep(node, b"seen", False)
+
+
+def chain() -> Graph:
+    """source -> title -> card -> front, and setting -> front."""
+    graph = Graph()
+    graph.set_input(SOURCE, InputSlot("text", b"f", 1))
+    graph.set_input(SETTING, InputSlot("Desk", b"s", 1))
+    graph.install(Executed(TITLE, "T", b"t", (on_input(SOURCE),)), 1)
+    graph.install(Executed(CARD, "C", b"c", (on_query(TITLE),)), 1)
+    graph.install(Executed(FRONT, "F", b"f", (on_query(CARD), on_input(SETTING))), 1)
+    return graph
+
+
+def test_a_changed_input_marks_everything_that_reads_it_through_any_path():
+    graph = chain()
+    assert graph.stale == set()
+    graph.set_input(SOURCE, InputSlot("new text", b"g", 2))
+    assert graph.stale == {TITLE, CARD, FRONT}
+
+
+def test_a_change_reaches_only_its_readers():
+    graph = chain()
+    graph.set_input(SETTING, InputSlot("Other", b"o", 2))
+    assert graph.stale == {FRONT}
+
+
+def test_a_removed_input_marks_its_readers_and_an_unknown_one_marks_nothing():
+    graph = chain()
+    graph.remove_input(Node("source", "never-set.md"))
+    assert graph.stale == set()
+    graph.remove_input(SOURCE)
+    assert graph.stale == {TITLE, CARD, FRONT} and SOURCE not in graph.inputs
+
+
+def test_early_cutoff_a_recomputed_value_that_hashes_the_same_keeps_its_revision():
+    graph = chain()
+    same = graph.install(Executed(TITLE, "T", b"t", (on_input(SOURCE),)), 5)
+    assert (same.changed_at, same.verified_at) == (1, 5)
+    changed = graph.install(Executed(TITLE, "T2", b"t2", (on_input(SOURCE),)), 6)
+    assert (changed.changed_at, changed.verified_at) == (6, 6)
+
+
+def test_a_value_without_a_fingerprint_is_never_cut_off():
+    graph = Graph()
+    graph.install(Executed(TITLE, object(), None, ()), 1)
+    assert graph.install(Executed(TITLE, object(), None, ()), 2).changed_at == 2
+
+
+def test_a_recomputed_memo_no_longer_hears_of_what_it_stopped_reading():
+    graph = chain()
+    graph.install(Executed(FRONT, "F", b"f", (on_query(CARD),)), 2)  # the setting is no longer read
+    graph.set_input(SETTING, InputSlot("Other", b"o", 3))
+    assert FRONT not in graph.stale
+
+
+def test_a_stale_memo_found_valid_is_clean_again_at_that_revision():
+    graph = chain()
+    graph.set_input(SETTING, InputSlot("Other", b"o", 2))
+    graph.verified(FRONT, 2)
+    assert graph.stale == set() and graph.memos[FRONT].verified_at == 2
+    graph.verified(CARD, 9)  # not stale: nothing to verify
+    assert graph.memos[CARD].verified_at == 1
+
+
+def test_a_failed_query_leaves_no_memo_but_still_hears_of_what_it_read():
+    graph = chain()
+    graph.forget(TITLE, (on_input(SOURCE),))
+    assert TITLE not in graph.memos and TITLE not in graph.stale
+    graph.set_input(SOURCE, InputSlot("fixed", b"h", 2))
+    assert {TITLE, CARD, FRONT} <= graph.stale
+
+
+def test_a_graph_from_a_store_marks_memos_whose_query_dependency_it_lacks():
+    memos = {
+        CARD: Memo("C", b"c", (on_query(TITLE),), 1, 1),  # TITLE failed: the store has no memo of it
+        FRONT: Memo("F", b"f", (on_query(CARD),), 1, 1),
+        Node("q:other", ()): Memo("O", b"o", (on_input(SETTING),), 1, 1),
+    }
+    graph = Graph.of({SETTING: InputSlot("Desk", b"s", 1)}, memos, set())
+    assert graph.stale == {CARD, FRONT}
+
+
+def test_changes_are_noted_for_the_next_save():
+    graph = chain()
+    assert graph.unsaved_inputs == {SOURCE, SETTING}
+    assert graph.fresh_values == {TITLE, CARD, FRONT}
+    graph.unsaved.clear()
+    graph.set_input(SETTING, InputSlot("Other", b"o", 2))
+    assert graph.unsaved == {FRONT}
