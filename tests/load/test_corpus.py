@@ -1,0 +1,90 @@
+"""Loading sources into articles: the cache reuses a parse only for the same bytes, path and settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import Site
+
+from newsdesk.errors import BuildFailed
+from newsdesk.incremental.cache import Cache
+from newsdesk.incremental.digest import digest
+from newsdesk.load.config import SiteConfig
+from newsdesk.load.corpus import ArticleInputs, body_key, body_text, load_articles, loaded_keys
+from newsdesk.load.sources import Source, discover
+
+
+@pytest.fixture
+def sources(site: Site) -> list[Source]:
+    site.article("2024/03/ferry.md", title="Ferry fares", body="The fares rise.\n")
+    site.article("2024/03/port.md", title="Port reopens", body="Ships return.\n")
+    site.write("content/2024/03/broken.md", "no front matter here\n")
+    found, problems = discover(site.content)
+    assert problems == []
+    return found
+
+
+def test_every_source_is_an_article_or_its_problems(sources: list[Source]):
+    articles, problems = load_articles(sources, SiteConfig())
+    assert [a.key for a in articles] == ["2024/03/ferry.md", "2024/03/port.md"]
+    assert [a.body for a in articles] == ["The fares rise.\n", "Ships return.\n"]
+    assert [p.path for p in problems] == [s.display for s in sources if s.key.endswith("broken.md")]
+
+
+def test_a_cached_parse_is_the_same_articles_with_their_bodies_read_again(sources: list[Source]):
+    cache = Cache.in_memory()
+    cold = load_articles(sources, SiteConfig(), cache)
+    warm = load_articles(sources, SiteConfig(), cache)
+    assert warm == cold
+
+
+def test_without_bodies_the_articles_come_without_their_markdown(sources: list[Source]):
+    articles, _ = load_articles(sources, SiteConfig(), bodies=False)
+    assert [a.body for a in articles] == ["", ""]
+    full, _ = load_articles(sources, SiteConfig())
+    assert [replace(a, body="") for a in full] == articles
+
+
+def test_a_parse_s_key_changes_with_the_bytes_the_settings_or_the_path(sources: list[Source]):
+    digests = {s.key: digest(s.path.read_bytes()) for s in sources}
+    keys = loaded_keys(sources, SiteConfig(), digests)
+    assert len(set(keys.values())) == len(sources)
+    assert loaded_keys(sources, SiteConfig(), digests) == keys
+    edited = loaded_keys(sources, SiteConfig(), {**digests, "2024/03/ferry.md": digest(b"other bytes")})
+    assert {k for k in keys if edited[k] != keys[k]} == {"2024/03/ferry.md"}
+    retimed = loaded_keys(sources, SiteConfig(timezone="Europe/Kyiv"), digests)
+    assert all(retimed[k] != keys[k] for k in keys)
+    moved = [replace(s, key="moved/" + s.key) for s in sources]
+    moved_keys = loaded_keys(moved, SiteConfig(), {"moved/" + k: d for k, d in digests.items()})
+    assert all(moved_keys["moved/" + k] != keys[k] for k in keys)
+
+
+def test_a_source_whose_bytes_are_unknown_has_no_key(sources: list[Source]):
+    assert loaded_keys(sources, SiteConfig(), {}) == {}
+
+
+def test_a_body_s_key_is_not_its_parse_s(sources: list[Source]):
+    data = digest(sources[0].path.read_bytes())
+    assert body_key(data) != loaded_keys(sources[:1], SiteConfig(), {sources[0].key: data})[sources[0].key]
+    assert body_key(data) != body_key(digest(b"other"))
+
+
+def inputs_of(path: Path) -> ArticleInputs:
+    data = path.read_bytes()
+    return ArticleInputs(b"parse", body_key(digest(data)), path, digest(data))
+
+
+def test_a_body_is_read_again_from_the_file_that_was_parsed(site: Site):
+    path = site.article("2024/03/ferry.md", body="The fares rise.\n")
+    assert body_text(inputs_of(path)) == "The fares rise.\n"
+
+
+def test_a_file_changed_since_it_was_parsed_stops_the_build(site: Site):
+    path = site.article("2024/03/ferry.md", body="The fares rise.\n")
+    inputs = inputs_of(path)
+    site.article("2024/03/ferry.md", body="Edited while building.\n")
+    with pytest.raises(BuildFailed) as failed:
+        body_text(inputs)
+    assert [d.message for d in failed.value.errors] == ["the file changed while the site was being built (build again)"]
