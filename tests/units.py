@@ -30,3 +30,17 @@ def without_search(site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
     """The site, built without running Pagefind (it is slow, and these tests are not about search)."""
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site.root / "no-pagefind"))
     return site
+
+
+def newsroom(site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """Two stories on two desks, built once (without Pagefind)."""
+    without_search(site, monkeypatch)
+    site.article("2024/03/ferry.md", title="Ferry fares", desk="City", body="Fares rise.\n\nMore copy.\n")
+    site.article("2024/03/port.md", title="Port reopens", date="2024-03-03T09:00:00+00:00", desk="Sport")
+    site.build()
+    return site
+
+
+def stamps(site: Site, *urls: str) -> dict[str, tuple[int, int]]:
+    """Each served file's inode and modification time: what tells a kept file from a rewritten one."""
+    return {url: (site.file(url).stat().st_ino, site.file(url).stat().st_mtime_ns) for url in urls}
