@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import Site
 
+from newsdesk.incremental.records import PageRecord
 from newsdesk.load.article_fields import load
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
+from newsdesk.output.write import OutputWriter
 
 UTC = SiteConfig()
 
@@ -44,3 +48,12 @@ def newsroom(site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
 def stamps(site: Site, *urls: str) -> dict[str, tuple[int, int]]:
     """Each served file's inode and modification time: what tells a kept file from a rewritten one."""
     return {url: (site.file(url).stat().st_ino, site.file(url).stat().st_mtime_ns) for url in urls}
+
+
+def served(output: Path, pages: Mapping[str, tuple[bytes, bytes | None]]) -> dict[str, PageRecord]:
+    """Publish ``url -> (bytes, key)`` into ``output`` as a build does; the records the cache would keep."""
+    with OutputWriter(output) as out:
+        for url, (data, key) in pages.items():
+            out.write(url, data, key)
+        out.commit()
+    return out.records
