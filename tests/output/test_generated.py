@@ -6,6 +6,7 @@ from pathlib import Path
 
 from units import served
 
+from newsdesk.incremental.records import PageRecord
 from newsdesk.output.generated import write_cached, write_group
 from newsdesk.output.write import OutputWriter
 
@@ -42,9 +43,14 @@ def group(calls: list[str]):
     return make
 
 
+def sitemaps_served(output: Path, data: bytes | None = None) -> dict[str, PageRecord]:
+    """The sitemap and its parts as a build published them, made from entries that hash to b"entries"."""
+    return served(output, {url: (data or f"<urlset>{url}</urlset>".encode(), b"entries") for url in GROUP})
+
+
 def test_files_made_together_are_kept_together(tmp_path: Path):
     output = tmp_path / "output"
-    records = served(output, {url: (f"<urlset>{url}</urlset>".encode(), b"entries") for url in GROUP})
+    records = sitemaps_served(output)
     calls: list[str] = []
     with OutputWriter(output, records=records) as out:
         write_group(out, GROUP, b"entries", group(calls))
@@ -53,7 +59,7 @@ def test_files_made_together_are_kept_together(tmp_path: Path):
 
 def test_one_file_of_a_group_gone_makes_the_group_again_and_writes_only_what_is_missing(tmp_path: Path):
     output = tmp_path / "output"
-    records = served(output, {url: (f"<urlset>{url}</urlset>".encode(), b"entries") for url in GROUP})
+    records = sitemaps_served(output)
     kept = (output / "sitemap-1.xml").stat().st_ino
     (output / "sitemap-2.xml").unlink()
     calls: list[str] = []
@@ -67,7 +73,7 @@ def test_one_file_of_a_group_gone_makes_the_group_again_and_writes_only_what_is_
 
 def test_a_changed_key_makes_every_file_of_the_group(tmp_path: Path):
     output = tmp_path / "output"
-    records = served(output, {url: (b"old", b"entries") for url in GROUP})
+    records = sitemaps_served(output, b"old")
     calls: list[str] = []
     with OutputWriter(output, records=records) as out:
         write_group(out, GROUP, b"other entries", group(calls))

@@ -8,6 +8,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from conftest import skip_or_fail
 
 from newsdesk.errors import UsageError
 from newsdesk.output.swap import (
@@ -31,7 +32,7 @@ def folder(path: Path, text: str) -> Path:
 def test_a_swap_serves_the_new_tree_and_leaves_the_old_one_in_its_place(tmp_path: Path, swap):
     new, current = folder(tmp_path / "stage", "new"), folder(tmp_path / "output", "old")
     if swap(new, current) is False:
-        pytest.skip("this file system cannot exchange two paths atomically")
+        skip_or_fail("this file system cannot exchange two paths atomically")
     assert (current / "index.html").read_text() == "new"
     assert (new / "index.html").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "stage"]

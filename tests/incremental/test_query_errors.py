@@ -1,4 +1,7 @@
-"""The query layer's exceptions: one family, each naming the nodes involved."""
+"""newsdesk/incremental/errors.py, the query layer's exceptions: one family, each naming the nodes involved.
+
+(Not test_errors.py: tests/test_errors.py has that name, and pytest's default import mode needs unique basenames.)
+"""
 
 from __future__ import annotations
 
