@@ -27,7 +27,7 @@ def test_a_query_is_named_as_pickle_names_its_function():
     assert shout.__doc__ == shout.fn.__doc__ and shout.__name__ == "shout"
 
 
-def test_a_query_is_called_like_its_function_and_runs_once_per_key():
+def test_a_query_is_called_like_its_function_and_follows_its_input():
     db = Database()
     HEADLINE.set(db, "a.md", "ferry fares")
     assert shout(db, "a.md") == "FERRY FARES"
