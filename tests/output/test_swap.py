@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ from newsdesk.output.swap import (
     check_output,
     exchange,
     remove_leftovers,
-    signals_held,
     swap_by_renames,
 )
 
@@ -103,9 +103,38 @@ def test_a_missing_or_empty_folder_or_a_previous_build_may_be_replaced(tmp_path:
     check_output(output, [tmp_path / "content"])
 
 
-def test_ctrl_c_during_the_swap_waits_until_it_is_done():
-    done = []
-    with pytest.raises(KeyboardInterrupt), signals_held():
+# Run in a fresh process: a signal goes to the whole process, and the test process may have threads
+# (left by other tests) that a signal could be delivered through.
+HELD = """
+import os, signal, sys, threading, time
+from newsdesk.output.swap import signals_held
+if sys.argv[1] == "with-a-thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()  # as serve's server and watcher
+done = []
+try:
+    with signals_held():
         os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
         done.append("the swap finished")
-    assert done == ["the swap finished"]
+except KeyboardInterrupt:
+    print(done, "then interrupted")
+"""
+
+
+def held(threads: str) -> str:
+    ran = subprocess.run([sys.executable, "-c", HELD, threads], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.strip()
+
+
+def test_ctrl_c_during_the_swap_waits_until_it_is_done():
+    assert held("alone") == "['the swap finished'] then interrupted"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ENGINE BUG (output/swap.signals_held): pthread_sigmask blocks SIGINT in the calling thread only; "
+    "in a process with another thread (serve's server and watcher, tqdm's monitor) Ctrl-C is taken at once",
+)
+def test_ctrl_c_during_the_swap_waits_until_it_is_done_when_the_process_has_other_threads():
+    assert held("with-a-thread") == "['the swap finished'] then interrupted"
