@@ -50,10 +50,13 @@ def stamps(site: Site, *urls: str) -> dict[str, tuple[int, int]]:
     return {url: (site.file(url).stat().st_ino, site.file(url).stat().st_mtime_ns) for url in urls}
 
 
-def served(output: Path, pages: Mapping[str, tuple[bytes, bytes | None]]) -> dict[str, PageRecord]:
-    """Publish ``url -> (bytes, key)`` into ``output`` as a build does; the records the cache would keep."""
+def served(
+    output: Path, pages: Mapping[str, tuple[bytes, bytes | None]], reads: Mapping[str, str] | None = None
+) -> dict[str, PageRecord]:
+    """Publish ``url -> (bytes, key)`` into ``output`` as a build does (with what each page's render
+    read by name, ``reads``); the records the cache would keep."""
     with OutputWriter(output) as out:
         for url, (data, key) in pages.items():
-            out.write(url, data, key)
+            out.note(out.place(url, data, key, (reads or {}).get(url, "")))
         out.commit()
     return out.records

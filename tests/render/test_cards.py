@@ -75,9 +75,3 @@ def test_stand_ins_hash_as_the_card_s_digest_and_remember_which_were_read(made):
     assert refs.read == [urls[2], urls[0]]
     assert fingerprint_of(refs[urls[1]]) == fingerprint_of(pickle.loads(pickle.dumps(CardRef(bytes([1]) * 16))))
     assert asked == []  # no card was made to key a page
-
-
-def test_a_card_s_counts_are_those_of_its_links(made):
-    cards, _ = made
-    url = cards.index.articles[0].url
-    assert cards.counts(url) == repr([3]).encode()  # its desk, City, has the three stories

@@ -26,34 +26,57 @@ def test_a_site_template_overrides_the_shipped_one_of_its_name(tmp_path: Path):
     assert renderer.render("404.html", message="here") == "lost: here"
 
 
-def test_a_template_s_closure_is_it_and_everything_it_pulls_in(tmp_path: Path):
+def reads_of(renderer: Renderer, template: str, **context: object) -> list[str]:
+    return renderer.render_watched(template, **context).reads.split("\n")
+
+
+def test_a_render_notes_every_template_it_loaded_even_by_a_name_made_as_it_runs(tmp_path: Path):
     folder = layouts(
         tmp_path,
         {
-            "page.html": '{% extends "frame.html" %}{% block b %}{% include "partials/bit.html" %}{% endblock %}',
+            "page.html": '{% extends "frame.html" %}{% block b %}{% include "desk-" ~ desk ~ ".html" %}{% endblock %}',
             "frame.html": '{% import "macros.html" as m %}<main>{% block b %}{% endblock %}</main>',
             "macros.html": "{% macro x() %}{% endmacro %}",
-            "partials/bit.html": "bit",
-            "unused.html": "not pulled in",
+            "desk-city.html": "city",
+            "desk-sport.html": "sport",
         },
     )
-    assert Renderer(UTC, folder).closure("page.html") == ("frame.html", "macros.html", "page.html", "partials/bit.html")
+    renderer = Renderer(UTC, folder)
+    assert sorted(reads_of(renderer, "page.html", desk="city")) == [
+        "template:desk-city.html", "template:frame.html", "template:macros.html", "template:page.html",
+    ]  # fmt: skip
+    assert "template:desk-sport.html" in reads_of(renderer, "page.html", desk="sport")
 
 
-def test_a_dynamic_include_pulls_in_every_template(tmp_path: Path):
-    renderer = Renderer(UTC, layouts(tmp_path, {"page.html": "{% include name %}"}))
-    assert set(renderer.closure("page.html")) == set(renderer.env.list_templates())
+def test_a_render_notes_the_params_keys_it_looked_up(tmp_path: Path):
+    config = SiteConfig(params={"promo": "Tickets", "other": "x"})
+    folder = layouts(tmp_path, {"one.html": "{{ site.params.promo }}", "all.html": "{{ site.params | length }}"})
+    renderer = Renderer(config, folder)
+    renderer.bind(build_index([article("a.md")], config))
+    assert renderer.render_watched("one.html") == ("Tickets", "template:one.html\nparam:promo")
+    assert "param:*" in reads_of(renderer, "all.html")  # going through all of them reads every key
 
 
-def test_the_fingerprint_changes_with_any_template_it_reads_and_with_the_settings(tmp_path: Path):
-    folder = layouts(tmp_path, {"page.html": '{% include "bit.html" %}', "bit.html": "one", "other.html": "x"})
-    before = Renderer(UTC, folder).fingerprint("page.html")
+def test_a_key_with_what_a_render_read_changes_exactly_when_one_of_those_changed(tmp_path: Path):
+    folder = layouts(tmp_path, {"page.html": "{{ site.params.promo }}", "other.html": "x"})
+    before = Renderer(SiteConfig(params={"promo": "Tickets", "other": "x"}), folder)
+    reads = before.render_watched("page.html").reads
+    key = before.reads_key(b"key", reads)
+    assert Renderer(SiteConfig(params={"promo": "Tickets", "other": "y"}), folder).reads_key(b"key", reads) == key
+    assert Renderer(SiteConfig(params={"promo": "Season", "other": "x"}), folder).reads_key(b"key", reads) != key
     (folder / "other.html").write_text("not read by page.html")
-    assert Renderer(UTC, folder).fingerprint("page.html") == before
-    (folder / "bit.html").write_text("two")
-    after = Renderer(UTC, folder).fingerprint("page.html")
-    assert after != before
-    assert Renderer(SiteConfig(title="Another desk"), folder).fingerprint("page.html") != after
+    assert Renderer(SiteConfig(params={"promo": "Tickets", "other": "x"}), folder).reads_key(b"key", reads) == key
+    (folder / "page.html").write_text("{{ site.params.promo }}!")
+    assert Renderer(SiteConfig(params={"promo": "Tickets", "other": "x"}), folder).reads_key(b"key", reads) != key
+    assert before.reads_key(b"another key", reads) != key
+
+
+def test_the_settings_key_leaves_params_to_the_pages_that_read_them():
+    assert (
+        Renderer(SiteConfig(params={"a": "1"}), None).settings_key()
+        == Renderer(SiteConfig(params={"a": "2"}), None).settings_key()
+    )
+    assert Renderer(SiteConfig(title="Another desk"), None).settings_key() != Renderer(UTC, None).settings_key()
 
 
 def test_a_syntax_error_is_reported_up_front_at_its_file_and_line(tmp_path: Path):
@@ -77,12 +100,12 @@ def test_a_template_that_fails_while_rendering_names_its_file_and_line(tmp_path:
     assert "division by zero" in found.message
 
 
-def test_a_render_says_whether_it_read_a_count_of_the_site_view(tmp_path: Path):
+def test_a_render_notes_the_story_counts_it_showed(tmp_path: Path):
     folder = layouts(
         tmp_path, {"names.html": "{{ site.desks[0].name }}", "counts.html": "{{ site.desks[0].count }} stories"}
     )
     renderer = Renderer(UTC, folder)
     renderer.bind(build_index([article("a.md", desk="City"), article("b.md", desk="City")], UTC))
-    assert renderer.render_watched("names.html") == ("City", False)
-    assert renderer.render_watched("counts.html") == ("2 stories", True)
-    assert renderer.render_watched("names.html") == ("City", False)  # noticed per render, not once for all
+    assert renderer.render_watched("names.html") == ("City", "template:names.html")
+    assert renderer.render_watched("counts.html") == ("2 stories", "template:counts.html\ncount:/desks/city/")
+    assert renderer.render_watched("names.html").reads == "template:names.html"  # noted per render

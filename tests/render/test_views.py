@@ -68,9 +68,9 @@ def test_reading_a_counted_link_s_count_is_noticed_and_nothing_else_is():
     reads = CountReads()
     link = CountedLink("World", "/desks/world/", 12, "News from abroad", reads)
     assert (link.name, link.url, link.description) == ("World", "/desks/world/", "News from abroad")
-    assert not reads.seen
+    assert reads.urls == {}
     assert link.count == 12
-    assert reads.seen
+    assert list(reads.urls) == ["/desks/world/"]
 
 
 def test_a_counted_link_equals_a_plain_link_s_fields_and_is_hashed_without_its_count():
