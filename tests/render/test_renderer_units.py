@@ -59,15 +59,22 @@ def test_a_render_notes_the_params_keys_it_looked_up(tmp_path: Path):
 
 def test_a_key_with_what_a_render_read_changes_exactly_when_one_of_those_changed(tmp_path: Path):
     folder = layouts(tmp_path, {"page.html": "{{ site.params.promo }}", "other.html": "x"})
-    before = Renderer(SiteConfig(params={"promo": "Tickets", "other": "x"}), folder)
+
+    def bound(**params: str) -> Renderer:
+        config = SiteConfig(params=params)
+        renderer = Renderer(config, folder)
+        renderer.bind(build_index([article("a.md")], config))
+        return renderer
+
+    before = bound(promo="Tickets", other="x")
     reads = before.render_watched("page.html").reads
     key = before.reads_key(b"key", reads)
-    assert Renderer(SiteConfig(params={"promo": "Tickets", "other": "y"}), folder).reads_key(b"key", reads) == key
-    assert Renderer(SiteConfig(params={"promo": "Season", "other": "x"}), folder).reads_key(b"key", reads) != key
+    assert bound(promo="Tickets", other="y").reads_key(b"key", reads) == key
+    assert bound(promo="Season", other="x").reads_key(b"key", reads) != key
     (folder / "other.html").write_text("not read by page.html")
-    assert Renderer(SiteConfig(params={"promo": "Tickets", "other": "x"}), folder).reads_key(b"key", reads) == key
+    assert bound(promo="Tickets", other="x").reads_key(b"key", reads) == key
     (folder / "page.html").write_text("{{ site.params.promo }}!")
-    assert Renderer(SiteConfig(params={"promo": "Tickets", "other": "x"}), folder).reads_key(b"key", reads) != key
+    assert bound(promo="Tickets", other="x").reads_key(b"key", reads) != key
     assert before.reads_key(b"another key", reads) != key
 
 
