@@ -16,10 +16,16 @@ import html5lib
 import pytest
 import yaml
 from browser import CHROMIUM, chromium
+from hypothesis import settings
 
 from newsdesk.cli import main
 from newsdesk.options import BuildOptions
 from newsdesk.output import search
+
+# No per-example deadline: the suite shares two cores with builds, workers and a browser, and a
+# property is about what an example does, not how fast one example ran on a busy machine.
+settings.register_profile("newsdesk", deadline=None)
+settings.load_profile("newsdesk")
 
 NOW = "2026-11-25T12:00:00+00:00"
 ROOT = Path(__file__).resolve().parent.parent

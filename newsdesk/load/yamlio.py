@@ -48,6 +48,19 @@ Dumper.add_representer(
     list, lambda dumper, items: dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True)
 )
 
+# YAML's line breaks besides \n and \r: PyYAML writes them raw in a plain or single-quoted
+# scalar, where reading folds them into a space.  A double-quoted scalar escapes them (\N, \L, \P).
+_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _text(dumper: Dumper, value: str) -> yaml.ScalarNode:
+    if any(c in value for c in _BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+Dumper.add_representer(str, _text)
+
 
 def dump(mapping: Mapping[str, Any]) -> str:
     """YAML for a mapping, keys in the given order, Unicode as itself, one line per value."""
