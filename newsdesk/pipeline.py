@@ -47,8 +47,6 @@ from newsdesk.render.list_pages import write_pages
 from newsdesk.render.renderer import Renderer
 from newsdesk.validate import bodies, images, offsite
 
-ASSETS = Path(__file__).parent / "assets"
-
 
 def build(
     options: BuildOptions, on_wait: Callable[[str], None] | None = None, progress: Progress | None = None
