@@ -7,6 +7,7 @@ import fnmatch
 import io
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,6 +27,11 @@ from newsdesk.output import search
 # property is about what an example does, not how fast one example ran on a busy machine.
 settings.register_profile("newsdesk", deadline=None)
 settings.load_profile("newsdesk")
+
+# A shell without job control starts background commands with Ctrl-C ignored, and the builds these
+# tests start would inherit that: the tests that send SIGINT need it to mean what it means at a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 NOW = "2026-11-25T12:00:00+00:00"
 ROOT = Path(__file__).resolve().parent.parent
