@@ -121,6 +121,7 @@ class Renderer:
         self.env.loaded = {}
         self._params = Params(config.params)
         self._reads_values: dict[str, bytes] = {}  # a page's reads (see Rendered) -> digest of their values
+        self._line_values: dict[str, bytes] = {}  # one read (a line of those) -> what it finds now
         self._links: dict[tuple[str, str], CountedLink] = {}  # term links of one index: a few hundred, made once
         # Each story's teaser, shared by the cards that relate to it while any of them is alive (a worker
         # process drops its views after each page, so it does not keep a teaser for every story).
@@ -134,6 +135,8 @@ class Renderer:
         self.site = self.site_view(index, search=search)
         # Without the counts and params: a page depends on those it reads (reads_key).
         self._site_shape = fingerprint_of(replace(self.site, params={})) or b""
+        self._reads_values.clear()  # what reads find depends on the index
+        self._line_values.clear()
         self._counts = {t.url: len(t.articles) for t in (*index.desks, *index.topics, *index.authors)}
         self._counts.update((a.url, len(a.articles)) for a in index.archives)
 
@@ -289,21 +292,29 @@ class Renderer:
 
     def reads_key(self, key: bytes, reads: str) -> bytes:
         """``key`` with the current values of what a render read by name (``reads``, as :class:`Rendered` has it)."""
-        from newsdesk.incremental.digest import digest, fingerprint_of
+        from newsdesk.incremental.digest import digest
 
         values = self._reads_values.get(reads)
         if values is None:
-            parts = []
-            for line in reads.split("\n"):
-                kind, _, name = line.partition(":")
-                if kind == "param":
-                    parts.append(f"{line}\0".encode() + (fingerprint_of(self._params.value_of(name)) or b"?"))
-                elif kind == "count":
-                    parts.append(f"{line}\0{self._counts.get(name)}".encode())
-                else:
-                    parts.append(f"{line}\0{self._source(name)}".encode())
-            values = self._reads_values[reads] = digest(*parts)
+            values = self._reads_values[reads] = digest(*(self._value_of(line) for line in reads.split("\n")))
         return digest(key, values)
+
+    def _value_of(self, line: str) -> bytes:
+        """What one read (a line of a page's reads) finds now, found once per build: list pages each
+        read their own counts, so their reads differ, but they share the templates they load."""
+        from newsdesk.incremental.digest import digest, fingerprint_of
+
+        found = self._line_values.get(line)
+        if found is None:
+            kind, _, name = line.partition(":")
+            if kind == "param":
+                value = fingerprint_of(self._params.value_of(name)) or b"?"
+            elif kind == "count":
+                value = str(self._counts.get(name)).encode()
+            else:
+                value = digest(self._source(name))
+            found = self._line_values[line] = line.encode() + b"\0" + value
+        return found
 
     def _source(self, name: str) -> str:
         try:
