@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.incremental.digest import digest, fingerprint_of
 from newsdesk.load.articles import Article, Correction
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.sources import display_path
@@ -130,8 +131,6 @@ class Renderer:
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
         """Make the site-wide view (desk navigation, archive years) available to every page."""
-        from newsdesk.incremental.digest import fingerprint_of
-
         self.site = self.site_view(index, search=search)
         # Without the counts and params: a page depends on those it reads (reads_key).
         self._site_shape = fingerprint_of(replace(self.site, params={})) or b""
@@ -285,15 +284,11 @@ class Renderer:
         social handles...) and the bound site view, both without what :meth:`reads_key` adds
         for each page: its templates, its ``site.params`` keys and the story counts it showed.
         """
-        from newsdesk.incremental.digest import digest, fingerprint_of
-
         # params are left out: a page depends on the keys it looked up (reads_key), not on all of them.
         return digest(fingerprint_of(replace(self.config, params={})) or b"", self._site_shape)
 
     def reads_key(self, key: bytes, reads: str) -> bytes:
         """``key`` with the current values of what a render read by name (``reads``, as :class:`Rendered` has it)."""
-        from newsdesk.incremental.digest import digest
-
         values = self._reads_values.get(reads)
         if values is None:
             values = self._reads_values[reads] = digest(*(self._value_of(line) for line in reads.split("\n")))
@@ -302,8 +297,6 @@ class Renderer:
     def _value_of(self, line: str) -> bytes:
         """What one read (a line of a page's reads) finds now, found once per build: list pages each
         read their own counts, so their reads differ, but they share the templates they load."""
-        from newsdesk.incremental.digest import digest, fingerprint_of
-
         found = self._line_values.get(line)
         if found is None:
             kind, _, name = line.partition(":")
