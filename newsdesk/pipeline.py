@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from newsdesk.errors import Diagnostic, stop_on_errors
-from newsdesk.incremental import fastpath
+from newsdesk.incremental import Database, fastpath
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest as cache_digest
 from newsdesk.incremental.digest import fingerprint_of
@@ -49,17 +49,24 @@ from newsdesk.validate import bodies, images, offsite
 
 
 def build(
-    options: BuildOptions, on_wait: Callable[[str], None] | None = None, progress: Progress | None = None
+    options: BuildOptions,
+    on_wait: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+    queries: Database | None = None,
 ) -> BuildReport:
-    """Build the site; if another build of it is running, call ``on_wait`` and wait for it."""
+    """Build the site; if another build of it is running, call ``on_wait`` and wait for it.
+
+    ``queries`` is a query database to keep between builds (``serve``'s: see
+    ``Cache.open_queries``); without it each build opens the store in ``.newsdesk-cache/``.
+    """
     progress = progress or Progress.silent()
     with _fewer_collections():
         if options.dry_run:
-            return _build(options, progress)
+            return _build(options, progress, queries)
         check_output(options.output, [options.content, options.layouts, options.config, *options.static_dirs()])
         with lock.hold(options.site_dir, on_wait):
             remove_leftovers(options.output.resolve())
-            return _build(options, progress)
+            return _build(options, progress, queries)
 
 
 @contextmanager
@@ -79,9 +86,14 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _build(options: BuildOptions, progress: Progress) -> BuildReport:
+def _build(options: BuildOptions, progress: Progress, queries: Database | None) -> BuildReport:
     started = time.perf_counter()
-    with Cache.open(options.site_dir, writable=not options.dry_run) if options.cache else Cache.in_memory() as cache:
+    writable = not options.dry_run
+    with (
+        Cache.open(options.site_dir, writable=writable, queries=queries)
+        if options.cache
+        else Cache.in_memory(queries) as cache
+    ):
         site = _read(options, cache)  # load: the settings, the templates, every source and static file
         unchanged = last_build_if_unchanged(options, cache, site.fingerprint(), site.now) if not site.problems else None
         if unchanged is not None:
@@ -149,14 +161,14 @@ def _read(options: BuildOptions, cache: Cache) -> _Site:
 class _Corpus:
     articles: list[Article]  # every article that loaded, whatever its state
     life: lifecycle.Lifecycle
-    parse_keys: dict[str, bytes]  # content key -> the cache key of its parse
+    parse_keys: dict[str, bytes]  # content key -> what its parse is made from (load.corpus.loaded_keys)
 
 
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     options, config = site.options, site.config
     progress.stage("reading", len(site.sources))
     parse_keys = loaded_keys(site.sources, config, site.digests)
-    articles, found = load_articles(site.sources, config, cache, parse_keys, options.jobs, progress, bodies=False)
+    articles, found = load_articles(site.sources, config, cache.queries, site.digests, options.jobs, progress, False)
     site.problems.extend(found)
     life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
     site.problems.extend(
@@ -176,7 +188,7 @@ class _Made:
     pages: int
     saving: bytes | None  # the urls.lock to write once the site is swapped in
     host_files: dict[str, bytes]  # the build metadata beside site.yaml (nothing in output/ names what is to come)
-    used: tuple[set[bytes], set[bytes], set[bytes]]  # the cache keys this build asked for
+    used: tuple[set[bytes], set[bytes]]  # the body and feed entry keys this build asked for
 
 
 def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progress: Progress) -> _Made:
@@ -240,7 +252,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     renderer.forget_index()
 
     host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
-    used = (set(corpus.parse_keys.values()), {i.body for i in inputs.values()}, set(written.entries.values()))
+    used = ({i.body for i in inputs.values()}, set(written.entries.values()))
     saving = None if options.dry_run or options.preview else ledger.pending(options.ledger_path, moves.ledger)
     if saving is not None:
         remember_new_ledger(options, cache, moves, articles, life, generated, unloaded, saving)

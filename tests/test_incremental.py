@@ -380,21 +380,32 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(site: Site, tmp_path: Path)
     assert "warning" not in site.build().err  # the new cache is good
 
 
-def built_then_damaged(site: Site, statement: str) -> None:
+def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite") -> None:
     """Build a one-story site, then change its cache behind newsdesk's back with one SQL statement."""
     site.article("2024/a.md", title="Alpha")
     site.build()
-    db = sqlite3.connect(site.root / ".newsdesk-cache" / "cache.sqlite")
+    db = sqlite3.connect(site.root / ".newsdesk-cache" / file)
     db.execute(statement)
     db.commit()
     db.close()
 
 
-def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path):
-    built_then_damaged(site, "UPDATE loaded SET data = x'00ff00ff'")
+@pytest.mark.parametrize(
+    ("file", "statement", "message"),
+    [
+        ("cache.sqlite", "UPDATE bodies SET meta = x'00ff00ff'", "build cache is corrupt (converted body"),
+        (
+            "queries.sqlite",
+            "UPDATE memo_values SET value = x'00ff00ff'",
+            "query store is corrupt (the value of newsdesk.load.corpus:parsed('2024/a.md')",
+        ),
+    ],
+)
+def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path, file: str, statement: str, message: str):
+    built_then_damaged(site, statement, file)
     site.article("2024/b.md", title="Bravo")
     result = site.build()
-    assert "build cache is corrupt (parsed article" in result.err
+    assert message in result.err
     assert site.snapshot() == clean_build(site, tmp_path)
 
 
@@ -494,6 +505,7 @@ def test_no_cache_leaves_no_cache_folder(site: Site):
     site.article("2024/a.md", title="Alpha")
     site.build("--no-cache")
     assert not (site.root / ".newsdesk-cache" / "cache.sqlite").exists()  # the folder holds the build lock
+    assert not (site.root / ".newsdesk-cache" / "queries.sqlite").exists()
     assert os.listdir(site.output)
 
 
@@ -613,24 +625,27 @@ def test_check_reads_the_cache_while_a_build_is_writing_it(site: Site):
     site.article("2024/a.md", title="Alpha")
     site.build()
     site.article("2024/b.md", title="Bravo")
-    database = site.root / ".newsdesk-cache" / "cache.sqlite"
-    before = database.read_bytes()
-    writer = sqlite3.connect(database, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")  # what a running build holds: check takes no build lock
+    databases = [site.root / ".newsdesk-cache" / name for name in ("cache.sqlite", "queries.sqlite")]
+    before = [database.read_bytes() for database in databases]
+    writers = [sqlite3.connect(database, isolation_level=None) for database in databases]
+    for writer in writers:
+        writer.execute("BEGIN IMMEDIATE")  # what a running build holds: check takes no build lock
     try:
         result = site.run(command="check")
     finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+        for writer in writers:
+            writer.execute("ROLLBACK")
+            writer.close()
     assert result.code == 0, result
     assert "checked 2 articles" in result.out
-    assert database.read_bytes() == before
+    assert [database.read_bytes() for database in databases] == before
 
 
 def test_check_without_a_cache_makes_none(site: Site):
     site.article("2024/a.md", title="Alpha")
     assert site.run(command="check").code == 0
     assert not (site.root / ".newsdesk-cache" / "cache.sqlite").exists()
+    assert not (site.root / ".newsdesk-cache" / "queries.sqlite").exists()
 
 
 def test_a_build_at_an_earlier_time_takes_back_what_a_later_one_published(site: Site, tmp_path: Path):

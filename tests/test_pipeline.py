@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from units import without_search
 
 from newsdesk import pipeline
 from newsdesk.errors import BuildFailed
+from newsdesk.incremental import Database, Node
+from newsdesk.incremental.cache import CACHE_DIR
+from newsdesk.incremental.store import FILE
 
 
 @pytest.fixture
@@ -47,3 +51,49 @@ def test_every_broken_article_is_reported_in_one_failure(desk: Site):
         "2024/03/b.md",
     ]
     assert not desk.output.exists()
+
+
+def parse_events(events: list[tuple[str, Node]]) -> list[str]:
+    """What happened to the parses, but their verifications: which ran, and which were read from the store."""
+    return sorted(f"{e} {n.key[0]}" for e, n in events if n.name.endswith(":parsed") and e != "verify")
+
+
+def test_a_query_database_kept_between_builds_rereads_nothing_it_holds(desk: Site):
+    events: list[tuple[str, Node]] = []
+    kept = Database.open(desk.root / CACHE_DIR, observe=lambda event, node: events.append((event, node)))
+    pipeline.build(desk.options(), queries=kept)
+    assert parse_events(events) == ["execute 2024/03/ferry.md", "execute 2024/03/port.md"]
+    events.clear()
+    desk.article("2024/03/ferry.md", title="Ferry fares rise", desk="City")
+    pipeline.build(desk.options(), queries=kept)
+    assert parse_events(events) == ["execute 2024/03/ferry.md"]  # port's parse came from memory
+    events.clear()
+
+    # A build that opens the store itself (another process's, as far as `kept` knows) reads it.
+    opened: list[tuple[str, Node]] = []
+    desk.article("2024/03/ferry.md", title="Ferry fares fall", desk="City")
+    with Database.open(desk.root / CACHE_DIR, observe=lambda event, node: opened.append((event, node))) as other:
+        pipeline.build(desk.options(), queries=other)
+    assert parse_events(opened) == ["execute 2024/03/ferry.md", "load 2024/03/port.md"]
+
+    # `kept` notices that someone else saved: it drops what it holds and reads the store afresh.
+    desk.article("2024/03/port.md", title="Port reopens at last", date="2024-03-03T09:00:00+00:00", desk="City")
+    report = pipeline.build(desk.options(), queries=kept)
+    assert parse_events(events) == ["execute 2024/03/port.md", "load 2024/03/ferry.md"]
+    assert report.articles == 2
+    assert any("Ferry fares fall" in page.read_text() for page in desk.output.rglob("*.html"))
+    kept.close()
+
+
+def test_a_deleted_story_s_parse_is_forgotten_by_a_database_kept_between_builds(desk: Site):
+    kept = Database.open(desk.root / CACHE_DIR)
+    pipeline.build(desk.options(), queries=kept)
+    (desk.content / "2024/03/port.md").unlink()
+    report = pipeline.build(desk.options(allow_removal=True), queries=kept)
+    assert report.articles == 1
+    kept.close()
+    with sqlite3.connect(desk.root / CACHE_DIR / FILE) as raw:
+        keys = [key for (key,) in raw.execute("SELECT key FROM memos WHERE name LIKE '%:parsed'")]
+        sources = [key for (key,) in raw.execute("SELECT key FROM inputs WHERE name = 'source'")]
+    raw.close()
+    assert (keys, sources) == (['["2024/03/ferry.md"]'], ['"2024/03/ferry.md"'])

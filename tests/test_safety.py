@@ -46,7 +46,12 @@ def test_hostile_names_become_slugs_inside_output(site: Site, value: str, slug: 
     # previous output it keeps beside output/ for fast rebuilds, the URL ledger and the build metadata.
     outside = {f for f in files_under(site.root) if not f.startswith(("output/", ".newsdesk-spare-output/"))}
     metadata = {f".newsdesk/{name}" for name in METADATA}
-    assert outside == inputs | {".newsdesk-cache/build.lock", ".newsdesk-cache/cache.sqlite", "urls.lock"} | metadata
+    assert (
+        outside
+        == inputs
+        | {".newsdesk-cache/build.lock", ".newsdesk-cache/cache.sqlite", ".newsdesk-cache/queries.sqlite", "urls.lock"}
+        | metadata
+    )
     assert all(len(part) <= 80 and part.isascii() for f in files_under(site.output) for part in f.split("/"))
     assert text_of(site.page(f"/2022/03/02/{slug}/").find(".//article//h1")) == "Story"
 

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from newsdesk.commands.watch import Watcher
 from newsdesk.errors import BuildFailed, NewsdeskError
+from newsdesk.incremental import Database
+from newsdesk.incremental.cache import Cache
 from newsdesk.model.lifecycle import Change
 from newsdesk.options import BuildOptions, BuildReport
 from newsdesk.pipeline import build
@@ -93,6 +95,9 @@ class Preview:
         self.on_build = on_build or (lambda report, state: None)
         self.state = BuildState(0, ())
         self.next_change: Change | None = None  # the last good build's next scheduled change
+        # The query layer's memos stay in memory from one rebuild to the next.
+        self.queries = Cache.open_queries(options.site_dir) if options.cache else Database()
+        self.building = threading.Lock()  # held by a rebuild: stop() closes the database after it
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.watcher = Watcher(
@@ -112,7 +117,8 @@ class Preview:
         to index: ``rebuild(search=True)`` indexes them, and reloads no page when it succeeds."""
         report = None
         try:
-            report = build(replace(self.options, search_later=not search))
+            with self.building:
+                report = build(replace(self.options, search_later=not search), queries=self.queries)
             # The indexing build reloads no page, unless a scheduled change (an embargo, an expiry)
             # came due since the pages were built: then it published more than the search index.
             shown = not search or report.next_change != self.next_change
@@ -153,6 +159,8 @@ class Preview:
         self.watcher.stop()
         self.server.shutdown()
         self.server.server_close()
+        with self.building:
+            self.queries.close()
 
     # -- what the server reads ----------------------------------------------------
 

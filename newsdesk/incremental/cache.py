@@ -6,8 +6,8 @@ Everything here is keyed by content hashes, so the cache can only ever say
 - ``files``: each source file's last stat and content digest.  A file whose
   size, mtime, ctime and inode are unchanged, and whose mtime is safely older
   than the moment it was hashed (git's "racy" rule), is not read again.
-- ``loaded``: the parse result of one source, keyed by (engine, settings,
-  path, bytes).
+- the parse of each source is the query layer's (``load.corpus.parsed``), in
+  ``queries.sqlite`` beside this file: :attr:`Cache.queries` opens it.
 - ``bodies``: converted Markdown, keyed by (engine, body text).
 - ``cards``: per article URL, the hash of what its story card was made from
   and the card's own digest, so unchanged cards need not be made again.
@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from newsdesk.errors import Diagnostic, warning
+from newsdesk.incremental.database import Database
 from newsdesk.incremental.digest import FileStat, digest
 from newsdesk.incremental.records import BuildRecord, CardRow, PageRecord
 from newsdesk.load.sources import Source, display_path
@@ -40,14 +41,13 @@ CACHE_DIR = ".newsdesk-cache"
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses): an older cache is then discarded rather
 # than trusted.
-SCHEMA = "11"
+SCHEMA = "12"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
-CREATE TABLE IF NOT EXISTS loaded (digest BLOB PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, meta BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS cards (
@@ -74,24 +74,44 @@ class CacheUnreadable(Exception):
 class Cache:
     """The cache folder of one site; use as a context manager (commits on success)."""
 
-    def __init__(self, folder: Path | None, *, writable: bool = True) -> None:
+    def __init__(self, folder: Path | None, *, writable: bool = True, queries: Database | None = None) -> None:
         self.folder = folder
         # `newsdesk check` reads the cache but never writes it: it takes no build lock, so
         # a build may be writing the cache at the same time.
         self.writable = writable
         self.warnings: list[Diagnostic] = []
         self.db = self._connect()
+        # A database kept alive by the caller (serve's, between rebuilds) is borrowed: saved, not closed.
+        self._borrowed = queries is not None
+        self._queries: Database | None = queries
+        if queries is not None:
+            queries.refresh()
+
+    @property
+    def queries(self) -> Database:
+        """The query layer's database, its store beside this cache's file (opened when first used)."""
+        if self._queries is None:
+            if self.folder is None:
+                self._queries = Database()
+            else:
+                self._queries = Database.open(self.folder, writable=self.writable, warnings=self.warnings)
+        return self._queries
 
     # -- opening and discarding ------------------------------------------------
 
     @classmethod
-    def open(cls, site_dir: Path, *, writable: bool = True) -> Cache:
-        return cls(site_dir / CACHE_DIR, writable=writable)
+    def open(cls, site_dir: Path, *, writable: bool = True, queries: Database | None = None) -> Cache:
+        return cls(site_dir / CACHE_DIR, writable=writable, queries=queries)
 
     @classmethod
-    def in_memory(cls) -> Cache:
+    def open_queries(cls, site_dir: Path) -> Database:
+        """A query database for ``site_dir`` to keep alive across builds (``build(..., queries=)``)."""
+        return Database.open(site_dir / CACHE_DIR)
+
+    @classmethod
+    def in_memory(cls, queries: Database | None = None) -> Cache:
         """A cache that forgets everything when the build ends (``--no-cache``)."""
-        return cls(None)
+        return cls(None, queries=queries)
 
     def _connect(self) -> sqlite3.Connection:
         if self.folder is None or (not self.writable and not (self.folder / "cache.sqlite").is_file()):
@@ -159,8 +179,7 @@ class Cache:
             self.db.execute("BEGIN")
             return
         self.db.executescript(
-            "DELETE FROM files; DELETE FROM loaded; DELETE FROM bodies; DELETE FROM cards; DELETE FROM pages;"
-            "DELETE FROM blobs;"
+            "DELETE FROM files; DELETE FROM bodies; DELETE FROM cards; DELETE FROM pages;DELETE FROM blobs;"
         )
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
@@ -174,8 +193,13 @@ class Cache:
         try:
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
+            # Memos are pure too; but one interrupted (not failed) may be half installed.
+            if self._queries is not None and self.writable and (kind is None or issubclass(kind, Exception)):
+                self._queries.save()
         finally:
             self.db.close()
+            if self._queries is not None and not self._borrowed:
+                self._queries.close()
 
     def commit(self) -> None:
         """Make everything so far durable and start a new transaction."""
@@ -213,14 +237,6 @@ class Cache:
         return found
 
     # -- pure results by content hash -------------------------------------------------
-
-    def loaded(self, digests: Iterable[bytes]) -> dict[bytes, Any]:
-        return self._blobs("SELECT digest, data FROM loaded", set(digests), "parsed article")
-
-    def put_loaded(self, rows: Iterable[tuple[bytes, Any]]) -> None:
-        if not self.writable:
-            return
-        self.db.executemany("INSERT OR REPLACE INTO loaded VALUES (?, ?)", ((d, _dump(v)) for d, v in rows))
 
     def body_meta(self, digests: Iterable[bytes]) -> dict[bytes, Any]:
         return self._blobs("SELECT digest, meta FROM bodies", set(digests), "converted body")
@@ -270,11 +286,11 @@ class Cache:
             return {}
         return found
 
-    def forget_unused(self, loaded: set[bytes], bodies: set[bytes], entries: set[bytes] | None = None) -> None:
+    def forget_unused(self, bodies: set[bytes], entries: set[bytes] | None = None) -> None:
         """Drop results no current source produces, so the cache does not grow forever."""
         if not self.writable:
             return
-        tables = [("loaded", loaded), ("bodies", bodies)] + ([("entries", entries)] if entries is not None else [])
+        tables = [("bodies", bodies)] + ([("entries", entries)] if entries is not None else [])
         for table, keep in tables:
             stale = [(k,) for (k,) in self.db.execute(f"SELECT digest FROM {table}") if k not in keep]
             self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", stale)

@@ -1,32 +1,19 @@
 """The Database: evaluating queries against the memo table, and the inputs they read.
 
 The model is Salsa's (and rustc's query system), with verifying traces from
-"Build Systems à la Carte":
-
-- **Recording.**  Running a query pushes a frame on this thread's stack; every
-  input or query read while it is on top is recorded in the frame, with the
-  fingerprint of what was read.  The recorded list is the memo's *trace*.
-- **Invalidation starts from what changed.**  Setting an input to a value with a
-  new fingerprint bumps the revision and marks *stale* every memo that read it,
-  directly or through other memos (see :mod:`newsdesk.incremental.graph`).  A memo that
-  is not stale is returned without a look at its trace, so a rebuild's work is
-  proportional to what changed and what depends on it.  (Salsa's *durability*
-  exists to avoid walking the traces of memos whose inputs rarely change; marking
-  from the changed inputs never walks them at all, so it is not needed here.)
-- **Red/green verification with early cutoff.**  A stale memo is checked dependency
-  by dependency, in the order they were read, each brought up to date first; the
-  first one whose fingerprint differs from the one recorded sends the memo to be
-  recomputed (later reads may not happen any more: dependencies are dynamic).  A
-  recomputed value with the same fingerprint keeps its ``changed_at``, so whatever
-  read it finds it unchanged and is not run again.
-- **Failures** leave no memo and are remembered until the next revision, so the
-  readers that verify through one meet it without running it again each time.
+"Build Systems à la Carte": reads are recorded as a query runs (its *trace*); a
+changed input marks its readers stale (:mod:`newsdesk.incremental.graph`), and a
+memo that is not stale is returned without a look at its trace; a stale one is
+verified dependency by dependency, in the order they were read, and recomputed at
+the first that differs; a recomputed value with the same fingerprint keeps its
+``changed_at`` (early cutoff).  Failures leave no memo and are remembered until
+the next revision.  docs/architecture.md ("How it decides") says it at length.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -34,10 +21,11 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from newsdesk.errors import Diagnostic
 from newsdesk.incremental.declare import Input, Query, find_query
-from newsdesk.incremental.digest import fingerprint_of
+from newsdesk.incremental.digest import fingerprint_of, quick_fingerprint
 from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
 from newsdesk.incremental.graph import Graph
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, is_key
+from newsdesk.incremental.rows import key_text
 from newsdesk.incremental.store import Store
 
 P = ParamSpec("P")
@@ -74,22 +62,27 @@ class Database:
         self.warnings: list[Diagnostic] = store.warnings if store is not None else []
         self._store = store
         self._observe = observe
-        self._graph = Graph()
-        self._unconfirmed: set[Node] = set()  # inputs known from the store, not set again yet
+        self._graph = Graph(store)
+        self._confirmed = store is None  # the store's inputs not set again are removed at the first question
         self._failed: dict[Node, Exception] = {}  # what failed at this revision
         self._queries: dict[str, Query[..., Any]] = {}
         self._local = threading.local()
         self._collector: _Collector | None = None
         if store is not None:
-            loaded = store.load()
-            self.revision = loaded.revision
-            self._graph = Graph.of(loaded.inputs, loaded.memos, loaded.stale)
-            self._unconfirmed = set(loaded.inputs)
+            self.revision = store.revision()
 
     @classmethod
-    def open(cls, folder: Path, *, observe: Observer | None = None) -> Database:
-        """The database saved in ``folder`` (``.newsdesk-cache/``); see ``warnings``."""
-        return cls(Store(folder), observe=observe)
+    def open(
+        cls,
+        folder: Path,
+        *,
+        writable: bool = True,
+        warnings: list[Diagnostic] | None = None,
+        observe: Observer | None = None,
+    ) -> Database:
+        """The database saved in ``folder`` (``.newsdesk-cache/``); see ``warnings`` (which it
+        appends to the list given).  Read-only, it reads the store and never writes it."""
+        return cls(Store(folder, writable=writable, warnings=warnings), observe=observe)
 
     def __enter__(self) -> Database:
         return self
@@ -107,11 +100,10 @@ class Database:
         """Give an input its value; a new fingerprint starts a new revision and marks its readers."""
         self._between_queries("set an input")
         node = _node(inp.name, key)
-        fingerprint = fingerprint_of(value)
+        fingerprint = quick_fingerprint(value)
         if fingerprint is None:
             raise TypeError(f"the value of input {node} cannot be pickled, so its changes cannot be seen")
-        self._unconfirmed.discard(node)
-        slot = self._graph.inputs.get(node)
+        slot = self._graph.input_slot(node)
         if slot is not None and slot.fingerprint == fingerprint:
             slot.value = value  # same content: nothing that read it needs a look
             return
@@ -127,15 +119,14 @@ class Database:
         frames = self._frames()
         if not frames:
             self._confirm()
-        slot = self._graph.inputs.get(node)
+        slot = self._graph.input_slot(node)
         self._record(frames, Dep(node, None if slot is None else slot.fingerprint, True))
         if slot is None:
             raise MissingInput(node)
         return cast(V, slot.value)
 
     def _remove(self, node: Node) -> None:
-        self._unconfirmed.discard(node)
-        if node in self._graph.inputs:
+        if self._graph.input_slot(node) is not None:
             self._new_revision()
             self._graph.remove_input(node)
 
@@ -146,11 +137,9 @@ class Database:
     def _confirm(self) -> None:
         # The store's inputs are trusted only once set again: one that was not (a file
         # deleted between runs) is removed before any query can rely on it.
-        if self._unconfirmed:
-            # A fresh set: a big one emptied by discards keeps its table, and iterating it
-            # would cost as much as when it was full, at every question asked.
-            unconfirmed, self._unconfirmed = self._unconfirmed, set()
-            for node in unconfirmed:
+        if not self._confirmed:
+            self._confirmed = True
+            for node in self._graph.untouched_inputs():
                 self._remove(node)
 
     # -- queries ---------------------------------------------------------------------
@@ -175,11 +164,51 @@ class Database:
         self._record(frames, Dep(node, memo.fingerprint, False))
         return cast(R, value)
 
+    def memoised(self, q: Query[..., R], keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], R]:
+        """The values of ``q`` at those keys that are had without running ``q`` itself.
+
+        Stored memos of ``q`` are read in one pass first; a stale one is verified (which may
+        run the queries it read).  What a stage hands to its workers is the rest: each
+        worker returns ``traced(q, *key)`` and the parent ``merge``\\ s it.  Asked at the top
+        level only: nothing is recorded.
+        """
+        self._between_queries("ask for memoised values")
+        self._know(q)
+        self._confirm()
+        graph, frames = self._graph, self._frames()
+        prefetched = graph.prefetch(q.name)
+        found: dict[tuple[Any, ...], R] = {}
+        for key in keys:
+            node = _node(q.name, key)
+            memo = graph.memo(node)
+            if memo is None or node in self._failed:
+                continue
+            if node in graph.stale and not self._verify(node, memo, frames):
+                continue
+            if memo.value is UNLOADED:
+                loaded, value = (
+                    self._store.value(node, key_text(node.key)) if self._store is not None else (False, None)
+                )
+                if not loaded:
+                    continue
+                memo.value = value
+                prefetched.add(node)
+            if node in prefetched:
+                self._emit("load", node)
+            found[key] = memo.value
+        return found
+
+    def sweep(self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]]) -> None:
+        """Forget every memo of ``q`` whose key is not among ``keys`` (say, of files deleted
+        since), in memory now and in the store at the next save, so that it does not grow."""
+        self._between_queries("sweep memos")
+        self._graph.sweep(q.name, (_node(q.name, key) for key in keys))
+
     def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[_Frame]) -> Memo:
         failed = self._failed.get(node)
         if failed is not None:
             raise failed
-        memo = self._graph.memos.get(node)
+        memo = self._graph.memo(node)
         if memo is not None and (node not in self._graph.stale or self._verify(node, memo, frames)):
             return memo
         return self._execute(node, q, frames)
@@ -199,7 +228,7 @@ class Database:
 
     def _unchanged(self, dep: Dep, memo: Memo, frames: list[_Frame]) -> bool:
         if dep.is_input:
-            slot = self._graph.inputs.get(dep.node)
+            slot = self._graph.input_slot(dep.node)
             return (None if slot is None else slot.fingerprint) == dep.fingerprint
         q = self._query_named(dep.node.name)
         if q is None:
@@ -232,7 +261,7 @@ class Database:
         return self._graph.install(executed, self.revision)
 
     def _load_value(self, node: Node, q: Query[..., Any], frames: list[_Frame], memo: Memo) -> Memo:
-        found, value = self._store.value(node) if self._store is not None else (False, None)
+        found, value = self._store.value(node, key_text(node.key)) if self._store is not None else (False, None)
         if not found:
             return self._execute(node, q, frames)
         self._emit("load", node)
@@ -310,7 +339,7 @@ class Database:
             self._graph.verified(node, self.revision)
         for executed in record.executed:
             self._graph.install(executed, self.revision)
-        memo = self._graph.memos.get(record.node)
+        memo = self._graph.memo(record.node)
         if memo is not None and memo.value is UNLOADED and memo.fingerprint == record.fingerprint:
             memo.value = record.value  # the worker read it from the store: no need to read it again
         if self._collector is not None:  # merged inside a traced evaluation: pass the traces on
@@ -325,20 +354,25 @@ class Database:
         """Write what changed since the last save to the store (nothing without one)."""
         if self._store is None:
             return
-        graph = self._graph
-        self._store.write(
-            self.revision,
-            [(node, graph.inputs.get(node)) for node in graph.unsaved_inputs],
-            [(node, graph.memos.get(node), node in graph.stale) for node in graph.unsaved],
-            [
-                (node, memo.value)
-                for node in graph.fresh_values
-                if (memo := graph.memos.get(node)) is not None and memo.fingerprint is not None
-            ],
-        )
-        graph.unsaved_inputs.clear()
-        graph.unsaved.clear()
-        graph.fresh_values.clear()
+        self._store.write(self.revision, self._graph.changes())
+
+    def refresh(self) -> None:
+        """Begin another run of a database kept alive (``serve``'s, between rebuilds).
+
+        As after opening: every input the run has is to be set again before the first
+        question, and one not set counts as removed.  If another process saved to the
+        store meanwhile (a ``newsdesk build`` in another terminal), what memory holds is
+        dropped and the store is read afresh, so that its memos and this one's never mix.
+        """
+        self._between_queries("refresh the database")
+        self._failed.clear()
+        self._confirmed = False
+        self._graph.touched.clear()
+        store = self._store
+        if store is not None and not store.current():
+            store.reopen()
+            self._graph = Graph(store)
+            self.revision = max(self.revision, store.revision())
 
     def close(self) -> None:
         if self._store is not None:
@@ -350,7 +384,7 @@ class Database:
 
         What a writer asks to skip outputs that did not change since the revision it wrote.
         """
-        memo = self._graph.memos.get(Node(q.name, key))
+        memo = self._graph.memo(Node(q.name, key))
         return None if memo is None else memo.changed_at
 
 

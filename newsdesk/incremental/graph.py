@@ -5,52 +5,133 @@ only up-to-date dependencies**.  Every change goes through the operations here,
 which keep it:
 
 - :meth:`Graph.mark_stale` marks a node's readers, and theirs, when it changed; it
-  stops at a memo already stale, whose readers the invariant says are marked too.
+  stops at a node already stale, whose readers the invariant says are marked too.
 - :meth:`Graph.install` puts a computed memo in (early cutoff: a fingerprint equal
   to the old one keeps the old ``changed_at``) and re-links its reverse edges.
 - :meth:`Graph.forget` drops the memo of a query that failed.
 
-It also notes which rows the store has not seen yet, so that a save writes only those.
+With a store behind it, the table is filled lazily: an input family's
+fingerprints when one of them is first looked at, a memo's row when it is first
+asked for, a node's readers (the store's edges) when a change first reaches it.
+What the store did not hold is noted too, so it is asked once.  The graph also
+notes every row it changed, so that :meth:`changes` hands a save only those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from newsdesk.incremental.memo import Dep, Executed, InputSlot, Memo, Node
+from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node
+from newsdesk.incremental.rows import Changes, key_text
+from newsdesk.incremental.store import Damaged, InputRow, Store
+
+T = TypeVar("T")
+NOBODY: list[Node] = []
 
 
 class Graph:
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
         self.inputs: dict[Node, InputSlot] = {}
         self.memos: dict[Node, Memo] = {}
         self.stale: set[Node] = set()
-        # node -> the memos whose trace reads it: how a change finds what it reaches.
+        # node -> the memos whose trace reads it: how a change finds what it reaches.  With a
+        # store, a node's entry holds its stored readers once they were merged in (_merged).
         self.dependents: dict[Node, set[Node]] = {}
         self.unsaved_inputs: set[Node] = set()
         self.unsaved: set[Node] = set()  # memos whose row changed (or went)
+        self.unsaved_marks: set[Node] = set()  # nodes whose stale mark changed
         self.fresh_values: set[Node] = set()  # memos whose value is new
+        self.edges: dict[tuple[Node, Node], bool] = {}  # (read, reader) -> linked, or unlinked, since the last save
+        self.sweeps: dict[str, set[str]] = {}  # a query's name -> the key texts of the only memos of it to keep
+        self._store = store
+        self._families: dict[str, dict[str, InputRow]] = {}  # stored inputs not looked at yet, by key text
+        self._absent: set[Node] = set()  # memos the store was asked for and does not hold
+        self._merged: set[Node] = set()  # nodes whose stored readers are in ``dependents``
+        self.touched: set[Node] = set()  # inputs set, removed or read since the session began
+        if store is not None:
+            self.stale = self._guard(store.stale_nodes, set())
 
-    @classmethod
-    def of(cls, inputs: dict[Node, InputSlot], memos: dict[Node, Memo], stale: set[Node]) -> Graph:
-        """A graph of what the store held."""
-        graph = cls()
-        graph.inputs, graph.memos, graph.stale = inputs, memos, stale
-        for node, memo in memos.items():
-            graph._link(node, memo.deps)
-        # A memo whose dependency the store lacks (one that failed) cannot be reached through it.
-        graph.mark_stale(n for n, m in memos.items() if any(not d.is_input and d.node not in memos for d in m.deps))
-        return graph
+    # -- reading, from memory or the store ----------------------------------------------
+
+    def input_slot(self, node: Node) -> InputSlot | None:
+        self.touched.add(node)
+        slot = self.inputs.get(node)
+        if slot is None and self._store is not None:
+            family = self._families.get(node.name)
+            if family is None:
+                family = self._families[node.name] = self._store.inputs(node.name)
+            row = family.pop(key_text(node.key), None)
+            if row is not None:
+                slot = self.inputs[node] = InputSlot(UNLOADED, *row)
+        return slot
+
+    def untouched_inputs(self) -> list[Node]:
+        """The inputs, in memory or stored, nobody has set, removed or read since the session began."""
+        found = [node for node in self.inputs if node not in self.touched]
+        store = self._store
+        if store is not None:
+            for name in store.input_names():
+                if name not in self._families:
+                    self._families[name] = store.inputs(name)
+            stored = self._guard(lambda: [store.input_node(n, t) for n, f in self._families.items() for t in f], NOBODY)
+            for node in stored:
+                self.input_slot(node)
+            found += stored
+        self.touched.clear()
+        return found
+
+    def memo(self, node: Node) -> Memo | None:
+        memo = self.memos.get(node)
+        if memo is None and self._store is not None and node not in self._absent:
+            memo = self._store.memo(node, key_text(node.key))
+            if memo is None:
+                self._absent.add(node)
+            else:
+                self.memos[node] = memo
+        return memo
+
+    def prefetch(self, name: str) -> set[Node]:
+        """Read every stored memo of one query not in memory yet, values included, in one pass."""
+        if self._store is None:
+            return set()
+        found = dict(self._store.memos_of(name, self.memos.keys() | self._absent))
+        self.memos.update(found)
+        return set(found)
+
+    def sweep(self, name: str, keep: Iterable[Node]) -> None:
+        """Forget every memo of one query but those of ``keep`` (the store's rows at the next save)."""
+        kept = set(keep)
+        for node in [n for n in self.memos if n.name == name and n not in kept]:
+            del self.memos[node]
+            self._absent.add(node)
+            self.stale.discard(node)
+        if self._store is not None:
+            self.sweeps[name] = {key_text(node.key) for node in kept}
+
+    def readers(self, node: Node) -> Iterable[Node]:
+        found = self.dependents.get(node)
+        if self._store is not None and node not in self._merged:
+            self._merged.add(node)
+            store = self._store
+            stored = self._guard(lambda: store.readers(node, key_text(node.key)), NOBODY)
+            if stored:
+                found = self.dependents.setdefault(node, set())
+                found.update(r for r in stored if self.edges.get((node, r)) is not False)
+        return found or ()
+
+    # -- changing it, keeping the invariant ---------------------------------------------
 
     def set_input(self, node: Node, slot: InputSlot) -> None:
         self.inputs[node] = slot
         self.unsaved_inputs.add(node)
-        self.mark_stale(self.dependents.get(node, ()))
+        self.mark_stale(self.readers(node))
 
     def remove_input(self, node: Node) -> None:
-        if self.inputs.pop(node, None) is not None:
+        if self.input_slot(node) is not None:
+            del self.inputs[node]
             self.unsaved_inputs.add(node)
-            self.mark_stale(self.dependents.get(node, ()))
+            self.mark_stale(self.readers(node))
 
     def mark_stale(self, start: Iterable[Node]) -> None:
         todo = list(start)
@@ -59,28 +140,31 @@ class Graph:
             if node in self.stale:
                 continue  # its readers are stale already (the invariant)
             self.stale.add(node)
-            self.unsaved.add(node)
-            todo.extend(self.dependents.get(node, ()))
+            self.unsaved_marks.add(node)
+            todo.extend(self.readers(node))
 
     def verified(self, node: Node, revision: int) -> None:
         """A stale memo found valid at ``revision``: every dependency of it is up to date."""
-        memo = self.memos.get(node)
+        memo = self.memo(node)
         if memo is not None and node in self.stale:
-            self.stale.discard(node)
+            self._clean(node)
             memo.verified_at = revision
             self.unsaved.add(node)
 
     def install(self, executed: Executed, revision: int) -> Memo:
         node, value, fingerprint, deps = executed
-        old = self.memos.get(node)
+        old = self.memo(node)
         cut_off = old is not None and fingerprint is not None and old.fingerprint == fingerprint
         memo = Memo(value, fingerprint, deps, old.changed_at if old and cut_off else revision, revision)
-        if old is not None:
-            for dep in old.deps:
-                self.dependents.get(dep.node, set()).discard(node)
-        self._link(node, deps)
+        before = {d.node for d in old.deps} if old is not None else set()
+        after = {d.node for d in deps}
+        for read in before - after:
+            self.dependents.get(read, set()).discard(node)
+            if self._store is not None:
+                self.edges[read, node] = False
+        self._link(node, after - before)
         self.memos[node] = memo
-        self.stale.discard(node)
+        self._clean(node)
         self.unsaved.add(node)
         self.fresh_values.add(node)
         return memo
@@ -92,11 +176,70 @@ class Graph:
         read up to the failure, and what it read when it last succeeded, keep
         leading to it, so that a change there reaches them.
         """
-        self._link(node, reads)
-        if self.memos.pop(node, None) is not None:
+        self._link(node, (dep.node for dep in reads))
+        if self.memo(node) is not None:
+            del self.memos[node]
+            self._absent.add(node)
             self.unsaved.add(node)
-        self.stale.discard(node)
+        self._clean(node)
 
-    def _link(self, node: Node, deps: Iterable[Dep]) -> None:
-        for dep in deps:
-            self.dependents.setdefault(dep.node, set()).add(node)
+    def _clean(self, node: Node) -> None:
+        if node in self.stale:
+            self.stale.discard(node)
+            self.unsaved_marks.add(node)
+
+    def _link(self, node: Node, reads: Iterable[Node]) -> None:
+        for read in reads:
+            self.dependents.setdefault(read, set()).add(node)
+            if self._store is not None:
+                self.edges[read, node] = True
+
+    # -- saving ------------------------------------------------------------------------
+
+    def changes(self) -> Changes:
+        """The rows changed since the last call, for the store to write."""
+        changes = Changes()
+        for node in self.unsaved_inputs:
+            slot = self.inputs.get(node)
+            changes.input(node, None if slot is None else slot.fingerprint, 0 if slot is None else slot.changed_at)
+        for node in self.unsaved:
+            changes.memo(node, self.memos.get(node))
+        for node in self.fresh_values:
+            memo = self.memos.get(node)
+            if memo is not None and memo.fingerprint is not None:
+                changes.value(node, memo.value)
+        for node in self.unsaved_marks:
+            changes.mark(node, node in self.stale)
+        for (read, reader), linked in self.edges.items():
+            changes.edge(read, reader, linked)
+        changes.sweeps = list(self.sweeps.items())
+        for noted in (self.unsaved_inputs, self.unsaved, self.fresh_values, self.unsaved_marks):
+            noted.clear()
+        self.edges.clear()
+        self.sweeps.clear()
+        return changes
+
+    # -- a damaged store -----------------------------------------------------------------
+
+    def _guard(self, read: Callable[[], T], otherwise: T) -> T:
+        try:
+            return read()
+        except Damaged as damage:
+            assert self._store is not None
+            self._store.discard(damage)
+            self._lost()
+            return otherwise
+
+    def _lost(self) -> None:
+        """The store was emptied: keep what memory holds, trusting none of it unverified, and
+        save all of it next time.  Values still in the (emptied) file are gone: computed again."""
+        self._families.clear()
+        for node in [n for n, m in self.memos.items() if m.value is UNLOADED]:
+            del self.memos[node]
+        self.stale |= set(self.memos)
+        self.unsaved_inputs |= set(self.inputs)
+        self.unsaved |= set(self.memos)
+        self.fresh_values |= set(self.memos)
+        self.unsaved_marks |= self.stale
+        self.edges = {(read, reader): True for read, readers in self.dependents.items() for reader in readers}
+        self._merged = set(self.dependents)

@@ -3,36 +3,47 @@
 It holds what a :class:`~newsdesk.incremental.database.Database` needs to carry on
 where the last run stopped: the revision counter, each input's fingerprint (not
 its value: inputs are set again by every run), each memo's trace and revisions,
-and, in a table of their own, the memos' pickled values, read only when a value
-is asked for.  The file is separate from ``cache.sqlite`` so that neither's
-format check ever discards the other.
+the stale marks, the *edges* (who read what: the reverse of the traces, so that a
+change finds its readers without a trace being decoded), and, in a table of their
+own, the memos' pickled values.  The file is separate from ``cache.sqlite`` so that
+neither's format check ever discards the other.
+
+Nothing is read eagerly.  Opening a store reads its revision and its stale marks;
+an input family's fingerprints are read in one query when the first of them is
+set, a memo's row when it is first asked for, a node's readers when a change
+reaches it, and a value when it is wanted.  So a run costs what it touches, not
+what the store holds.
 
 Like the build cache, a store written by another engine version or format, or
 one that cannot be read, is discarded with a warning (a Diagnostic in
-``warnings``, never printed here) and the run starts from scratch: the store
-only ever saves work, so losing it costs time, never correctness.
+``warnings``, never printed here) and the run starts from scratch.  A damaged
+memo row or value is computed again, with a warning; a damaged edge, stale mark
+or input row (which could hide a change) discards the whole store the moment it
+is met, and the run carries on with what it holds in memory.  The store only ever
+saves work, so losing it costs time, never correctness.
 """
 
 from __future__ import annotations
 
 import json
+import json.encoder
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import Any
 
 from newsdesk.errors import Diagnostic, warning
 from newsdesk.incremental.errors import QueryError
-from newsdesk.incremental.memo import UNLOADED, Dep, InputSlot, Memo, Node
+from newsdesk.incremental.memo import UNLOADED, Dep, Memo, Node
+from newsdesk.incremental.rows import Changes
 from newsdesk.load.sources import display_path
 from newsdesk.version import __version__
 
 FILE = "queries.sqlite"
 # Bump when the tables, or the way a trace or key is written into them, change.
-FORMAT = "1"
+FORMAT = "2"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,40 +52,24 @@ CREATE TABLE IF NOT EXISTS inputs (
     PRIMARY KEY (name, key));
 CREATE TABLE IF NOT EXISTS memos (
     name TEXT NOT NULL, key TEXT NOT NULL, fingerprint BLOB, deps BLOB NOT NULL,
-    changed_at INT NOT NULL, verified_at INT NOT NULL, stale INT NOT NULL, PRIMARY KEY (name, key));
+    changed_at INT NOT NULL, verified_at INT NOT NULL, PRIMARY KEY (name, key));
+CREATE TABLE IF NOT EXISTS stale (name TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (name, key));
+CREATE TABLE IF NOT EXISTS edges (
+    name TEXT NOT NULL, key TEXT NOT NULL, reader TEXT NOT NULL, reader_key TEXT NOT NULL,
+    PRIMARY KEY (name, key, reader, reader_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS memo_values (name TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
     PRIMARY KEY (name, key));
 """
 
-
-@dataclass
-class Loaded:
-    """Everything the store remembered, decoded."""
-
-    revision: int = 0
-    inputs: dict[Node, InputSlot] = field(default_factory=dict)
-    memos: dict[Node, Memo] = field(default_factory=dict)
-    stale: set[Node] = field(default_factory=set)
-
-
-# JSON, not pickle: a primary key must be the same text for equal keys, and pickle's output
-# depends on which equal strings happen to be the same object.  Keys hold no lists
-# (memo.is_key), so a JSON array is always a tuple.  One encoder: json.dumps with options
-# would make one per key.
-_key_text = json.JSONEncoder(separators=(",", ":")).encode
+InputRow = tuple[bytes, int]  # an input's fingerprint and the revision it last changed at
 
 
 def _tuples(value: Any) -> Any:
     return tuple(_tuples(part) for part in value) if type(value) is list else value
 
 
-class _Nodes(dict[tuple[str, str], Node]):
-    """Decodes each distinct node once and shares it: a setting read by every article's
-    memo is then one object, not one per reader."""
-
-    def __missing__(self, row: tuple[str, str]) -> Node:
-        node = self[row] = Node(row[0], _tuples(json.loads(row[1])))
-        return node
+def _node(name: str, text: str) -> Node:
+    return Node(name, _tuples(json.loads(text)))
 
 
 def _columns(db: sqlite3.Connection) -> dict[str, list[str]]:
@@ -82,19 +77,52 @@ def _columns(db: sqlite3.Connection) -> dict[str, list[str]]:
     return {name: [row[1] for row in db.execute(f"PRAGMA table_info({name})")] for name in sorted(names)}
 
 
-class Store:
-    """The store file of one site's cache folder (created on first use)."""
+class Damaged(Exception):
+    """A row that does not decode: the file was changed by something other than newsdesk."""
 
-    def __init__(self, folder: Path) -> None:
+
+class Store:
+    """The store file of one site's cache folder (created on first use).
+
+    Its connection may be used from another thread than the one that opened it (serve
+    builds on its own thread), one thread at a time, as the Database is.
+    """
+
+    def __init__(self, folder: Path, *, writable: bool = True, warnings: list[Diagnostic] | None = None) -> None:
         self.path = folder / FILE
         self.where = display_path(folder)
-        self.warnings: list[Diagnostic] = []
+        # Read-only (``newsdesk check``, which takes no build lock): an existing store is read,
+        # and a missing or damaged one is replaced by one in memory, never on disk.
+        self.writable = writable
+        self.warnings: list[Diagnostic] = warnings if warnings is not None else []
+        self.generation = 0  # one more each time the store is discarded while in use
         self._pid = os.getpid()
+        self._on_disk = False
         self._db = self._connect(folder)
+        self.token = self._token()
+
+    def _token(self) -> str:
+        """What the last save wrote, whoever made it: another process's save changes it."""
+        row = self._connection().execute("SELECT value FROM meta WHERE name = 'token'").fetchone()
+        return str(row[0]) if row else ""
+
+    def current(self) -> bool:
+        """Has nobody else saved to the file since this store last read or wrote it?"""
+        if self._on_disk and not self.path.is_file():
+            return False  # the cache folder was cleared
+        return self._token() == self.token
+
+    def reopen(self) -> None:
+        """Read the file afresh (after :meth:`current` said no)."""
+        self._db.close()
+        self._db = self._connect(self.path.parent)
+        self.token = self._token()
 
     # -- opening and discarding ----------------------------------------------------
 
     def _connect(self, folder: Path) -> sqlite3.Connection:
+        if not self.writable and not self.path.is_file():
+            return self._fresh(":memory:")
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -103,13 +131,14 @@ class Store:
         if not self.path.exists():
             return self._fresh(str(self.path))
         try:
-            db = sqlite3.connect(self.path, isolation_level=None)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
             expected = sqlite3.connect(":memory:")
             expected.executescript(_TABLES)
             if _columns(db) != _columns(expected):
                 raise sqlite3.DatabaseError("its tables are not the ones this newsdesk writes")
-        except sqlite3.DatabaseError as exc:
+            int(meta["revision"])
+        except (sqlite3.DatabaseError, KeyError, ValueError) as exc:
             self._warn(f"query store is unreadable ({exc}); discarded, starting afresh")
             return self._recreate()
         if meta.get("engine") != __version__ or meta.get("format") != FORMAT:
@@ -121,15 +150,19 @@ class Store:
             )
             return self._recreate()
         self._tune(db)
+        self._on_disk = True
         return db
 
     def _recreate(self) -> sqlite3.Connection:
+        if not self.writable:
+            return self._fresh(":memory:")
         for leftover in self.path.parent.glob(self.path.name + "*"):  # with its -wal and -shm files
             leftover.unlink(missing_ok=True)
         return self._fresh(str(self.path))
 
     def _fresh(self, path: str) -> sqlite3.Connection:
-        db = sqlite3.connect(path, isolation_level=None)
+        self._on_disk = path != ":memory:"
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._tune(db)
         db.executescript(_TABLES)
         db.executemany(
@@ -150,113 +183,174 @@ class Store:
 
     def _connection(self) -> sqlite3.Connection:
         # A forked worker must not use its parent's connection (SQLite forbids carrying one
-        # across fork); it opens its own, for reading values only.
+        # across fork); it opens its own, for reading only.
+        # A store in memory cannot be shared: the worker starts from an empty one.
         if os.getpid() != self._pid:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._pid = os.getpid()
+            on_disk = self._on_disk
+            self._db = (
+                sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                if on_disk
+                else self._fresh(":memory:")
+            )
+            self._on_disk, self._pid = on_disk, os.getpid()
         return self._db
 
-    def _discard(self, what: str, exc: BaseException) -> Loaded:
-        self._warn(f"query store is corrupt ({what}: {exc}); discarded, starting afresh")
-        self._db.executescript("DELETE FROM inputs; DELETE FROM memos; DELETE FROM memo_values;")
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('revision', '0')")
-        return Loaded()
+    def discard(self, damage: Damaged) -> None:
+        """Empty the store after meeting a damaged row (the revision is kept: it only grows)."""
+        self._warn(f"query store is corrupt ({damage}); discarded, starting afresh")
+        self.generation += 1
+        if not self.writable or os.getpid() != self._pid:
+            self._db = self._fresh(":memory:")
+            self._pid = os.getpid()
+        else:
+            self._db.executescript(
+                "DELETE FROM inputs; DELETE FROM memos; DELETE FROM stale; DELETE FROM edges; DELETE FROM memo_values;"
+            )
 
     # -- reading ---------------------------------------------------------------------
 
-    def load(self) -> Loaded:
-        """Every input fingerprint and memo trace (values stay in the file until asked for)."""
-        db = self._connection()
-        loaded = Loaded()
-        nodes = _Nodes()
-        try:
-            loaded.revision = int(db.execute("SELECT value FROM meta WHERE name = 'revision'").fetchone()[0])
-            for name, key, fingerprint, changed_at in db.execute("SELECT * FROM inputs"):
-                loaded.inputs[nodes[name, key]] = InputSlot(UNLOADED, bytes(fingerprint), int(changed_at))
-            for name, key, fingerprint, deps, changed_at, verified_at, stale in db.execute("SELECT * FROM memos"):
-                node = nodes[name, key]
-                trace = tuple(Dep(nodes[n, k], f, bool(i)) for n, k, f, i in pickle.loads(deps))
-                loaded.memos[node] = Memo(UNLOADED, fingerprint, trace, int(changed_at), int(verified_at))
-                if stale:
-                    loaded.stale.add(node)
-        except Exception as exc:  # any row that does not decode means the file was damaged
-            return self._discard("a row", exc)
-        return loaded
+    def revision(self) -> int:
+        return int(self._connection().execute("SELECT value FROM meta WHERE name = 'revision'").fetchone()[0])
 
-    def value(self, node: Node) -> tuple[bool, Any]:
+    def stale_nodes(self) -> set[Node]:
+        rows = self._connection().execute("SELECT name, key FROM stale").fetchall()
+        try:
+            return {_node(name, key) for name, key in rows}
+        except ValueError as exc:
+            raise Damaged(f"a stale mark: {exc}") from exc
+
+    def input_names(self) -> list[str]:
+        return [name for (name,) in self._connection().execute("SELECT DISTINCT name FROM inputs")]
+
+    def inputs(self, name: str) -> dict[str, InputRow]:
+        """Every input of one family, by key text (keys are decoded only for what is removed)."""
+        rows = self._connection().execute("SELECT key, fingerprint, changed_at FROM inputs WHERE name = ?", (name,))
+        return {key: (bytes(fingerprint), int(changed_at)) for key, fingerprint, changed_at in rows}
+
+    def input_node(self, name: str, text: str) -> Node:
+        try:
+            return _node(name, text)
+        except ValueError as exc:
+            raise Damaged(f"an input of {name}: {exc}") from exc
+
+    def memo(self, node: Node, text: str) -> Memo | None:
+        """A memo's row (its value stays in the file); None when there is none or it is damaged."""
+        row = (
+            self._connection()
+            .execute(
+                "SELECT fingerprint, deps, changed_at, verified_at FROM memos WHERE name = ? AND key = ?",
+                (node.name, text),
+            )
+            .fetchone()
+        )
+        return None if row is None else self._decoded(node, row)
+
+    def _decoded(self, node: Node, row: tuple[bytes | None, bytes, int, int]) -> Memo | None:
+        fingerprint, deps, changed_at, verified_at = row
+        try:
+            trace = tuple(Dep(_node(n, k), f, bool(i)) for n, k, f, i in pickle.loads(deps))
+        except Exception as exc:  # a damaged trace is computed again, and said once
+            self._warn(f"query store is corrupt (the row of {node}: {exc}); computing it again")
+            return None
+        return Memo(UNLOADED, fingerprint, trace, int(changed_at), int(verified_at))
+
+    def _unpickled(self, node: Node, data: bytes) -> Any:
+        try:
+            return pickle.loads(data)
+        except Exception as exc:  # a damaged value is computed again, and said once
+            self._warn(f"query store is corrupt (the value of {node}: {exc}); computing it again")
+            return UNLOADED
+
+    def memos_of(self, name: str, known: Container[Node]) -> Iterator[tuple[Node, Memo]]:
+        """Every stored memo of one query, with its value, in one pass (rows in ``known`` are skipped)."""
+        rows = self._connection().execute(
+            "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
+            " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?",
+            (name,),
+        )
+        for text, fingerprint, deps, changed_at, verified_at, value in rows:
+            try:
+                node = _node(name, text)
+            except ValueError:
+                continue  # asked for by its key, it is not found: computed again
+            if node in known:
+                continue
+            memo = self._decoded(node, (fingerprint, deps, changed_at, verified_at))
+            if memo is not None:
+                if value is not None:
+                    memo.value = self._unpickled(node, value)
+                yield node, memo
+
+    def readers(self, node: Node, text: str) -> list[Node]:
+        """The nodes whose last trace read ``node``."""
+        rows = (
+            self._connection()
+            .execute("SELECT reader, reader_key FROM edges WHERE name = ? AND key = ?", (node.name, text))
+            .fetchall()
+        )
+        try:
+            return [_node(name, key) for name, key in rows]
+        except ValueError as exc:
+            raise Damaged(f"a reader of {node}: {exc}") from exc
+
+    def value(self, node: Node, text: str) -> tuple[bool, Any]:
         """(True, value) for a stored value; (False, None) when there is none or it is damaged."""
         row = (
             self._connection()
-            .execute("SELECT value FROM memo_values WHERE name = ? AND key = ?", (node.name, _key_text(node.key)))
+            .execute("SELECT value FROM memo_values WHERE name = ? AND key = ?", (node.name, text))
             .fetchone()
         )
-        if row is None:
-            return False, None
-        try:
-            return True, pickle.loads(row[0])
-        except Exception as exc:  # a damaged value is computed again, and said once
-            self._warn(f"query store is corrupt (the value of {node}: {exc}); computing it again")
-            return False, None
+        value = UNLOADED if row is None else self._unpickled(node, row[0])
+        return (False, None) if value is UNLOADED else (True, value)
 
     # -- writing ---------------------------------------------------------------------
 
-    def write(
-        self,
-        revision: int,
-        inputs: Iterable[tuple[Node, InputSlot | None]],
-        memos: Iterable[tuple[Node, Memo | None, bool]],
-        values: Iterable[tuple[Node, Any]],
-    ) -> None:
-        """Save the rows that changed (an input or memo of None is gone) in one transaction."""
+    def write(self, revision: int, changes: Changes) -> None:
+        """Save the rows that changed, in one transaction."""
         if os.getpid() != self._pid:
             raise QueryError("a forked worker does not write the store: send its records to the parent")
-        texts: dict[Node, str] = {}  # each node's key encoded once, however many memos read it
-
-        def text(node: Node) -> str:
-            found = texts.get(node)
-            if found is None:
-                found = texts[node] = _key_text(node.key)
-            return found
-
-        gone_inputs: list[tuple[str, str]] = []
-        kept_inputs: list[tuple[str, str, bytes, int]] = []
-        gone: list[tuple[str, str]] = []
-        kept: list[tuple[str, str, bytes | None, bytes, int, int, int]] = []
-        stored: list[tuple[str, str, bytes]] = []
-        unstored: list[tuple[str, str]] = []
-        for node, slot in inputs:
-            key = text(node)
-            if slot is None:
-                gone_inputs.append((node.name, key))
-            else:
-                kept_inputs.append((node.name, key, slot.fingerprint, slot.changed_at))
-        for node, memo, stale in memos:
-            key = text(node)
-            if memo is None:
-                gone.append((node.name, key))
-            else:
-                # Plain tuples, so that the file does not name this module's classes.
-                deps = pickle.dumps([(d.node.name, text(d.node), d.fingerprint, d.is_input) for d in memo.deps])
-                kept.append((node.name, key, memo.fingerprint, deps, memo.changed_at, memo.verified_at, int(stale)))
-        for node, value in values:
-            try:
-                stored.append((node.name, text(node), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
-            except Exception:  # not picklable after all: asked for, it is computed again
-                unstored.append((node.name, text(node)))
+        if not self.writable:
+            return
         db = self._db
         db.execute("BEGIN")
         try:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (str(revision),))
-            db.executemany("DELETE FROM inputs WHERE name = ? AND key = ?", gone_inputs)
-            db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", kept_inputs)
-            db.executemany("DELETE FROM memos WHERE name = ? AND key = ?", gone)
-            db.executemany("DELETE FROM memo_values WHERE name = ? AND key = ?", gone + unstored)
-            db.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?, ?)", kept)
-            db.executemany("INSERT OR REPLACE INTO memo_values VALUES (?, ?, ?)", stored)
+            token = os.urandom(8).hex()
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
+            db.executemany("DELETE FROM inputs WHERE name = ? AND key = ?", changes.gone_inputs)
+            db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changes.inputs)
+            db.executemany("DELETE FROM memos WHERE name = ? AND key = ?", changes.gone_memos)
+            db.executemany("DELETE FROM memo_values WHERE name = ? AND key = ?", changes.gone_values)
+            db.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?)", changes.memos)
+            db.executemany("INSERT OR REPLACE INTO memo_values VALUES (?, ?, ?)", changes.values)
+            db.executemany("DELETE FROM stale WHERE name = ? AND key = ?", changes.clean)
+            db.executemany("INSERT OR IGNORE INTO stale VALUES (?, ?)", changes.stale)
+            db.executemany(
+                "DELETE FROM edges WHERE name = ? AND key = ? AND reader = ? AND reader_key = ?", changes.unlinks
+            )
+            db.executemany("INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?)", changes.links)
+            for name, keep in changes.sweeps:
+                self._sweep(db, name, keep)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        self.token = token
+
+    @staticmethod
+    def _sweep(db: sqlite3.Connection, name: str, keep: set[str]) -> None:
+        """Delete the rows of every memo of ``name`` not in ``keep`` (when there are any)."""
+        (count,) = db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()
+        (marks,) = db.execute("SELECT count(*) FROM stale WHERE name = ?", (name,)).fetchone()
+        if count <= len(keep) and marks == 0:
+            return  # nothing to sweep (counting runs in SQLite, not here)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM temp.keep")
+        db.executemany("INSERT OR IGNORE INTO temp.keep VALUES (?)", ((text,) for text in keep))
+        for table in ("memos", "memo_values", "stale"):
+            db.execute(f"DELETE FROM {table} WHERE name = ? AND key NOT IN (SELECT key FROM temp.keep)", (name,))
+        db.execute("DELETE FROM edges WHERE reader = ? AND reader_key NOT IN (SELECT key FROM temp.keep)", (name,))
+        db.execute("DELETE FROM temp.keep")
 
     def close(self) -> None:
         self._db.close()

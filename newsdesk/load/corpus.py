@@ -1,4 +1,4 @@
-"""Loading a site's sources into articles, reusing the cached parse of every file whose bytes were seen before."""
+"""Loading a site's sources into articles: ``parsed``, one query per source file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from newsdesk import workers
 from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.incremental import Database, Input, Record, query
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest as cache_digest
 from newsdesk.incremental.digest import fingerprint_of
@@ -16,78 +17,101 @@ from newsdesk.load import frontmatter
 from newsdesk.load.article_fields import load
 from newsdesk.load.articles import Article, Loaded
 from newsdesk.load.config import SiteConfig
-from newsdesk.load.sources import Source, display_path
+from newsdesk.load.sources import Source, decode, display_path
 from newsdesk.progress import Progress
 from newsdesk.version import __version__
+
+# content key -> (how messages name the file, its path, the digest of its bytes when it was found).
+# A plain tuple: a build sets one for every source, and its fingerprint must be cheap.
+SOURCE: Input[str, tuple[str, str, bytes]] = Input("source")
+SETTINGS: Input[str, SiteConfig] = Input("settings")  # "site" -> the site's settings
+
+
+@query
+def parsed(db: Database, key: str) -> Loaded:
+    """One source's article, without its Markdown body, and the problems found in it.
+
+    Memoised per source: it is read again only when the file's bytes, its path or
+    the settings changed.  The body is left out because it is the bulk of a big
+    site and is read from the file again when it must be converted.
+    """
+    display, path, seen = SOURCE(db, key)
+    source = Source(Path(path), display, key)
+    config = SETTINGS(db, "site")
+    data = source.read_bytes()
+    if isinstance(data, Diagnostic):
+        return Loaded(None, (data,))
+    if cache_digest(data) != seen:
+        raise BuildFailed([error(source.display, 0, "the file changed while the site was being built (build again)")])
+    text = decode(data, source.display)
+    if isinstance(text, Diagnostic):
+        return Loaded(None, (text,))
+    loaded = load(source.key, source.display, text, config)
+    return replace(loaded, article=replace(loaded.article, body="")) if loaded.article is not None else loaded
 
 
 def load_articles(
     sources: Sequence[Source],
     config: SiteConfig,
-    cache: Cache | None = None,
-    keys: Mapping[str, bytes] | None = None,
+    db: Database | None = None,
+    digests: Mapping[str, bytes] | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     bodies: bool = True,
 ) -> tuple[list[Article], list[Diagnostic]]:
-    """Parse every source, reusing the cached result of any file whose bytes were seen before.
+    """Every source's article (``parsed``), in the forked workers for those not memoised.
 
-    ``keys`` maps content keys to parse cache keys (see :func:`loaded_keys`).  The
-    cache keeps articles without their Markdown body (it is the bulk of a big site
-    and is re-read from the file when it must be converted); ``bodies=False``
-    returns them that way too, which the build does to keep memory flat.
+    ``digests`` are the sources' content digests (``Cache.source_digests``); a source
+    without one vanished since it was found and is reported as unreadable.  With
+    ``bodies=False`` the articles come without their Markdown body, which the build
+    does to keep memory flat.
     """
-    cache = cache or Cache.in_memory()
-    keys = keys if keys is not None else loaded_keys(sources, config, cache.source_digests(sources))
-    results: dict[str, Loaded] = {}
-    cached = cache.loaded(keys.values())
-    missing = []
-    for source in sources:
-        hit = cached.get(keys.get(source.key, b""))
-        if hit is not None:
-            results[source.key] = hit
-        else:
-            missing.append(source)
+    db = db if db is not None else Database()
+    digests = digests if digests is not None else Cache.in_memory().source_digests(sources)
+    SETTINGS.set(db, "site", config)
+    tracked = [s for s in sources if s.key in digests]
+    for source in tracked:
+        SOURCE.set(db, source.key, (source.display, str(source.path), digests[source.key]))
+    keys = [(s.key,) for s in tracked]
+    results: dict[str, Loaded] = {key: loaded for (key,), loaded in db.memoised(parsed, keys).items()}
+    db.sweep(parsed, keys)
+    missing = [s for s in sources if s.key not in results]
     if progress:
         progress.advance(len(results))
 
-    def parse(source: Source) -> tuple[Source, Loaded, Loaded]:
-        text = source.read_text()
-        if isinstance(text, Diagnostic):
-            loaded = Loaded(None, (text,))
-            return source, loaded, loaded
-        loaded = load(source.key, source.display, text, config)
-        slim = replace(loaded, article=replace(loaded.article, body="")) if loaded.article is not None else loaded
-        return source, loaded if bodies else slim, slim
+    def parse(source: Source) -> tuple[str, Record[Loaded] | Loaded]:
+        if source.key in digests:
+            return source.key, db.traced(parsed, source.key)
+        text = source.read_text()  # vanished since it was found: its error
+        return source.key, Loaded(None, (text,)) if isinstance(text, Diagnostic) else load(
+            source.key, source.display, text, config
+        )
 
-    fresh = []
-    for source, loaded, slim in workers.run(parse, missing, jobs):
-        results[source.key] = loaded
-        if source.key in keys:
-            fresh.append((keys[source.key], slim))
+    for key, done in workers.run(parse, missing, jobs):
+        results[key] = db.merge(done) if isinstance(done, Record) else done
         if progress:
             progress.advance()
-    cache.put_loaded(fresh)
-    if bodies:  # cached articles come without their body: read it again
-        for source in sources:
-            article = results[source.key].article
-            if article is not None and source not in missing:
-                text = source.read_text()
-                body = frontmatter.split(text).body if isinstance(text, str) else ""
-                results[source.key] = replace(results[source.key], article=replace(article, body=body))
 
     articles: list[Article] = []
     problems: list[Diagnostic] = []
     for source in sources:
         loaded = results[source.key]
         problems.extend(loaded.diagnostics)
-        if loaded.article is not None:
-            articles.append(loaded.article)
+        article = loaded.article
+        if article is not None:
+            if bodies:  # the parse leaves the body out: read it again
+                text = source.read_text()
+                article = replace(article, body=frontmatter.split(text).body if isinstance(text, str) else "")
+            articles.append(article)
     return articles, problems
 
 
 def loaded_keys(sources: Sequence[Source], config: SiteConfig, digests: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The cache key of each source's parse: the engine, the settings, its path and its bytes."""
+    """A hash of what each source's parse is made from: the engine, the settings, its path and its bytes.
+
+    The writers' hand-made keys (cards, feeds) use it to stand for an article until
+    they are queries too; the parse itself is the ``parsed`` query.
+    """
     settings = cache_digest(__version__, fingerprint_of(config) or b"")
     return {s.key: cache_digest(settings, s.key, s.display, digests[s.key]) for s in sources if s.key in digests}
 

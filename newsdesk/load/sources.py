@@ -22,12 +22,15 @@ class Source:
     display: str  # how messages name it: relative to the working directory when possible
     key: str  # posix path relative to the content folder: the default identity
 
-    def read_text(self) -> str | Diagnostic:
+    def read_bytes(self) -> bytes | Diagnostic:
         try:
-            data = self.path.read_bytes()
+            return self.path.read_bytes()
         except OSError as exc:
             return error(self.display, 0, f"cannot read the file: {exc.strerror} (expected a readable file)")
-        return decode(data, self.display)
+
+    def read_text(self) -> str | Diagnostic:
+        data = self.read_bytes()
+        return data if isinstance(data, Diagnostic) else decode(data, self.display)
 
 
 def decode(data: bytes, display: str) -> str | Diagnostic:

@@ -269,3 +269,21 @@ def test_serve_reads_now_without_an_offset_in_the_site_timezone(site: Site):
         assert site.listed("/") == ["/2026/01/15/six/"]  # as UTC, 06:00 would have published both
     finally:
         server.server.server_close()
+
+
+def test_serve_keeps_its_query_database_between_rebuilds_and_notices_a_build_elsewhere(site: Site, tmp_path: Path):
+    site.article("2024/ferry.md", title="Ferry timetable approved", body="The council voted.\n")
+    site.article("2024/port.md", title="Port reopens", body="Ships return.\n")
+    server = Preview(site.options(), port=0)  # not started: the test runs its builds one by one
+    try:
+        kept = server.queries
+        server.rebuild(search=True)
+        site.article("2024/ferry.md", title="Ferry timetable delayed", body="The council waits.\n")
+        site.build()  # another process saves the query store meanwhile
+        site.article("2024/port.md", title="Port stays shut", body="No ships.\n")
+        server.rebuild(search=True)
+        assert server.queries is kept and server.state.errors == ()
+        assert site.snapshot() == clean_build(site, tmp_path)
+    finally:
+        server.server.server_close()
+        server.queries.close()

@@ -8,21 +8,23 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.incremental import Database, Input, query
 from newsdesk.incremental.cache import CACHE_DIR, RACY_NS, Cache
 from newsdesk.incremental.digest import FileStat, digest
 from newsdesk.incremental.records import BuildRecord, PageRecord
+from newsdesk.incremental.store import FILE
 from newsdesk.load.sources import discover
 
 
 def test_what_one_build_stores_the_next_one_finds(tmp_path: Path):
     with Cache.open(tmp_path) as cache:
         cache.put_blob(b"k", {"related": ("a",)}, "related")
-        cache.put_loaded([(b"parse", "an article")])
+        cache.put_body(b"body", {"links": ()}, "<p>A body</p>")
         cache.record_build(BuildRecord("fp", 10.0, 1, 2, ()))
     assert (tmp_path / CACHE_DIR / "cache.sqlite").is_file()
     with Cache.open(tmp_path) as cache:
         assert cache.blob(b"k") == {"related": ("a",)}
-        assert cache.loaded([b"parse", b"other"]) == {b"parse": "an article"}
+        assert cache.body_html(b"body") == "<p>A body</p>" and cache.body_html(b"other") is None
         assert cache.last_build() == BuildRecord("fp", 10.0, 1, 2, ())
         assert cache.warnings == []
 
@@ -93,9 +95,56 @@ def test_a_damaged_cache_file_is_discarded_with_a_warning(tmp_path: Path):
 @pytest.mark.parametrize("read", ["blob", "last_build"])
 def test_a_row_that_cannot_be_decoded_empties_the_cache_with_one_warning(read: str):
     cache = Cache.in_memory()
-    cache.put_loaded([(b"parse", "kept until the damage is found")])
+    cache.put_body(b"body", {}, "kept until the damage is found")
     cache.db.execute("INSERT OR REPLACE INTO blobs VALUES ('kind', ?, ?)", (b"k", b"garbage"))
     cache.set("last_build", "00ff")
     assert (cache.blob(b"k") if read == "blob" else cache.last_build()) is None
     assert len(cache.warnings) == 1 and "build cache is corrupt" in cache.warnings[0].message
-    assert cache.loaded([b"parse"]) == {}
+    assert cache.body_html(b"body") is None
+
+
+SETTING: Input[str, str] = Input("setting")
+
+
+SHOUTED: list[str] = []
+
+
+@query
+def shout(db: Database, key: str) -> str:
+    SHOUTED.append(key)
+    return SETTING(db, key).upper()
+
+
+def test_the_query_layer_s_store_is_kept_beside_the_cache_and_saved_with_it(tmp_path: Path):
+    with Cache.open(tmp_path) as cache:
+        SETTING.set(cache.queries, "title", "news")
+        assert shout(cache.queries, "title") == "NEWS"
+    assert (tmp_path / CACHE_DIR / FILE).is_file()
+    SHOUTED.clear()
+    with Cache.open(tmp_path) as cache:
+        SETTING.set(cache.queries, "title", "news")
+        assert shout(cache.queries, "title") == "NEWS"
+    assert SHOUTED == []  # read from the store
+
+
+def test_a_read_only_cache_never_writes_the_query_store(tmp_path: Path):
+    with Cache.open(tmp_path, writable=False) as cache:
+        SETTING.set(cache.queries, "title", "news")
+        assert shout(cache.queries, "title") == "NEWS"
+    assert not (tmp_path / CACHE_DIR).exists()
+    with Cache.open(tmp_path) as cache:
+        SETTING.set(cache.queries, "title", "news")
+        shout(cache.queries, "title")
+    files = lambda: {p.name: p.read_bytes() for p in (tmp_path / CACHE_DIR).iterdir()}  # noqa: E731
+    before = files()
+    with Cache.open(tmp_path, writable=False) as cache:
+        SETTING.set(cache.queries, "title", "other")
+        assert shout(cache.queries, "title") == "OTHER"
+    assert files() == before
+
+
+def test_no_cache_keeps_the_query_layer_in_memory(tmp_path: Path):
+    with Cache.in_memory() as cache:
+        SETTING.set(cache.queries, "title", "news")
+        assert shout(cache.queries, "title") == "NEWS"
+    assert list(tmp_path.iterdir()) == []

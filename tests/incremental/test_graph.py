@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsdesk.incremental.graph import Graph
-from newsdesk.incremental.memo import Dep, Executed, InputSlot, Memo, Node
+from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node
+from newsdesk.incremental.store import Store
 
 SOURCE = Node("source", "a.md")
 SETTING = Node("setting", "title")
@@ -90,14 +93,56 @@ def test_a_failed_query_leaves_no_memo_but_still_hears_of_what_it_read():
     assert {TITLE, CARD, FRONT} <= graph.stale
 
 
-def test_a_graph_from_a_store_marks_memos_whose_query_dependency_it_lacks():
-    memos = {
-        CARD: Memo("C", b"c", (on_query(TITLE),), 1, 1),  # TITLE failed: the store has no memo of it
-        FRONT: Memo("F", b"f", (on_query(CARD),), 1, 1),
-        Node("q:other", ()): Memo("O", b"o", (on_input(SETTING),), 1, 1),
-    }
-    graph = Graph.of({SETTING: InputSlot("Desk", b"s", 1)}, memos, set())
-    assert graph.stale == {CARD, FRONT}
+def stored(tmp_path: Path) -> Store:
+    """The chain, saved to a store, and the store opened again."""
+    graph = Graph(Store(tmp_path))
+    for node, slot in [(SOURCE, InputSlot("text", b"f", 1)), (SETTING, InputSlot("Desk", b"s", 1))]:
+        graph.set_input(node, slot)
+    graph.install(Executed(TITLE, "T", b"t", (on_input(SOURCE),)), 1)
+    graph.install(Executed(CARD, "C", b"c", (on_query(TITLE),)), 1)
+    graph.install(Executed(FRONT, "F", b"f", (on_query(CARD), on_input(SETTING))), 1)
+    store = Store(tmp_path)
+    store.write(1, graph.changes())
+    return store
+
+
+def test_a_graph_over_a_store_reads_only_what_it_is_asked_for(tmp_path: Path):
+    graph = Graph(stored(tmp_path))
+    assert graph.memos == {} and graph.inputs == {} and graph.stale == set()
+    assert graph.memo(CARD) == Memo(UNLOADED, b"c", (on_query(TITLE),), 1, 1)
+    assert set(graph.memos) == {CARD}
+    assert graph.input_slot(SETTING) == InputSlot(UNLOADED, b"s", 1)
+    assert graph.untouched_inputs() == [SOURCE]  # the setting was looked at
+
+
+def test_a_change_reaches_the_readers_the_store_remembers(tmp_path: Path):
+    graph = Graph(stored(tmp_path))
+    graph.set_input(SOURCE, InputSlot("new text", b"g", 2))
+    assert graph.stale == {TITLE, CARD, FRONT}
+    assert graph.memos == {}  # marking needed no memo's trace
+    store = Store(tmp_path)
+    store.write(2, graph.changes())
+    assert Graph(Store(tmp_path)).stale == {TITLE, CARD, FRONT}  # the marks are kept
+
+
+def test_a_failed_query_in_a_store_still_hears_of_what_it_read(tmp_path: Path):
+    graph = Graph(stored(tmp_path))
+    graph.forget(TITLE, (on_input(SOURCE),))
+    graph.install(Executed(CARD, "(gone)", b"g", (on_query(TITLE),)), 2)  # caught the failure
+    Store(tmp_path).write(2, graph.changes())
+    again = Graph(Store(tmp_path))
+    assert again.memo(TITLE) is None and again.stale == set()
+    again.set_input(SOURCE, InputSlot("fixed", b"h", 3))
+    assert {TITLE, CARD, FRONT} <= again.stale
+
+
+def test_a_recomputed_memo_in_a_store_no_longer_hears_of_what_it_stopped_reading(tmp_path: Path):
+    graph = Graph(stored(tmp_path))
+    graph.install(Executed(FRONT, "F", b"f", (on_query(CARD),)), 2)
+    Store(tmp_path).write(2, graph.changes())
+    again = Graph(Store(tmp_path))
+    again.set_input(SETTING, InputSlot("Other", b"o", 3))
+    assert again.stale == set()
 
 
 def test_changes_are_noted_for_the_next_save():
@@ -106,4 +151,4 @@ def test_changes_are_noted_for_the_next_save():
     assert graph.fresh_values == {TITLE, CARD, FRONT}
     graph.unsaved.clear()
     graph.set_input(SETTING, InputSlot("Other", b"o", 2))
-    assert graph.unsaved == {FRONT}
+    assert graph.unsaved == set() and graph.unsaved_marks == {FRONT}

@@ -93,7 +93,8 @@ def test_a_caught_failure_is_remembered_by_its_reader_only(folder: Path) -> None
     with Database.open(folder) as db:
         desk(db, a=A, c="Late news\nJust in")
         assert teaser(db, "c.md") == "Late news (4 words)"
-    assert RUNS["teaser c.md"] == 3  # the second run could not trust a reader of what the store lacks
+    # The second run trusted the reader: the store keeps the edges of what the failure read.
+    assert RUNS["teaser c.md"] == 2
 
 
 def test_a_store_beside_the_build_cache_leaves_it_alone(folder: Path) -> None:
@@ -131,12 +132,54 @@ def test_a_corrupt_file_is_discarded_with_a_warning(folder: Path) -> None:
     assert_discarded(folder, "query store is unreadable (file is not a database)")
 
 
-def test_a_damaged_row_is_discarded_with_a_warning(folder: Path) -> None:
+def test_a_damaged_memo_row_is_computed_again_with_a_warning(folder: Path) -> None:
     first_run(folder)
     with sqlite3.connect(folder / FILE) as raw:
-        raw.execute("UPDATE memos SET deps = x'00ff' WHERE name LIKE '%:card'")
+        raw.execute("UPDATE memos SET deps = x'00ff' WHERE name LIKE '%:card' AND key = '[\"a.md\"]'")
     raw.close()
-    assert_discarded(folder, "query store is corrupt (a row:")
+    with Database.open(folder) as db:
+        assert db.warnings == []  # rows are read when asked for
+        desk(db, a=A, b="Budget fails\nBy one vote")  # front_page must be looked at again
+        assert front_page(db, PAGES) == "The Daily Toy: Storm hits coast (7 words) | Budget fails (5 words)"
+        [damaged] = db.warnings
+        assert "query store is corrupt (the row of toy_graph:card('a.md'):" in damaged.message
+        assert damaged.message.endswith("computing it again")
+    assert RUNS["card a.md"] == 1 and "title a.md" not in RUNS
+    RUNS.clear()
+    with Database.open(folder) as db:
+        desk(db, a=A, b="Budget fails\nBy one vote")
+        assert card(db, "a.md") == "Storm hits coast (7 words)"
+        assert db.warnings == []
+    assert RUNS == {}
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "what"),
+    [("edges", "reader_key", "a reader of"), ("stale", "key", "a stale mark"), ("inputs", "key", "an input of")],
+)
+def test_a_damaged_edge_mark_or_input_discards_the_store_with_a_warning(
+    folder: Path, table: str, column: str, what: str
+) -> None:
+    first_run(folder)
+    with Database.open(folder) as db:  # a change, so that a stale mark is kept
+        desk(db, a="Storm hits coast\nWinds of 120 km/h", b=B)
+        db.save()
+        assert RUNS == {}
+    with sqlite3.connect(folder / FILE) as raw:
+        raw.execute(f"UPDATE {table} SET {column} = '[not json' WHERE {column} LIKE '%a.md%'")
+    raw.close()
+    with Database.open(folder) as db:
+        desk(db, a="Storm hits coast\nWinds of 100 km/h", b=B)  # the change reaches the damage
+        assert front_page(db, PAGES) == FRONT
+        [damaged] = db.warnings
+        assert f"query store is corrupt ({what}" in damaged.message
+        assert damaged.message.endswith("discarded, starting afresh")
+    RUNS.clear()
+    with Database.open(folder) as db:  # what the damaged run held was saved in full
+        assert db.warnings == []
+        desk(db, a=A, b=B)
+        assert front_page(db, PAGES) == FRONT
+    assert RUNS == {}
 
 
 def test_a_store_of_other_tables_is_discarded_with_a_warning(folder: Path) -> None:
@@ -186,3 +229,40 @@ def test_a_setting_changed_between_runs(folder: Path) -> None:
         SOURCE.set(db, "a.md", A)
         assert card(db, "a.md") == "Storm hits coast (7 words)"
     assert RUNS == {"front_page": 1}
+
+
+def test_a_database_kept_alive_reads_nothing_again_until_another_process_saves(folder: Path) -> None:
+    events: list[str] = []
+    kept = Database.open(folder, observe=lambda event, node: events.append(f"{event} {node}"))
+    desk(kept, a=A, b=B)
+    assert front_page(kept, PAGES) == FRONT
+    kept.save()
+    RUNS.clear()
+    events.clear()
+    kept.refresh()  # the next run of the same database: its memos stay in memory
+    desk(kept, a=A, b=B)
+    assert front_page(kept, PAGES) == FRONT
+    kept.save()
+    assert RUNS == {} and events == []
+
+    with Database.open(folder) as other:  # another process changes b.md and saves
+        desk(other, a=A, b="Budget fails\nBy one vote")
+        front_page(other, PAGES)
+    RUNS.clear()
+    kept.refresh()
+    desk(kept, a=A, b="Budget fails\nBy one vote")
+    assert front_page(kept, PAGES) == "The Daily Toy: Storm hits coast (7 words) | Budget fails (5 words)"
+    assert RUNS == {}  # what the other process computed was read from the store
+    assert events == ["load toy_graph:front_page(('a.md', 'b.md'))"]
+    kept.close()
+
+
+def test_a_refreshed_database_removes_the_inputs_its_next_run_did_not_set() -> None:
+    db = Database()
+    desk(db, a=A, b=B)
+    assert front_page(db, PAGES) == FRONT
+    db.refresh()
+    desk(db, a=A)  # b.md was deleted between the runs
+    with pytest.raises(MissingInput):
+        front_page(db, PAGES)
+    assert card(db, "a.md") == "Storm hits coast (7 words)"

@@ -9,6 +9,7 @@ import pytest
 from conftest import Site
 
 from newsdesk.errors import BuildFailed
+from newsdesk.incremental import Database
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest
 from newsdesk.load.config import SiteConfig
@@ -33,11 +34,36 @@ def test_every_source_is_an_article_or_its_problems(sources: list[Source]):
     assert [p.path for p in problems] == [s.display for s in sources if s.key.endswith("broken.md")]
 
 
-def test_a_cached_parse_is_the_same_articles_with_their_bodies_read_again(sources: list[Source]):
-    cache = Cache.in_memory()
-    cold = load_articles(sources, SiteConfig(), cache)
-    warm = load_articles(sources, SiteConfig(), cache)
-    assert warm == cold
+def test_a_memoised_parse_is_the_same_articles_with_their_bodies_read_again(sources: list[Source]):
+    runs: list[str] = []
+    db = Database(observe=lambda event, node: runs.append(str(node)) if event == "execute" else None)
+    cold = load_articles(sources, SiteConfig(), db)
+    assert len(runs) == len(sources)
+    runs.clear()
+    warm = load_articles(sources, SiteConfig(), db)
+    assert warm == cold and runs == []
+    load_articles(sources, SiteConfig(per_page=7), db)  # any setting may change what a parse makes
+    assert len(runs) == len(sources)
+
+
+def test_a_parse_is_run_again_for_the_file_whose_bytes_changed(site: Site, sources: list[Source]):
+    runs: list[str] = []
+    db = Database(observe=lambda event, node: runs.append(str(node)) if event == "execute" else None)
+    load_articles(sources, SiteConfig(), db)
+    runs.clear()
+    site.article("2024/03/port.md", title="Port stays shut", body="No ships.\n")
+    articles, _ = load_articles(sources, SiteConfig(), db)
+    assert runs == ["newsdesk.load.corpus:parsed('2024/03/port.md')"]
+    assert [a.title for a in articles] == ["Ferry fares", "Port stays shut"]
+
+
+def test_a_file_changed_after_its_digest_was_taken_stops_the_build(site: Site, sources: list[Source]):
+    digests = Cache.in_memory().source_digests(sources)
+    site.article("2024/03/port.md", title="Port stays shut", body="No ships.\n")
+    with pytest.raises(BuildFailed) as failed:
+        load_articles(sources, SiteConfig(), Database(), digests)
+    [problem] = failed.value.diagnostics
+    assert problem.path.endswith("port.md") and "changed while the site was being built" in problem.message
 
 
 def test_without_bodies_the_articles_come_without_their_markdown(sources: list[Source]):
