@@ -169,6 +169,7 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     progress.stage("reading", len(site.sources))
     parse_keys = loaded_keys(site.sources, config, site.digests)
     articles, found = load_articles(site.sources, config, cache.queries, site.digests, options.jobs, progress, False)
+    cache.release_queries()  # the parse is the only stage on the query layer yet
     site.problems.extend(found)
     life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
     site.problems.extend(

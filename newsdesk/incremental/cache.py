@@ -183,6 +183,16 @@ class Cache:
         )
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
+    def release_queries(self) -> None:
+        """Save the query database and let it go, once no stage of this build asks it anything more
+        (its memos' bookkeeping is then memory the rest of the build can use).  One borrowed from
+        the caller (serve's) is kept: keeping it is why it was lent."""
+        if self._queries is not None and not self._borrowed:
+            if self.writable:
+                self._queries.save()
+            self._queries.close()
+            self._queries = None
+
     def __enter__(self) -> Cache:
         self.db.execute("BEGIN")
         return self

@@ -176,7 +176,8 @@ class Database:
         self._know(q)
         self._confirm()
         graph, frames = self._graph, self._frames()
-        prefetched = graph.prefetch(q.name)
+        keys = list(keys)
+        prefetched = graph.prefetch(q.name, keys)
         found: dict[tuple[Any, ...], R] = {}
         for key in keys:
             node = _node(q.name, key)
@@ -217,7 +218,8 @@ class Database:
         self._enter(frames, _Frame(node, None))
         try:
             self._emit("verify", node)
-            green = all(self._unchanged(dep, memo, frames) for dep in memo.deps)
+            trace = self._graph.trace(node, memo)
+            green = trace is not None and all(self._unchanged(dep, memo, frames) for dep in trace)
         finally:
             frames.pop()
         if green:

@@ -19,7 +19,7 @@ notes every row it changed, so that :meth:`changes` hands a save only those.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node
@@ -91,11 +91,12 @@ class Graph:
                 self.memos[node] = memo
         return memo
 
-    def prefetch(self, name: str) -> set[Node]:
-        """Read every stored memo of one query not in memory yet, values included, in one pass."""
+    def prefetch(self, name: str, keys: Iterable[Hashable]) -> set[Node]:
+        """Read the stored memos of one query at those keys not in memory yet, values included, in one pass."""
         if self._store is None:
             return set()
-        found = dict(self._store.memos_of(name, self.memos.keys() | self._absent))
+        wanted = {key_text(key): key for key in keys}
+        found = dict(self._store.memos_of(name, wanted, self.memos.keys() | self._absent))
         self.memos.update(found)
         return set(found)
 
@@ -108,6 +109,18 @@ class Graph:
             self.stale.discard(node)
         if self._store is not None:
             self.sweeps[name] = {key_text(node.key) for node in kept}
+
+    def trace(self, node: Node, memo: Memo) -> tuple[Dep, ...] | None:
+        """A memo's trace, decoded from the store's row when first needed (None: it was damaged)."""
+        if memo.packed is not None:
+            assert self._store is not None
+            deps = self._store.unpack(node, memo.packed)
+            if deps is None:  # damaged: the memo is gone (its edges stay, which is harmless)
+                self.memos.pop(node, None)
+                self._absent.add(node)
+                return None
+            memo.deps, memo.packed = deps, None
+        return memo.deps
 
     def readers(self, node: Node) -> Iterable[Node]:
         found = self.dependents.get(node)
@@ -156,7 +169,8 @@ class Graph:
         old = self.memo(node)
         cut_off = old is not None and fingerprint is not None and old.fingerprint == fingerprint
         memo = Memo(value, fingerprint, deps, old.changed_at if old and cut_off else revision, revision)
-        before = {d.node for d in old.deps} if old is not None else set()
+        known = self.trace(node, old) if old is not None else None
+        before = {d.node for d in known} if known is not None else set()  # a damaged trace's edges stay: harmless
         after = {d.node for d in deps}
         for read in before - after:
             self.dependents.get(read, set()).discard(node)

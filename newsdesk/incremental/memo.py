@@ -66,6 +66,9 @@ class Memo:
     deps: tuple[Dep, ...]
     changed_at: int
     verified_at: int
+    # The trace as the store holds it, while nobody has needed it (Graph.trace decodes it): most
+    # memos read in bulk are returned unchanged, and their traces are never looked at.
+    packed: bytes | None = None
 
 
 @dataclass(slots=True)

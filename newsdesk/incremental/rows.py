@@ -68,7 +68,9 @@ class Changes:
             self.gone_values.append(row)
             return
         # Plain tuples, so that the file does not name this module's classes.
-        deps = pickle.dumps([(d.node.name, self.text(d.node), d.fingerprint, d.is_input) for d in memo.deps])
+        deps = memo.packed
+        if deps is None:
+            deps = pickle.dumps([(d.node.name, self.text(d.node), d.fingerprint, d.is_input) for d in memo.deps])
         self.memos.append((*row, memo.fingerprint, deps, memo.changed_at, memo.verified_at))
 
     def value(self, node: Node, value: Any) -> None:

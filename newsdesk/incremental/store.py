@@ -30,7 +30,7 @@ import json.encoder
 import os
 import pickle
 import sqlite3
-from collections.abc import Container, Iterator
+from collections.abc import Container, Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -247,12 +247,8 @@ class Store:
 
     def _decoded(self, node: Node, row: tuple[bytes | None, bytes, int, int]) -> Memo | None:
         fingerprint, deps, changed_at, verified_at = row
-        try:
-            trace = tuple(Dep(_node(n, k), f, bool(i)) for n, k, f, i in pickle.loads(deps))
-        except Exception as exc:  # a damaged trace is computed again, and said once
-            self._warn(f"query store is corrupt (the row of {node}: {exc}); computing it again")
-            return None
-        return Memo(UNLOADED, fingerprint, trace, int(changed_at), int(verified_at))
+        trace = self.unpack(node, deps)
+        return None if trace is None else Memo(UNLOADED, fingerprint, trace, int(changed_at), int(verified_at))
 
     def _unpickled(self, node: Node, data: bytes) -> Any:
         try:
@@ -261,25 +257,34 @@ class Store:
             self._warn(f"query store is corrupt (the value of {node}: {exc}); computing it again")
             return UNLOADED
 
-    def memos_of(self, name: str, known: Container[Node]) -> Iterator[tuple[Node, Memo]]:
-        """Every stored memo of one query, with its value, in one pass (rows in ``known`` are skipped)."""
+    def unpack(self, node: Node, packed: bytes) -> tuple[Dep, ...] | None:
+        """A memo's trace, decoded; None (and a warning) when it is damaged."""
+        try:
+            return tuple(Dep(_node(n, k), f, bool(i)) for n, k, f, i in pickle.loads(packed))
+        except Exception as exc:  # a damaged trace is computed again, and said once
+            self._warn(f"query store is corrupt (the row of {node}: {exc}); computing it again")
+            return None
+
+    def memos_of(
+        self, name: str, wanted: Mapping[str, Hashable], known: Container[Node]
+    ) -> Iterator[tuple[Node, Memo]]:
+        """The stored memos of one query at the keys ``wanted`` (by key text), values included, in
+        one pass; their traces stay packed until needed, and rows in ``known`` are skipped."""
         rows = self._connection().execute(
             "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
             " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?",
             (name,),
         )
         for text, fingerprint, deps, changed_at, verified_at, value in rows:
-            try:
-                node = _node(name, text)
-            except ValueError:
-                continue  # asked for by its key, it is not found: computed again
+            if text not in wanted:
+                continue
+            node = Node(name, wanted[text])
             if node in known:
                 continue
-            memo = self._decoded(node, (fingerprint, deps, changed_at, verified_at))
-            if memo is not None:
-                if value is not None:
-                    memo.value = self._unpickled(node, value)
-                yield node, memo
+            memo = Memo(UNLOADED, fingerprint, (), int(changed_at), int(verified_at), bytes(deps))
+            if value is not None:
+                memo.value = self._unpickled(node, value)
+            yield node, memo
 
     def readers(self, node: Node, text: str) -> list[Node]:
         """The nodes whose last trace read ``node``."""

@@ -266,3 +266,26 @@ def test_a_refreshed_database_removes_the_inputs_its_next_run_did_not_set() -> N
     with pytest.raises(MissingInput):
         front_page(db, PAGES)
     assert card(db, "a.md") == "Storm hits coast (7 words)"
+
+
+def test_memos_read_in_bulk_decode_their_traces_only_when_verified(folder: Path) -> None:
+    first_run(folder)
+    with Database.open(folder) as db:
+        desk(db, a=A, b=B)
+        assert db.memoised(card, [("a.md",), ("b.md",), ("c.md",)]) == {
+            ("a.md",): "Storm hits coast (7 words)",
+            ("b.md",): "Budget passes (5 words)",
+        }
+    with sqlite3.connect(folder / FILE) as raw:  # a trace nobody needs may be damaged unnoticed
+        raw.execute("UPDATE memos SET deps = x'00ff' WHERE name LIKE '%:card' AND key = '[\"b.md\"]'")
+    raw.close()
+    with Database.open(folder) as db:
+        desk(db, a=A, b=B)
+        assert db.memoised(card, [("b.md",)]) == {("b.md",): "Budget passes (5 words)"}
+        assert db.warnings == [] and RUNS == {}
+    with Database.open(folder) as db:  # b.md changed: the trace is needed, found damaged, and run again
+        desk(db, a=A, b="Budget fails\nBy one vote")
+        assert db.memoised(card, [("b.md",)]) == {}
+        assert card(db, "b.md") == "Budget fails (5 words)"
+        [damaged] = db.warnings
+        assert "query store is corrupt (the row of toy_graph:card('b.md'):" in damaged.message
