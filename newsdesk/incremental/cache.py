@@ -184,9 +184,7 @@ class Cache:
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
     def release_queries(self) -> None:
-        """Save the query database and let it go, once no stage of this build asks it anything more
-        (its memos' bookkeeping is then memory the rest of the build can use).  One borrowed from
-        the caller (serve's) is kept: keeping it is why it was lent."""
+        """Save the query database and let its bookkeeping go once no stage asks it more (a borrowed one stays)."""
         if self._queries is not None and not self._borrowed:
             if self.writable:
                 self._queries.save()
