@@ -49,6 +49,8 @@ class Graph:
         self._absent: set[Node] = set()  # memos the store was asked for and does not hold
         self._merged: set[Node] = set()  # nodes whose stored readers are in ``dependents``
         self.touched: set[Node] = set()  # inputs set, removed or read since the session began
+        # An empty store (a first build) has no readers to look up for each new input.
+        self._stored_edges = store is not None and store.has_edges()
         if store is not None:
             self.stale = self._guard(store.stale_nodes, set())
 
@@ -124,9 +126,10 @@ class Graph:
 
     def readers(self, node: Node) -> Iterable[Node]:
         found = self.dependents.get(node)
-        if self._store is not None and node not in self._merged:
+        if self._stored_edges and node not in self._merged:
             self._merged.add(node)
             store = self._store
+            assert store is not None
             stored = self._guard(lambda: store.readers(node, key_text(node.key)), NOBODY)
             if stored:
                 found = self.dependents.setdefault(node, set())
@@ -248,6 +251,7 @@ class Graph:
         """The store was emptied: keep what memory holds, trusting none of it unverified, and
         save all of it next time.  Values still in the (emptied) file are gone: computed again."""
         self._families.clear()
+        self._stored_edges = False
         for node in [n for n, m in self.memos.items() if m.value is UNLOADED]:
             del self.memos[node]
         self.stale |= set(self.memos)

@@ -219,6 +219,9 @@ class Store:
         except ValueError as exc:
             raise Damaged(f"a stale mark: {exc}") from exc
 
+    def has_edges(self) -> bool:
+        return self._connection().execute("SELECT 1 FROM edges LIMIT 1").fetchone() is not None
+
     def input_names(self) -> list[str]:
         return [name for (name,) in self._connection().execute("SELECT DISTINCT name FROM inputs")]
 
