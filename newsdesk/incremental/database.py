@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from newsdesk.errors import Diagnostic
 from newsdesk.incremental.declare import Input, Query, find_query
-from newsdesk.incremental.digest import fingerprint_of, quick_fingerprint
+from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
 from newsdesk.incremental.graph import Graph
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, is_key
@@ -100,7 +100,7 @@ class Database:
         """Give an input its value; a new fingerprint starts a new revision and marks its readers."""
         self._between_queries("set an input")
         node = _node(inp.name, key)
-        fingerprint = quick_fingerprint(value)
+        fingerprint = fingerprint_of(value)
         if fingerprint is None:
             raise TypeError(f"the value of input {node} cannot be pickled, so its changes cannot be seen")
         slot = self._graph.input_slot(node)
@@ -187,14 +187,9 @@ class Database:
             if node in graph.stale and not self._verify(node, memo, frames):
                 continue
             if memo.value is UNLOADED:
-                loaded, value = (
-                    self._store.value(node, key_text(node.key)) if self._store is not None else (False, None)
-                )
-                if not loaded:
+                if not self._read_value(node, memo):
                     continue
-                memo.value = value
-                prefetched.add(node)
-            if node in prefetched:
+            elif node in prefetched:
                 self._emit("load", node)
             found[key] = memo.value
         return found
@@ -263,12 +258,15 @@ class Database:
         return self._graph.install(executed, self.revision)
 
     def _load_value(self, node: Node, q: Query[..., Any], frames: list[_Frame], memo: Memo) -> Memo:
+        return memo if self._read_value(node, memo) else self._execute(node, q, frames)
+
+    def _read_value(self, node: Node, memo: Memo) -> bool:
+        """Fill a memo's value from the store; False when it has none (it is computed again)."""
         found, value = self._store.value(node, key_text(node.key)) if self._store is not None else (False, None)
-        if not found:
-            return self._execute(node, q, frames)
-        self._emit("load", node)
-        memo.value = value
-        return memo
+        if found:
+            self._emit("load", node)
+            memo.value = value
+        return found
 
     def _enter(self, frames: list[_Frame], frame: _Frame) -> None:
         for i, active in enumerate(frames):

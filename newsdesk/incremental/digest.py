@@ -42,33 +42,27 @@ def _known(value: bytes) -> bytes:  # pragma: no cover - only named inside pickl
     return value
 
 
+_PLAIN = frozenset({str, bytes, int, bool, float, type(None)})
+
+
 def fingerprint_of(value: Any, known: Mapping[int, bytes] | None = None) -> bytes | None:
     """The digest of a value's pickle (None when it cannot be pickled: then it is never cached).
 
     ``known`` maps ``id(obj)`` to an already computed digest, so a list page
-    hashes its twenty story cards as twenty digests, not twenty pickles.
+    hashes its twenty story cards as twenty digests, not twenty pickles.  A plain
+    value (a string, bytes, a number, None, or a flat tuple of them: what a build
+    sets 100,000 inputs to) has no part the pickler would write differently, and is
+    pickled without making one.
     """
+    kind = type(value)
+    if not known and (kind in _PLAIN or (kind is tuple and all(type(part) in _PLAIN for part in value))):
+        return digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     try:
         buffer = io.BytesIO()
         _Pickler(buffer, known or {}).dump(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return digest(buffer.getvalue())
-
-
-_PLAIN = frozenset({str, bytes, int, bool, float, type(None)})
-
-
-def quick_fingerprint(value: Any) -> bytes | None:
-    """``fingerprint_of(value)``, without making a pickler when the value is a plain one.
-
-    A plain value (a string, bytes, a number, None, or a flat tuple of them) is what a
-    build sets 100,000 inputs to, and has no part a pickler would write differently.
-    """
-    kind = type(value)
-    if kind in _PLAIN or (kind is tuple and all(type(part) in _PLAIN for part in value)):
-        return digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    return fingerprint_of(value)
 
 
 class FileStat(NamedTuple):

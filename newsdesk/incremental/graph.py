@@ -97,8 +97,9 @@ class Graph:
         """Read the stored memos of one query at those keys not in memory yet, values included, in one pass."""
         if self._store is None:
             return set()
-        wanted = {key_text(key): key for key in keys}
-        found = dict(self._store.memos_of(name, wanted, self.memos.keys() | self._absent))
+        nodes = [Node(name, key) for key in keys]
+        wanted = {key_text(node.key): node.key for node in nodes if node not in self.memos and node not in self._absent}
+        found = dict(self._store.memos_of(name, wanted)) if wanted else {}
         self.memos.update(found)
         return set(found)
 

@@ -30,7 +30,7 @@ import json.encoder
 import os
 import pickle
 import sqlite3
-from collections.abc import Container, Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -268,11 +268,9 @@ class Store:
             self._warn(f"query store is corrupt (the row of {node}: {exc}); computing it again")
             return None
 
-    def memos_of(
-        self, name: str, wanted: Mapping[str, Hashable], known: Container[Node]
-    ) -> Iterator[tuple[Node, Memo]]:
+    def memos_of(self, name: str, wanted: Mapping[str, Hashable]) -> Iterator[tuple[Node, Memo]]:
         """The stored memos of one query at the keys ``wanted`` (by key text), values included, in
-        one pass; their traces stay packed until needed, and rows in ``known`` are skipped."""
+        one pass; their traces stay packed until needed."""
         rows = self._connection().execute(
             "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
             " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?",
@@ -282,8 +280,6 @@ class Store:
             if text not in wanted:
                 continue
             node = Node(name, wanted[text])
-            if node in known:
-                continue
             memo = Memo(UNLOADED, fingerprint, (), int(changed_at), int(verified_at), bytes(deps))
             if value is not None:
                 memo.value = self._unpickled(node, value)

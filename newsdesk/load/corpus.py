@@ -41,13 +41,18 @@ def parsed(db: Database, key: str) -> Loaded:
     data = source.read_bytes()
     if isinstance(data, Diagnostic):
         return Loaded(None, (data,))
-    if cache_digest(data) != seen:
-        raise BuildFailed([error(source.display, 0, "the file changed while the site was being built (build again)")])
+    _unchanged_since_found(data, seen, source.display)
     text = decode(data, source.display)
     if isinstance(text, Diagnostic):
         return Loaded(None, (text,))
     loaded = load(source.key, source.display, text, config)
     return replace(loaded, article=replace(loaded.article, body="")) if loaded.article is not None else loaded
+
+
+def _unchanged_since_found(data: bytes, seen: bytes, display: str) -> None:
+    """Stop the build if a file's bytes are not the ones whose digest it was found with."""
+    if cache_digest(data) != seen:
+        raise BuildFailed([error(display, 0, "the file changed while the site was being built (build again)")])
 
 
 def load_articles(
@@ -133,8 +138,5 @@ class ArticleInputs(NamedTuple):
 def body_text(inputs: ArticleInputs) -> str:
     """Read an article's Markdown body again, making sure the file is the one that was parsed."""
     data = inputs.path.read_bytes()
-    if cache_digest(data) != inputs.source:
-        raise BuildFailed(
-            [error(display_path(inputs.path), 0, "the file changed while the site was being built (build again)")]
-        )
+    _unchanged_since_found(data, inputs.source, display_path(inputs.path))
     return frontmatter.split(data.decode("utf-8")).body
