@@ -29,6 +29,7 @@ from newsdesk.load.articles import Article, newest_change
 from newsdesk.load.config import SiteConfig, read_config
 from newsdesk.load.corpus import ArticleInputs, body_key, load_articles, loaded_keys
 from newsdesk.load.sources import Source, discover, display_path
+from newsdesk.markdown import article_body
 from newsdesk.model import ledger, lifecycle, urls
 from newsdesk.model.indexes import build_index
 from newsdesk.model.owners import find_collisions, generated_urls, sitemap_urls, static_files
@@ -169,7 +170,7 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     progress.stage("reading", len(site.sources))
     parse_keys = loaded_keys(site.sources, config, site.digests)
     articles, found = load_articles(site.sources, config, cache.queries, site.digests, options.jobs, progress, False)
-    cache.release_queries()  # the parse is the only stage on the query layer yet
+    article_body.forget_others(cache.queries, list(site.digests))
     site.problems.extend(found)
     life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
     site.problems.extend(
@@ -189,7 +190,7 @@ class _Made:
     pages: int
     saving: bytes | None  # the urls.lock to write once the site is swapped in
     host_files: dict[str, bytes]  # the build metadata beside site.yaml (nothing in output/ names what is to come)
-    used: tuple[set[bytes], set[bytes]]  # the body and feed entry keys this build asked for
+    used: set[bytes]  # the feed entry keys this build asked for
 
 
 def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progress: Progress) -> _Made:
@@ -253,10 +254,11 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     renderer.forget_index()
 
     host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
-    used = ({i.body for i in inputs.values()}, set(written.entries.values()))
+    used = set(written.entries.values())
     saving = None if options.dry_run or options.preview else ledger.pending(options.ledger_path, moves.ledger)
     if saving is not None:
         remember_new_ledger(options, cache, moves, articles, life, generated, unloaded, saving)
+    cache.release_queries()  # no stage after this one asks a query yet
     return _Made(index.articles, len(index.articles) + len(pages), saving, host_files, used)
 
 
@@ -308,5 +310,5 @@ def _finish(
             valid_from=site.now.timestamp(),
         )  # fmt: skip
         cache.record_build(record)
-        cache.forget_unused(*made.used)
+        cache.forget_unused(made.used)
     return replace(report, warnings=(*cache.warnings, *report.warnings))

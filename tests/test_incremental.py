@@ -393,7 +393,7 @@ def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite") -
 @pytest.mark.parametrize(
     ("file", "statement", "message"),
     [
-        ("cache.sqlite", "UPDATE bodies SET meta = x'00ff00ff'", "build cache is corrupt (converted body"),
+        ("cache.sqlite", "UPDATE blobs SET data = x'00ff00ff'", "build cache is corrupt (site-wide result"),
         (
             "queries.sqlite",
             "UPDATE memo_values SET value = x'00ff00ff'",

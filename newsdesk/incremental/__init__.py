@@ -19,8 +19,10 @@ value whose fingerprint did not change stops the change from spreading::
     db.save()
 
 Modules: ``declare`` (queries and inputs), ``database`` (evaluating, verifying,
-merging workers' records), ``graph`` (the memo table and its invariant), ``memo``
-(the records kept), ``store`` (``.newsdesk-cache/queries.sqlite``), ``errors``.
+merging workers' records), ``frames`` (each thread's stack of running queries),
+``held`` (the big values of spilling queries kept in memory), ``graph`` (the memo
+table and its invariant), ``memo`` (the records kept), ``store``
+(``.newsdesk-cache/queries.sqlite``), ``rows`` (what a save writes), ``errors``.
 docs/architecture.md ("The query layer") says how a stage moves onto it.
 """
 

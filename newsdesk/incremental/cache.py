@@ -8,7 +8,8 @@ Everything here is keyed by content hashes, so the cache can only ever say
   than the moment it was hashed (git's "racy" rule), is not read again.
 - the parse of each source is the query layer's (``load.corpus.parsed``), in
   ``queries.sqlite`` beside this file: :attr:`Cache.queries` opens it.
-- ``bodies``: converted Markdown, keyed by (engine, body text).
+- converted bodies are the query layer's too (``markdown.article_body``).
+- ``entries``: feed entry HTML, keyed by a hash of what it is made from.
 - ``cards``: per article URL, the hash of what its story card was made from
   and the card's own digest, so unchanged cards need not be made again.
 - ``pages``: what was written at each URL of ``output/`` last time: the hash of
@@ -41,14 +42,13 @@ CACHE_DIR = ".newsdesk-cache"
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses): an older cache is then discarded rather
 # than trusted.
-SCHEMA = "12"
+SCHEMA = "13"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
-CREATE TABLE IF NOT EXISTS bodies (digest BLOB PRIMARY KEY, meta BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS cards (
     url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
@@ -179,7 +179,7 @@ class Cache:
             self.db.execute("BEGIN")
             return
         self.db.executescript(
-            "DELETE FROM files; DELETE FROM bodies; DELETE FROM cards; DELETE FROM pages;DELETE FROM blobs;"
+            "DELETE FROM files; DELETE FROM entries; DELETE FROM cards; DELETE FROM pages; DELETE FROM blobs;"
         )
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
@@ -246,18 +246,6 @@ class Cache:
 
     # -- pure results by content hash -------------------------------------------------
 
-    def body_meta(self, digests: Iterable[bytes]) -> dict[bytes, Any]:
-        return self._blobs("SELECT digest, meta FROM bodies", set(digests), "converted body")
-
-    def body_html(self, body_digest: bytes) -> str | None:
-        row = self.db.execute("SELECT html FROM bodies WHERE digest = ?", (body_digest,)).fetchone()
-        return row[0].decode() if row else None
-
-    def put_body(self, body_digest: bytes, meta: Any, html: str) -> None:
-        if not self.writable:
-            return
-        self.db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", (body_digest, _dump(meta), html.encode()))
-
     def feed_entries(self, digests: Iterable[bytes]) -> dict[bytes, str]:
         """Feed entry HTML by the hash of what it is made from (see incremental.Articles.entries)."""
         wanted = list(set(digests))
@@ -275,33 +263,12 @@ class Cache:
                 "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(k, v.encode()) for k, v in made.items()]
             )
 
-    def _blobs(self, query: str, wanted: set[bytes], what: str) -> dict[bytes, Any]:
-        if not wanted:
-            return {}
-        found: dict[bytes, Any] = {}
-        if len(wanted) < 256:  # a few rows: look them up; many: one pass over the table is faster
-            rows: Iterable[tuple[bytes, bytes]] = [
-                row for key in wanted for row in self.db.execute(query + " WHERE digest = ?", (key,))
-            ]
-        else:
-            rows = self.db.execute(query)
-        try:
-            for key, blob in rows:
-                if key in wanted:
-                    found[key] = pickle.loads(blob)
-        except Exception as exc:  # any undecodable row means the file was damaged
-            self.unreadable(what, exc)
-            return {}
-        return found
-
-    def forget_unused(self, bodies: set[bytes], entries: set[bytes] | None = None) -> None:
-        """Drop results no current source produces, so the cache does not grow forever."""
+    def forget_unused(self, entries: set[bytes]) -> None:
+        """Drop the feed entries no current article makes, so the cache does not grow forever."""
         if not self.writable:
             return
-        tables = [("bodies", bodies)] + ([("entries", entries)] if entries is not None else [])
-        for table, keep in tables:
-            stale = [(k,) for (k,) in self.db.execute(f"SELECT digest FROM {table}") if k not in keep]
-            self.db.executemany(f"DELETE FROM {table} WHERE digest = ?", stale)
+        stale = [(k,) for (k,) in self.db.execute("SELECT digest FROM entries") if k not in entries]
+        self.db.executemany("DELETE FROM entries WHERE digest = ?", stale)
 
     # -- the output folder ---------------------------------------------------------------
 

@@ -12,9 +12,7 @@ the next revision.  docs/architecture.md ("How it decides") says it at length.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
@@ -23,7 +21,9 @@ from newsdesk.errors import Diagnostic
 from newsdesk.incremental.declare import Input, Query, find_query
 from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
+from newsdesk.incremental.frames import Collector, Frame, Stacks, enter, note_read
 from newsdesk.incremental.graph import Graph
+from newsdesk.incremental.held import CAPACITY, Held
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, is_key
 from newsdesk.incremental.rows import key_text
 from newsdesk.incremental.store import Store
@@ -36,18 +36,6 @@ V = TypeVar("V")
 Observer = Callable[[str, Node], None]  # ("execute" | "verify" | "load", node): for tests and profiling
 
 
-@dataclass(slots=True)
-class _Frame:
-    node: Node
-    reads: dict[Node, Dep] | None  # None while a stale memo is verified: nothing is recorded then
-
-
-@dataclass(slots=True)
-class _Collector:
-    executed: list[Executed] = field(default_factory=list)
-    verified: list[Node] = field(default_factory=list)
-
-
 class Database:
     """Inputs, memos and the revision counter; keep one alive to keep its memos (``serve``).
 
@@ -57,7 +45,7 @@ class Database:
     a memo twice).
     """
 
-    def __init__(self, store: Store | None = None, *, observe: Observer | None = None) -> None:
+    def __init__(self, store: Store | None = None, *, observe: Observer | None = None, holding: int = CAPACITY) -> None:
         self.revision = 0
         self.warnings: list[Diagnostic] = store.warnings if store is not None else []
         self._store = store
@@ -66,8 +54,9 @@ class Database:
         self._confirmed = store is None  # the store's inputs not set again are removed at the first question
         self._failed: dict[Node, Exception] = {}  # what failed at this revision
         self._queries: dict[str, Query[..., Any]] = {}
-        self._local = threading.local()
-        self._collector: _Collector | None = None
+        self._stacks = Stacks()
+        self._collector: Collector | None = None
+        self._held = Held(holding)  # the values of spilling queries in memory (declare.query's spill)
         if store is not None:
             self.revision = store.revision()
 
@@ -79,10 +68,11 @@ class Database:
         writable: bool = True,
         warnings: list[Diagnostic] | None = None,
         observe: Observer | None = None,
+        holding: int = CAPACITY,
     ) -> Database:
         """The database saved in ``folder`` (``.newsdesk-cache/``); see ``warnings`` (which it
         appends to the list given).  Read-only, it reads the store and never writes it."""
-        return cls(Store(folder, writable=writable, warnings=warnings), observe=observe)
+        return cls(Store(folder, writable=writable, warnings=warnings), observe=observe, holding=holding)
 
     def __enter__(self) -> Database:
         return self
@@ -120,7 +110,7 @@ class Database:
         if not frames:
             self._confirm()
         slot = self._graph.input_slot(node)
-        self._record(frames, Dep(node, None if slot is None else slot.fingerprint, True))
+        note_read(frames, Dep(node, None if slot is None else slot.fingerprint, True))
         if slot is None:
             raise MissingInput(node)
         return cast(V, slot.value)
@@ -153,24 +143,28 @@ class Database:
             self._confirm()
         try:
             memo = self._up_to_date(node, q, frames)
+            assert memo is not None
             value = memo.value
             if value is UNLOADED:
                 memo = self._load_value(node, q, frames, memo)
                 value = memo.value
         except Exception:
             # Whoever catches this depends on the failure: when it ends, the reader must run again.
-            self._record(frames, Dep(node, None, False))
+            note_read(frames, Dep(node, None, False))
             raise
-        self._record(frames, Dep(node, memo.fingerprint, False))
+        note_read(frames, Dep(node, memo.fingerprint, False))
+        if q.spill:
+            self._held.hold(node)
+        self._spill()
         return cast(R, value)
 
     def memoised(self, q: Query[..., R], keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], R]:
-        """The values of ``q`` at those keys that are had without running ``q`` itself.
+        """The values of ``q`` at those keys that are had without running any query.
 
-        Stored memos of ``q`` are read in one pass first; a stale one is verified (which may
-        run the queries it read).  What a stage hands to its workers is the rest: each
-        worker returns ``traced(q, *key)`` and the parent ``merge``\\ s it.  Asked at the top
-        level only: nothing is recorded.
+        Stored memos of ``q`` are read in one pass first; a stale one is verified, and
+        left out if that would run a query it read.  What a stage hands to its workers is
+        the rest: each worker returns ``traced(q, *key)`` and the parent ``merge``\\ s it.
+        Asked at the top level only: nothing is recorded.
         """
         self._between_queries("ask for memoised values")
         self._know(q)
@@ -184,7 +178,7 @@ class Database:
             memo = graph.memo(node)
             if memo is None or node in self._failed:
                 continue
-            if node in graph.stale and not self._verify(node, memo, frames):
+            if node in graph.stale and not self._verify(node, memo, frames, run=False):
                 continue
             if memo.value is UNLOADED:
                 if not self._read_value(node, memo):
@@ -192,6 +186,9 @@ class Database:
             elif node in prefetched:
                 self._emit("load", node)
             found[key] = memo.value
+            if q.spill:
+                self._held.hold(node)
+        self._spill()
         return found
 
     def sweep(self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]]) -> None:
@@ -200,21 +197,22 @@ class Database:
         self._between_queries("sweep memos")
         self._graph.sweep(q.name, (_node(q.name, key) for key in keys))
 
-    def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[_Frame]) -> Memo:
+    def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[Frame], run: bool = True) -> Memo | None:
+        """The memo of ``node``, verified or computed; None when it would have to run and ``run`` is False."""
         failed = self._failed.get(node)
         if failed is not None:
             raise failed
         memo = self._graph.memo(node)
-        if memo is not None and (node not in self._graph.stale or self._verify(node, memo, frames)):
+        if memo is not None and (node not in self._graph.stale or self._verify(node, memo, frames, run)):
             return memo
-        return self._execute(node, q, frames)
+        return self._execute(node, q, frames) if run else None
 
-    def _verify(self, node: Node, memo: Memo, frames: list[_Frame]) -> bool:
-        self._enter(frames, _Frame(node, None))
+    def _verify(self, node: Node, memo: Memo, frames: list[Frame], run: bool = True) -> bool:
+        enter(frames, Frame(node, None))
         try:
             self._emit("verify", node)
             trace = self._graph.trace(node, memo)
-            green = trace is not None and all(self._unchanged(dep, memo, frames) for dep in trace)
+            green = trace is not None and all(self._unchanged(dep, memo, frames, run) for dep in trace)
         finally:
             frames.pop()
         if green:
@@ -223,7 +221,7 @@ class Database:
                 self._collector.verified.append(node)
         return green
 
-    def _unchanged(self, dep: Dep, memo: Memo, frames: list[_Frame]) -> bool:
+    def _unchanged(self, dep: Dep, memo: Memo, frames: list[Frame], run: bool) -> bool:
         if dep.is_input:
             slot = self._graph.input_slot(dep.node)
             return (None if slot is None else slot.fingerprint) == dep.fingerprint
@@ -231,18 +229,20 @@ class Database:
         if q is None:
             return False  # not imported in this process: the reader runs again and calls it itself
         try:
-            current = self._up_to_date(dep.node, q, frames)
+            current = self._up_to_date(dep.node, q, frames, run)
         except CycleError:
             raise
         except Exception:
             return False  # it fails now: the reader runs again and meets the failure itself
+        if current is None:
+            return False  # it would have to run first (see memoised)
         if dep.fingerprint is None or current.fingerprint is None:
             return current.changed_at <= memo.verified_at
         return current.fingerprint == dep.fingerprint
 
-    def _execute(self, node: Node, q: Query[..., Any], frames: list[_Frame]) -> Memo:
+    def _execute(self, node: Node, q: Query[..., Any], frames: list[Frame]) -> Memo:
         reads: dict[Node, Dep] = {}
-        self._enter(frames, _Frame(node, reads))
+        enter(frames, Frame(node, reads))
         try:
             self._emit("execute", node)
             value = q.fn(self, *cast(tuple[Any, ...], node.key))
@@ -257,35 +257,20 @@ class Database:
             self._collector.executed.append(executed)
         return self._graph.install(executed, self.revision)
 
-    def _load_value(self, node: Node, q: Query[..., Any], frames: list[_Frame], memo: Memo) -> Memo:
+    def _load_value(self, node: Node, q: Query[..., Any], frames: list[Frame], memo: Memo) -> Memo:
         return memo if self._read_value(node, memo) else self._execute(node, q, frames)
 
     def _read_value(self, node: Node, memo: Memo) -> bool:
         """Fill a memo's value from the store; False when it has none (it is computed again)."""
-        found, value = self._store.value(node, key_text(node.key)) if self._store is not None else (False, None)
+        store = self._store
+        found, value = store.value(node, key_text(node.key), memo.fingerprint) if store is not None else (False, None)
         if found:
             self._emit("load", node)
             memo.value = value
         return found
 
-    def _enter(self, frames: list[_Frame], frame: _Frame) -> None:
-        for i, active in enumerate(frames):
-            if active.node == frame.node:
-                raise CycleError([f.node for f in frames[i:]] + [frame.node])
-        frames.append(frame)
-
-    @staticmethod
-    def _record(frames: list[_Frame], dep: Dep) -> None:
-        if frames:
-            reads = frames[-1].reads
-            if reads is not None:
-                reads.setdefault(dep.node, dep)
-
-    def _frames(self) -> list[_Frame]:
-        frames: list[_Frame] | None = getattr(self._local, "frames", None)
-        if frames is None:
-            frames = self._local.frames = []
-        return frames
+    def _frames(self) -> list[Frame]:
+        return self._stacks.frames
 
     def _between_queries(self, what: str) -> None:
         if self._frames():
@@ -303,6 +288,18 @@ class Database:
             self._queries[name] = known
         return known
 
+    def _spill(self) -> None:
+        """Between top-level questions, let the oldest values of spilling queries go once too
+        many are held: saved first when the store can take them, computed again otherwise."""
+        if not self._held.full() or self._frames():
+            return
+        if self._store is not None and self._store.can_write():
+            self.save()
+        for node in self._held.let_go():
+            memo = self._graph.memos.get(node)
+            if memo is not None:
+                memo.value = UNLOADED
+
     def _emit(self, event: str, node: Node) -> None:
         if self._observe is not None:
             self._observe(event, node)
@@ -315,7 +312,7 @@ class Database:
         Call it in a forked worker and send the record to the parent, which
         :meth:`merge`\\ s it: the parent then knows the memos as if it had run them.
         """
-        outer, self._collector = self._collector, _Collector()
+        outer, self._collector = self._collector, Collector()
         collected = self._collector
         try:
             value = q(self, *args, **kwargs)
@@ -339,13 +336,17 @@ class Database:
             self._graph.verified(node, self.revision)
         for executed in record.executed:
             self._graph.install(executed, self.revision)
+            known = self._query_named(executed.node.name)
+            if known is not None and known.spill:
+                self._held.hold(executed.node)
         memo = self._graph.memo(record.node)
         if memo is not None and memo.value is UNLOADED and memo.fingerprint == record.fingerprint:
             memo.value = record.value  # the worker read it from the store: no need to read it again
         if self._collector is not None:  # merged inside a traced evaluation: pass the traces on
             self._collector.executed += record.executed
             self._collector.verified += record.verified
-        self._record(self._frames(), Dep(record.node, record.fingerprint, False))
+        note_read(self._frames(), Dep(record.node, record.fingerprint, False))
+        self._spill()
         return record.value
 
     # -- persistence and looking in -------------------------------------------------------
@@ -372,6 +373,7 @@ class Database:
         if store is not None and not store.current():
             store.reopen()
             self._graph = Graph(store)
+            self._held.clear()
             self.revision = max(self.revision, store.revision())
 
     def close(self) -> None:

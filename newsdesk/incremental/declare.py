@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 if TYPE_CHECKING:
     from newsdesk.incremental.database import Database
@@ -31,8 +31,9 @@ V = TypeVar("V")
 class Query(Generic[P, R]):
     """A memoised function of a Database and a key (see :func:`query`)."""
 
-    def __init__(self, fn: Callable[Concatenate[Database, P], R]) -> None:
+    def __init__(self, fn: Callable[Concatenate[Database, P], R], *, spill: bool = False) -> None:
         self.fn = fn
+        self.spill = spill
         # Module and qualified name, as pickle names a function: a store written by one
         # process can name the query to another, which finds it among its imported modules.
         self.name = f"{fn.__module__}:{fn.__qualname__}"
@@ -48,9 +49,28 @@ class Query(Generic[P, R]):
         return f"<query {self.name}>"
 
 
-def query(fn: Callable[Concatenate[Database, P], R]) -> Query[P, R]:
-    """Declare ``fn(db, *key)`` a query: memoised per key, its reads recorded as it runs."""
-    return Query(fn)
+@overload
+def query(fn: Callable[Concatenate[Database, P], R], /) -> Query[P, R]: ...
+
+
+@overload
+def query(*, spill: bool) -> Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]: ...
+
+
+def query(
+    fn: Callable[Concatenate[Database, P], R] | None = None, /, *, spill: bool = False
+) -> Query[P, R] | Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]:
+    """Declare ``fn(db, *key)`` a query: memoised per key, its reads recorded as it runs.
+
+    ``@query(spill=True)`` is for values too big to keep many of (a converted body's
+    HTML): like Salsa's LRU queries, the Database holds a few hundred of them in
+    memory; the others are let go once the store has them (read back when asked)
+    or, with no store that can take them, computed again when asked.  Their traces
+    and fingerprints stay, so verifying a reader never needs the value.
+    """
+    if fn is None:
+        return lambda f: Query(f, spill=spill)
+    return Query(fn, spill=spill)
 
 
 def find_query(name: str) -> Query[..., Any] | None:

@@ -297,17 +297,26 @@ class Store:
         except ValueError as exc:
             raise Damaged(f"a reader of {node}: {exc}") from exc
 
-    def value(self, node: Node, text: str) -> tuple[bool, Any]:
-        """(True, value) for a stored value; (False, None) when there is none or it is damaged."""
+    def value(self, node: Node, text: str, fingerprint: bytes | None) -> tuple[bool, Any]:
+        """(True, value) for the stored value of the memo with that fingerprint; (False, None) when
+        there is none (the memo in memory is newer than the store's), or it is damaged."""
         row = (
             self._connection()
-            .execute("SELECT value FROM memo_values WHERE name = ? AND key = ?", (node.name, text))
+            .execute(
+                "SELECT v.value FROM memo_values v JOIN memos m ON m.name = v.name AND m.key = v.key"
+                " WHERE v.name = ? AND v.key = ? AND m.fingerprint = ?",
+                (node.name, text, fingerprint),
+            )
             .fetchone()
         )
         value = UNLOADED if row is None else self._unpickled(node, row[0])
         return (False, None) if value is UNLOADED else (True, value)
 
     # -- writing ---------------------------------------------------------------------
+
+    def can_write(self) -> bool:
+        """Does :meth:`write` write (not read-only, and not in a forked worker)?"""
+        return self.writable and os.getpid() == self._pid
 
     def write(self, revision: int, changes: Changes) -> None:
         """Save the rows that changed, in one transaction."""

@@ -35,18 +35,25 @@ def parsed(db: Database, key: str) -> Loaded:
     the settings changed.  The body is left out because it is the bulk of a big
     site and is read from the file again when it must be converted.
     """
-    display, path, seen = SOURCE(db, key)
-    source = Source(Path(path), display, key)
-    config = SETTINGS(db, "site")
-    data = source.read_bytes()
-    if isinstance(data, Diagnostic):
-        return Loaded(None, (data,))
-    _unchanged_since_found(data, seen, source.display)
-    text = decode(data, source.display)
+    display, text = source_text(db, key)
     if isinstance(text, Diagnostic):
         return Loaded(None, (text,))
-    loaded = load(source.key, source.display, text, config)
+    loaded = load(key, display, text, SETTINGS(db, "site"))
     return replace(loaded, article=replace(loaded.article, body="")) if loaded.article is not None else loaded
+
+
+def source_text(db: Database, key: str) -> tuple[str, str | Diagnostic]:
+    """How messages name a source, and its text read from the file (for a query: it reads ``SOURCE``).
+
+    The text is the file's bytes only if they are the ones whose digest the build found
+    it with; otherwise the build stops (a memo must never be made from other bytes).
+    """
+    display, path, seen = SOURCE(db, key)
+    data = Source(Path(path), display, key).read_bytes()
+    if isinstance(data, Diagnostic):
+        return display, data
+    _unchanged_since_found(data, seen, display)
+    return display, decode(data, display)
 
 
 def _unchanged_since_found(data: bytes, seen: bytes, display: str) -> None:

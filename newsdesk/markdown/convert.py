@@ -83,14 +83,25 @@ class Converter:
 
     def __init__(self, quick: bool = True) -> None:
         self._links: list[str] = []
-        self._md = markdown_instance(quick)
-        self._md.treeprocessors.register(_LinkCollector(self._links), "newsdesk-links", 1)
-        self._md.treeprocessors.register(_HeadingLevels(), "newsdesk-headings", 2)
+        self._quick = quick
+        self._md = self._instance()
+
+    def _instance(self) -> md.Markdown:
+        instance = markdown_instance(self._quick)
+        instance.treeprocessors.register(_LinkCollector(self._links), "newsdesk-links", 1)
+        instance.treeprocessors.register(_HeadingLevels(), "newsdesk-headings", 2)
+        return instance
 
     def convert(self, text: str) -> Body:
         self._links.clear()
         self._md.reset()
-        body_html = self._md.convert(text)
+        try:
+            body_html = self._md.convert(text)
+        except BaseException:
+            # A crash can leave state that reset() does not clear (the block parser's nesting
+            # state: the next text would be parsed as if inside a list): start afresh.
+            self._md = self._instance()
+            raise
         if "<img" in body_html:  # raw HTML images too: Python-Markdown keeps raw HTML away from tree processors
             seen = set(self._links)
             for match in _IMG_SRC.finditer(body_html):
@@ -157,7 +168,12 @@ def article_body(
 
 
 def convert_article(converter: Converter, text: str, article: Article) -> Body | Diagnostic:
-    """The article's Markdown ``text`` converted, or the error that it cannot be.
+    """The article's Markdown ``text`` converted, or the error that it cannot be."""
+    return convert_text(converter, text, article.source, article.body_line)
+
+
+def convert_text(converter: Converter, text: str, source: str, body_line: int) -> Body | Diagnostic:
+    """A body's Markdown ``text`` (from line ``body_line`` of ``source``) converted, or why it cannot be.
 
     Python-Markdown and its extensions raise on some inputs; whatever they raise is this
     article's error, at the line of the block that fails (no article can stop a build).
@@ -165,17 +181,17 @@ def convert_article(converter: Converter, text: str, article: Article) -> Body |
     try:
         return converter.convert(text)
     except RecursionError:  # Python-Markdown recurses once per level of nesting
-        line = article.body_line + failing_block(text)
+        line = body_line + failing_block(text)
         message = "the Markdown is nested too deeply to convert (expected fewer levels of nested lists or quotes)"
-        return error(article.source, line, message)
+        return error(source, line, message)
     except Exception as exc:  # a library's crash on one article is that article's error
-        line = article.body_line + failing_block(text)
+        line = body_line + failing_block(text)
         what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         message = (
             f"the Markdown here cannot be converted: Python-Markdown raised {what} "
             "(expected Markdown it can read: rewrite or simplify this part)"
         )
-        return error(article.source, line, message)
+        return error(source, line, message)
 
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")

@@ -14,13 +14,13 @@ lifts, an article expires, one leaves the news sitemap's window).
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from newsdesk import workers
 from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.incremental import Record
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest as cache_digest
 from newsdesk.incremental.digest import fingerprint_of
@@ -28,8 +28,9 @@ from newsdesk.incremental.records import CardRow
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.corpus import ArticleInputs, body_text
+from newsdesk.markdown.article_body import body_meta, body_metas, converted
 from newsdesk.markdown.body import Body
-from newsdesk.markdown.convert import Converter, convert_article, failing_block
+from newsdesk.markdown.convert import Converter, failing_block
 from newsdesk.markdown.links import UnreadableHTML, absolute_links, link_resolutions, resolve_links
 from newsdesk.model.indexes import SiteIndex
 from newsdesk.output import feeds
@@ -55,7 +56,7 @@ from newsdesk.validate.bodies import body_problems, summary_problems_of, trouble
 class _Rendered:
     position: int
     placed: Placed | None
-    body: Body | None  # newly converted, for the cache
+    body: Record[Body | Diagnostic] | None  # its body_meta, with what the worker converted on the way
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
     reads: str = ""  # what its render read by name (templates, params keys): its key includes their values
@@ -115,10 +116,13 @@ def yield_articles(
 
     An article page is rendered from its card, its body, what its links point
     at, its templates, the site view and the settings; when those hash to what
-    was recorded last time the served file is kept without rendering, and when
-    only the body is known its Markdown is not converted again.  ``inputs``
-    maps each article's content key to the cache keys of its parse and body.
+    was recorded last time the served file is kept without rendering.  Bodies
+    are the query layer's (``markdown.article_body``): a body is converted once
+    per change of its file, wherever it is asked for.  ``inputs`` maps each
+    article's content key to the keys that stand for its parse and body in the
+    cards' keys.
     """
+    db = cache.queries
     common = renderer.settings_key()
     before = cache.cards()
     rows: dict[str, CardRow] = {}
@@ -126,16 +130,14 @@ def yield_articles(
     entries: dict[str, bytes] = {}
     page_feeds = feeds.page_feeds(config)
 
-    converter = functools.cache(Converter)  # made when first needed: a one-story edit converts one body
-
     def text_of(article: Article) -> str:
         """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""
         return article.body or body_text(inputs[article.key])
 
     def bodies(articles: list[Article]) -> dict[str, Body]:
-        """Cached bodies (without HTML); converted again only if the cache lost one mid-build."""
-        found = cache.body_meta(inputs[a.key].body for a in articles)
-        return {a.url: found.get(inputs[a.key].body) or _converted(converter(), text_of(a), a) for a in articles}
+        """Bodies without their HTML, for cards (one that cannot be converted is reported when rendered)."""
+        found = body_metas(db, [a.key for a in articles])
+        return {a.url: _or_blank(found[a.key]) for a in articles}
 
     cards = Cards(index, renderer, bodies)
 
@@ -223,31 +225,21 @@ def yield_articles(
         cards.digests[article.url] = row.card
         keyed(article, row.card, resolved)
         check_links(article, row_links(row), row.summary, flagged)
-    found = cache.body_meta(inputs[a.key].body for a in unsure)
-    known_bodies = {a.url: found[inputs[a.key].body] for a in unsure if inputs[a.key].body in found}
+    found = db.memoised(body_meta, [(a.key,) for a in unsure])
+    known_bodies = {a.url: b for a in unsure if isinstance(b := found.get((a.key,)), Body)}
     for article in unsure:
         if article.url in known_bodies:
             body = known_bodies[article.url]
             settle(article, body)
             check_links(article, body_links(body), bool(body.summary), rows[article.url].flagged)
 
-    tasks: list[tuple[int, bool]] = []
+    tasks: list[int] = []
     for position, article in enumerate(index.articles):
-        key = keys.get(article.url)
-        if kept_as_is(out, article.url, key, renderer.reads_key):
+        if kept_as_is(out, article.url, keys.get(article.url), renderer.reads_key):
             if progress:
                 progress.advance()
             continue
-        tasks.append((position, key is not None))
-
-    def with_body(task: tuple[int, bool]) -> tuple[int, Body | None]:
-        position, cached = task
-        article = index.articles[position]
-        html = cache.body_html(inputs[article.key].body) if cached else None
-        if html is None:
-            return position, None
-        meta = known_bodies.get(article.url) or bodies([article])[article.url]
-        return position, replace(meta, html=html)
+        tasks.append(position)
 
     def view_of(article: Article, body: Body, text: str = "") -> tuple[ArticleView, list[Diagnostic]]:
         # Without the text, line numbers in link messages are off; check_links reports those.
@@ -256,39 +248,36 @@ def yield_articles(
         )
         return renderer.article_view(article, body, body_html, index), found
 
-    def render(task: tuple[int, Body | None]) -> _Rendered:
-        position, body = task
+    def render(position: int) -> _Rendered:
         article = index.articles[position]
-        fresh = body is None
-        if body is None:
-            converted = convert_article(converter(), text_of(article), article)
-            if isinstance(converted, Diagnostic):
-                return _Rendered(position, None, None, (converted,), None)
-            body = converted
+        meta = db.traced(body_meta, article.key)  # the parent learns of what is converted here
+        body = converted(db, article.key)  # the body just converted, or the one the store holds
+        if not isinstance(body, Body):
+            return _Rendered(position, None, meta, (body,), None)
         try:
             # What the links say is reported by check_links for every article, rendered or kept.
             view, link_problems = view_of(article, body)
             if any(p.is_error for p in link_problems):
-                return _Rendered(position, None, body if fresh else None, (), None)
+                return _Rendered(position, None, meta, (), None)
             crumbs = (view.desk, Link(view.title, view.url))
             page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
             rendered = renderer.render_watched("article.html", page=page, article=view)
             entry = feeds.entry_html(view, config) if article.url in in_feeds else None
         except BuildFailed as failed:
-            return _Rendered(position, None, None, tuple(failed.diagnostics), None)
+            return _Rendered(position, None, meta, tuple(failed.diagnostics), None)
         except Exception as exc:  # no article may stop the build: it is this article's error
-            return _Rendered(position, None, None, (rendering_failed(article, text_of(article), exc),), None)
+            return _Rendered(position, None, meta, (rendering_failed(article, text_of(article), exc),), None)
         placed = out.place(article.url, rendered.html.encode(), reads=rendered.reads)
-        return _Rendered(position, placed, body if fresh else None, (), entry, rendered.reads)
+        return _Rendered(position, placed, meta, (), entry, rendered.reads)
 
     made_entries: dict[str, str] = {}
-    for done in workers.run(render, tasks, jobs, with_body):
+    for done in workers.run(render, tasks, jobs):
         article = index.articles[done.position]
         problems.extend(done.problems)
-        if done.body is not None:
-            cache.put_body(inputs[article.key].body, replace(done.body, html=""), done.body.html)
-            settle(article, done.body)
-            check_links(article, body_links(done.body), bool(done.body.summary), rows[article.url].flagged)
+        fresh = db.merge(done.body) if done.body is not None else None
+        if isinstance(fresh, Body) and article.url not in rows:  # a card not made before its page
+            settle(article, fresh)
+            check_links(article, body_links(fresh), bool(fresh.summary), rows[article.url].flagged)
         if done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
@@ -313,9 +302,7 @@ def yield_articles(
                 found[url] = made_entries.get(url) or remembered[entries[url]]
                 continue
             article = cards.by_url[url]
-            html = cache.body_html(inputs[article.key].body)
-            meta = known_bodies.get(url) or bodies([article])[url]
-            body = replace(meta, html=html) if html is not None else _converted(converter(), text_of(article), article)
+            body = _or_blank(converted(db, article.key))
             found[url] = fresh[entries[url]] = feeds.entry_html(view_of(article, body)[0], config)
         cache.put_feed_entries(fresh)
         return found
@@ -347,7 +334,6 @@ def rendering_failed(article: Article, text: str, exc: Exception) -> Diagnostic:
     )
 
 
-def _converted(converter: Converter, text: str, article: Article) -> Body:
-    """A body for a card when the cache lost it; one that cannot be converted is reported when rendered."""
-    body = convert_article(converter, text, article)
+def _or_blank(body: Body | Diagnostic) -> Body:
+    """A body for a card or a feed entry; one that cannot be converted is reported when its page is rendered."""
     return Body("", "", 0, ()) if isinstance(body, Diagnostic) else body

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Container, Mapping
-from dataclasses import replace
 
-from newsdesk import workers
 from newsdesk.errors import Diagnostic
 from newsdesk.incremental.cache import Cache
 from newsdesk.load.articles import Article
 from newsdesk.load.corpus import ArticleInputs, body_text
+from newsdesk.markdown.article_body import body_metas
 from newsdesk.markdown.body import Body
-from newsdesk.markdown.convert import Converter, convert_article, summary_problems
+from newsdesk.markdown.convert import summary_problems
 from newsdesk.markdown.links import link_resolutions, resolve_links
 from newsdesk.model.indexes import SiteIndex
 
@@ -64,25 +63,16 @@ def check_bodies(
 ) -> list[Diagnostic]:
     """The problems of every article body (links, summary) without rendering.
 
-    Cached bodies are not converted again; the others are converted on every core
-    (and, since the build is failing anyway, not kept).
+    Bodies already converted are not converted again; the others are, on every core.
     """
-    converter = Converter()
-    metas = cache.body_meta(inputs[a.key].body for a in index.articles)
+    metas = body_metas(cache.queries, [a.key for a in index.articles], jobs)
 
     def text(article: Article) -> str:
         return article.body or body_text(inputs[article.key])
 
-    def convert(position: int) -> tuple[int, Body | Diagnostic]:
-        article = index.articles[position]
-        body = convert_article(converter, text(article), article)
-        return position, body if isinstance(body, Diagnostic) else replace(body, html="")
-
-    missing = [n for n, a in enumerate(index.articles) if inputs[a.key].body not in metas]
-    bodies: dict[int, Body | Diagnostic] = dict(workers.run(convert, missing, jobs))
     problems: list[Diagnostic] = []
-    for position, article in enumerate(index.articles):
-        body = bodies.get(position) or metas[inputs[article.key].body]
+    for article in index.articles:
+        body = metas[article.key]
         if isinstance(body, Diagnostic):
             problems.append(body)
             continue

@@ -23,13 +23,11 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import cast
 
-from newsdesk import workers
 from newsdesk.errors import Diagnostic, Severity, error
 from newsdesk.incremental.cache import Cache
 from newsdesk.load.articles import Article
 from newsdesk.load.corpus import ArticleInputs, body_text
-from newsdesk.markdown.body import Body
-from newsdesk.markdown.convert import Converter, convert_article
+from newsdesk.markdown.article_body import body_metas
 from newsdesk.model import urls
 from newsdesk.model.ledger import Ledger, Place
 from newsdesk.model.lifecycle import Lifecycle, State
@@ -80,16 +78,7 @@ def check(
     if not articles:
         return []
     hidden = life.hidden()
-    bodies: dict[bytes, Body | Diagnostic] = dict(cache.body_meta(inputs[a.key].body for a in articles))
-    converter = Converter()
-
-    def convert(article: Article) -> tuple[Article, Body | Diagnostic]:
-        return article, convert_article(converter, body_text(inputs[article.key]), article)
-
-    for article, converted in workers.run(convert, [a for a in articles if inputs[a.key].body not in bodies], jobs):
-        if not isinstance(converted, Diagnostic):
-            cache.put_body(inputs[article.key].body, replace(converted, html=""), converted.html)
-        bodies[inputs[article.key].body] = converted
+    bodies = body_metas(cache.queries, [a.key for a in articles], jobs)
 
     # Embargoed stories in the order they go live: each one's site includes those before it.
     embargoed = sorted((a for a in articles if life.states[a.key] is State.EMBARGOED), key=lambda a: life.starts[a.key])
@@ -100,7 +89,7 @@ def check(
 
     problems: list[Diagnostic] = []
     for article in articles:
-        body = bodies[inputs[article.key].body]
+        body = bodies[article.key]
         state = life.states[article.key]
         known_then: Container[str] = known_urls
         if state is State.EMBARGOED:

@@ -19,12 +19,12 @@ from newsdesk.load.sources import discover
 def test_what_one_build_stores_the_next_one_finds(tmp_path: Path):
     with Cache.open(tmp_path) as cache:
         cache.put_blob(b"k", {"related": ("a",)}, "related")
-        cache.put_body(b"body", {"links": ()}, "<p>A body</p>")
+        cache.put_feed_entries({b"entry": "<p>An entry</p>"})
         cache.record_build(BuildRecord("fp", 10.0, 1, 2, ()))
     assert (tmp_path / CACHE_DIR / "cache.sqlite").is_file()
     with Cache.open(tmp_path) as cache:
         assert cache.blob(b"k") == {"related": ("a",)}
-        assert cache.body_html(b"body") == "<p>A body</p>" and cache.body_html(b"other") is None
+        assert cache.feed_entries([b"entry", b"other"]) == {b"entry": "<p>An entry</p>"}
         assert cache.last_build() == BuildRecord("fp", 10.0, 1, 2, ())
         assert cache.warnings == []
 
@@ -95,12 +95,12 @@ def test_a_damaged_cache_file_is_discarded_with_a_warning(tmp_path: Path):
 @pytest.mark.parametrize("read", ["blob", "last_build"])
 def test_a_row_that_cannot_be_decoded_empties_the_cache_with_one_warning(read: str):
     cache = Cache.in_memory()
-    cache.put_body(b"body", {}, "kept until the damage is found")
+    cache.put_feed_entries({b"entry": "kept until the damage is found"})
     cache.db.execute("INSERT OR REPLACE INTO blobs VALUES ('kind', ?, ?)", (b"k", b"garbage"))
     cache.set("last_build", "00ff")
     assert (cache.blob(b"k") if read == "blob" else cache.last_build()) is None
     assert len(cache.warnings) == 1 and "build cache is corrupt" in cache.warnings[0].message
-    assert cache.body_html(b"body") is None
+    assert cache.feed_entries([b"entry"]) == {}
 
 
 SETTING: Input[str, str] = Input("setting")

@@ -87,3 +87,17 @@ def teaser(db: Database, path: str) -> str:
         return card(db, path)
     except MissingInput:
         return "(gone)"
+
+
+@query(spill=True)
+def page(db: Database, path: str) -> str:
+    """A big value (a page's HTML): the database holds a few of them and lets the others go."""
+    RUNS[f"page {path}"] += 1
+    return f"<h1>{title(db, path)}</h1>" + "<p>" + SOURCE(db, path) * 50 + "</p>"
+
+
+@query
+def page_length(db: Database, path: str) -> int:
+    """What a reader keeps of a spilled value: small, and cut off when the page's length did not change."""
+    RUNS[f"page_length {path}"] += 1
+    return len(page(db, path))

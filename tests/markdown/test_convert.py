@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.markdown.convert import Converter, escape
+from newsdesk.errors import Diagnostic
+from newsdesk.markdown.convert import Converter, convert_text, escape
 from newsdesk.markdown.links import absolute_links
 
 ROOT = "https://news.example.org"
@@ -104,3 +105,12 @@ def test_body_headings_start_at_h2_and_never_skip_a_level():
     tags = [line.split(" ", 1)[0] for line in body.html.splitlines() if line.startswith("<h")]
     assert tags == ["<h2", "<h3", "<h4", "<h2", "<h3"]
     assert '<h3 id="deep">Deep</h3>' in body.html  # the table-of-contents ids are kept
+
+
+def test_a_converter_that_crashed_converts_the_next_text_as_a_fresh_one_would():
+    """Python-Markdown's block parser keeps its nesting state when a conversion raises (``reset()``
+    does not clear it): the next text would be parsed as if inside a list, with no paragraph."""
+    converter = Converter()
+    nested = "".join("    " * depth + "* x\n" for depth in range(400))
+    assert isinstance(convert_text(converter, nested, "a.md", 1), Diagnostic)
+    assert converter.convert("Copy.\n") == Converter().convert("Copy.\n")

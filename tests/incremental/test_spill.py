@@ -1,0 +1,89 @@
+"""Spilling queries (``@query(spill=True)``): big values are let go, and ``memoised`` runs nothing.
+
+A build that kept every converted body's HTML it made would hold a big site in memory.
+A database holds at most ``holding`` values of spilling queries between top-level
+questions; past that it saves the oldest (when its store can take them) and lets them go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from toy_graph import RUNS, SOURCE, page, page_length
+
+from newsdesk.incremental import Database, Node
+
+PATHS = [f"{n}.md" for n in range(10)]
+
+
+@pytest.fixture(autouse=True)
+def runs() -> Iterator[None]:
+    RUNS.clear()
+    yield
+    RUNS.clear()
+
+
+class Events(list[str]):
+    def __call__(self, event: str, node: Node) -> None:
+        self.append(f"{event} {node.name.rpartition(':')[2]} {node.key[0]}")
+
+
+def files(db: Database, changed: str = "") -> None:
+    for path in PATHS:
+        SOURCE.set(db, path, f"Story {path}\nText{changed if path == '0.md' else ''}")
+
+
+def test_values_let_go_are_read_back_from_the_store_not_computed_again(tmp_path: Path) -> None:
+    events = Events()
+    with Database.open(tmp_path, holding=4, observe=events) as db:
+        files(db)
+        pages = {path: page(db, path) for path in PATHS}
+        events.clear()
+        assert page(db, "0.md") == pages["0.md"]  # long let go: it was saved first
+        assert events == ["load page 0.md"]
+        assert RUNS[f"page {PATHS[0]}"] == 1
+        assert page(db, "9.md") == pages["9.md"] and events == ["load page 0.md"]  # still held
+
+
+def test_without_a_store_a_value_let_go_is_computed_again_and_cut_off() -> None:
+    db = Database(holding=4)
+    files(db)
+    length = page_length(db, "0.md")
+    for path in PATHS:
+        page(db, path)
+    changed = db.changed_at(page, "0.md")
+    assert page(db, "0.md").startswith("<h1>Story 0.md</h1>")
+    assert RUNS["page 0.md"] == 2  # let go, and nowhere to read it back from
+    assert db.changed_at(page, "0.md") == changed  # the same value: nothing that read it is disturbed
+    assert page_length(db, "0.md") == length and RUNS["page_length 0.md"] == 1
+
+
+def test_a_read_only_store_never_returns_an_older_value_than_the_memo(tmp_path: Path) -> None:
+    with Database.open(tmp_path) as db:
+        files(db)
+        for path in PATHS:
+            page(db, path)
+    with Database.open(tmp_path, writable=False, holding=4) as db:  # `newsdesk check`, after an edit
+        files(db, changed=" and more")
+        for path in PATHS:
+            page(db, path)
+        assert "and more" in page(db, "0.md")  # let go unsaved: computed again, not the stored one
+        assert RUNS["page 0.md"] == 3
+
+
+def test_memoised_never_runs_a_query_it_leaves_that_to_the_workers(tmp_path: Path) -> None:
+    with Database.open(tmp_path) as db:
+        files(db)
+        for path in PATHS:
+            page_length(db, path)
+    RUNS.clear()
+    with Database.open(tmp_path) as db:
+        files(db, changed=" and more")
+        found = db.memoised(page_length, [(path,) for path in PATHS])
+        assert sorted(found) == [(path,) for path in PATHS[1:]]  # 0.md's page would have to run first
+        assert RUNS == {}
+        record = db.traced(page_length, "0.md")  # what a worker does with it
+        assert db.merge(record) == len(page(db, "0.md"))
+        assert RUNS == {"page_length 0.md": 1, "page 0.md": 1, "title 0.md": 1}
