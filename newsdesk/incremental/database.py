@@ -255,6 +255,8 @@ class Database:
         executed = Executed(node, value, fingerprint_of(value), tuple(reads.values()))
         if self._collector is not None:
             self._collector.executed.append(executed)
+        if q.spill:  # held from here, even when only a verification asked for it
+            self._held.hold(node)
         return self._graph.install(executed, self.revision)
 
     def _load_value(self, node: Node, q: Query[..., Any], frames: list[Frame], memo: Memo) -> Memo:
@@ -267,6 +269,7 @@ class Database:
         if found:
             self._emit("load", node)
             memo.value = value
+            self._hold_if_spilling(node)
         return found
 
     def _frames(self) -> list[Frame]:
@@ -287,6 +290,11 @@ class Database:
         if known is not None:
             self._queries[name] = known
         return known
+
+    def _hold_if_spilling(self, node: Node) -> None:
+        known = self._query_named(node.name)
+        if known is not None and known.spill:
+            self._held.hold(node)
 
     def _spill(self) -> None:
         """Between top-level questions, let the oldest values of spilling queries go once too
@@ -336,12 +344,11 @@ class Database:
             self._graph.verified(node, self.revision)
         for executed in record.executed:
             self._graph.install(executed, self.revision)
-            known = self._query_named(executed.node.name)
-            if known is not None and known.spill:
-                self._held.hold(executed.node)
+            self._hold_if_spilling(executed.node)
         memo = self._graph.memo(record.node)
         if memo is not None and memo.value is UNLOADED and memo.fingerprint == record.fingerprint:
             memo.value = record.value  # the worker read it from the store: no need to read it again
+            self._hold_if_spilling(record.node)
         if self._collector is not None:  # merged inside a traced evaluation: pass the traces on
             self._collector.executed += record.executed
             self._collector.verified += record.verified
@@ -358,13 +365,9 @@ class Database:
         self._store.write(self.revision, self._graph.changes())
 
     def refresh(self) -> None:
-        """Begin another run of a database kept alive (``serve``'s, between rebuilds).
-
-        As after opening: every input the run has is to be set again before the first
-        question, and one not set counts as removed.  If another process saved to the
-        store meanwhile (a ``newsdesk build`` in another terminal), what memory holds is
-        dropped and the store is read afresh, so that its memos and this one's never mix.
-        """
+        """Begin another run of a database kept alive (``serve``'s, between rebuilds): as after
+        opening, every input is to be set again (one not set counts as removed).  If another
+        process saved to the store meanwhile, memory is dropped and the store read afresh."""
         self._between_queries("refresh the database")
         self._failed.clear()
         self._confirmed = False

@@ -224,8 +224,9 @@ class Graph:
             changes.memo(node, self.memos.get(node))
         for node in self.fresh_values:
             memo = self.memos.get(node)
-            if memo is not None and memo.fingerprint is not None and memo.value is not UNLOADED:
-                changes.value(node, memo.value)  # (a spilled value let go unsaved is computed again)
+            if memo is not None and memo.fingerprint is not None:
+                # A spilled value let go unsaved: the stored one is older, so it goes (computed again).
+                changes.value(node, memo.value) if memo.value is not UNLOADED else changes.no_value(node)
         for node in self.unsaved_marks:
             changes.mark(node, node in self.stale)
         for (read, reader), linked in self.edges.items():

@@ -79,6 +79,9 @@ class Changes:
         except Exception:  # not picklable after all: asked for, it is computed again
             self.gone_values.append((node.name, self.text(node)))
 
+    def no_value(self, node: Node) -> None:
+        self.gone_values.append((node.name, self.text(node)))
+
     def mark(self, node: Node, stale: bool) -> None:
         (self.stale if stale else self.clean).append((node.name, self.text(node)))
 

@@ -30,7 +30,7 @@ import json.encoder
 import os
 import pickle
 import sqlite3
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS memo_values (name TEXT NOT NULL, key TEXT NOT NULL, v
     PRIMARY KEY (name, key));
 """
 
+LOOKUPS = 256  # fewer memos wanted than this are looked up one by one (see Store.memos_of)
 InputRow = tuple[bytes, int]  # an input's fingerprint and the revision it last changed at
 
 
@@ -96,7 +97,8 @@ class Store:
         self.writable = writable
         self.warnings: list[Diagnostic] = warnings if warnings is not None else []
         self.generation = 0  # one more each time the store is discarded while in use
-        self._pid = os.getpid()
+        self._pid = os.getpid()  # the process whose connection self._db is
+        self._owner = self._pid  # the only process that writes the store (a forked worker only reads)
         self._on_disk = False
         self._db = self._connect(folder)
         self.token = self._token()
@@ -199,7 +201,7 @@ class Store:
         """Empty the store after meeting a damaged row (the revision is kept: it only grows)."""
         self._warn(f"query store is corrupt ({damage}); discarded, starting afresh")
         self.generation += 1
-        if not self.writable or os.getpid() != self._pid:
+        if not self.writable or os.getpid() != self._owner:
             self._db = self._fresh(":memory:")
             self._pid = os.getpid()
         else:
@@ -271,11 +273,16 @@ class Store:
     def memos_of(self, name: str, wanted: Mapping[str, Hashable]) -> Iterator[tuple[Node, Memo]]:
         """The stored memos of one query at the keys ``wanted`` (by key text), values included, in
         one pass; their traces stay packed until needed."""
-        rows = self._connection().execute(
+        db = self._connection()
+        select = (
             "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
-            " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?",
-            (name,),
+            " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?"
         )
+        rows: Iterable[tuple[str, bytes | None, bytes, int, int, bytes | None]]
+        if len(wanted) < LOOKUPS:  # a few: looked up by key (a card's related stories, one edit's body)
+            rows = [row for text in wanted for row in db.execute(select + " AND m.key = ?", (name, text))]
+        else:  # many: one pass over the query's rows is faster than as many lookups
+            rows = db.execute(select, (name,))
         for text, fingerprint, deps, changed_at, verified_at, value in rows:
             if text not in wanted:
                 continue
@@ -316,11 +323,11 @@ class Store:
 
     def can_write(self) -> bool:
         """Does :meth:`write` write (not read-only, and not in a forked worker)?"""
-        return self.writable and os.getpid() == self._pid
+        return self.writable and os.getpid() == self._owner
 
     def write(self, revision: int, changes: Changes) -> None:
         """Save the rows that changed, in one transaction."""
-        if os.getpid() != self._pid:
+        if os.getpid() != self._owner:
             raise QueryError("a forked worker does not write the store: send its records to the parent")
         if not self.writable:
             return

@@ -275,7 +275,8 @@ def yield_articles(
         article = index.articles[done.position]
         problems.extend(done.problems)
         fresh = db.merge(done.body) if done.body is not None else None
-        if isinstance(fresh, Body) and article.url not in rows:  # a card not made before its page
+        # A card not made before its page (as before bodies were queries: not for a page that failed).
+        if isinstance(fresh, Body) and not done.problems and article.url not in rows:
             settle(article, fresh)
             check_links(article, body_links(fresh), bool(fresh.summary), rows[article.url].flagged)
         if done.entry is not None:

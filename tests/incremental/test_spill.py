@@ -7,6 +7,8 @@ questions; past that it saves the oldest (when its store can take them) and lets
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from toy_graph import RUNS, SOURCE, page, page_length
 
 from newsdesk.incremental import Database, Node
+from newsdesk.incremental.store import FILE
 
 PATHS = [f"{n}.md" for n in range(10)]
 
@@ -87,3 +90,32 @@ def test_memoised_never_runs_a_query_it_leaves_that_to_the_workers(tmp_path: Pat
         record = db.traced(page_length, "0.md")  # what a worker does with it
         assert db.merge(record) == len(page(db, "0.md"))
         assert RUNS == {"page_length 0.md": 1, "page 0.md": 1, "title 0.md": 1}
+
+
+def stored_rows(folder: Path) -> tuple[int, int]:
+    with sqlite3.connect(folder / FILE) as raw:
+        memos, values = (raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("memos", "memo_values"))
+    raw.close()
+    return memos, values
+
+
+def test_a_forked_worker_lets_values_go_but_never_writes_the_store(tmp_path: Path) -> None:
+    with Database.open(tmp_path) as db:
+        files(db)
+        page(db, "0.md")
+    db = Database.open(tmp_path, holding=4)
+    files(db)
+    before = stored_rows(tmp_path)
+    child = os.fork()
+    if child == 0:  # a worker: it reads the store with a connection of its own, then holds too many
+        try:
+            page(db, "0.md")
+            for path in PATHS:
+                page(db, path)
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert stored_rows(tmp_path) == before  # what it computed comes back in records, not through the file
+    db.close()
