@@ -171,6 +171,7 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     parse_keys = loaded_keys(site.sources, config, site.digests)
     articles, found = load_articles(site.sources, config, cache.queries, site.digests, options.jobs, progress, False)
     article_body.forget_others(cache.queries, list(site.digests))
+    cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
     site.problems.extend(found)
     life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
     site.problems.extend(

@@ -191,6 +191,12 @@ class Cache:
             self._queries.close()
             self._queries = None
 
+    def unload_queries(self) -> None:
+        """Between stages: save the query database and let its memos go from memory (a borrowed one,
+        serve's, keeps them)."""
+        if self._queries is not None and not self._borrowed:
+            self._queries.unload()
+
     def __enter__(self) -> Cache:
         self.db.execute("BEGIN")
         return self

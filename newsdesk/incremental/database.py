@@ -1,13 +1,10 @@
 """The Database: evaluating queries against the memo table, and the inputs they read.
 
-The model is Salsa's (and rustc's query system), with verifying traces from
-"Build Systems à la Carte": reads are recorded as a query runs (its *trace*); a
-changed input marks its readers stale (:mod:`newsdesk.incremental.graph`), and a
-memo that is not stale is returned without a look at its trace; a stale one is
-verified dependency by dependency, in the order they were read, and recomputed at
-the first that differs; a recomputed value with the same fingerprint keeps its
-``changed_at`` (early cutoff).  Failures leave no memo and are remembered until
-the next revision.  docs/architecture.md ("How it decides") says it at length.
+Salsa's model, with the verifying traces of "Build Systems à la Carte": reads are
+recorded as a query runs; a changed input marks its readers stale (``graph``); a
+stale memo is verified read by read and recomputed at the first that differs, and
+a value with the same fingerprint keeps ``changed_at`` (early cutoff).
+docs/architecture.md ("How it decides") says it at length.
 """
 
 from __future__ import annotations
@@ -39,10 +36,8 @@ Observer = Callable[[str, Node], None]  # ("execute" | "verify" | "load", node):
 class Database:
     """Inputs, memos and the revision counter; keep one alive to keep its memos (``serve``).
 
-    ``Database()`` lives in memory only; :meth:`open` reads and writes the store in a
-    cache folder.  One thread at a time asks its queries (each thread has its own
-    stack of frames, so a second thread cannot corrupt a trace, but it may compute
-    a memo twice).
+    ``Database()`` lives in memory only; :meth:`open` uses the store in a cache folder.
+    One thread at a time asks its queries (a second could compute a memo twice).
     """
 
     def __init__(self, store: Store | None = None, *, observe: Observer | None = None, holding: int = CAPACITY) -> None:
@@ -360,9 +355,8 @@ class Database:
 
     def save(self) -> None:
         """Write what changed since the last save to the store (nothing without one)."""
-        if self._store is None:
-            return
-        self._store.write(self.revision, self._graph.changes())
+        if self._store is not None:
+            self._store.write(self.revision, self._graph.changes())
 
     def refresh(self) -> None:
         """Begin another run of a database kept alive (``serve``'s, between rebuilds): as after
@@ -379,16 +373,22 @@ class Database:
             self._held.clear()
             self.revision = max(self.revision, store.revision())
 
+    def unload(self) -> None:
+        """Save, then let every memo in memory go (read back from the store when asked): for a
+        build between its stages.  Inputs stay; without a store that can be written, nothing goes."""
+        self._between_queries("unload memos")
+        if self._store is not None and self._store.can_write():
+            self.save()
+            self._graph.unload()
+            self._held.clear()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
 
     def changed_at(self, q: Query[..., Any], *key: Any) -> int | None:
-        """The revision at which ``q(*key)``'s value last changed (None: never computed).
-
-        What a writer asks to skip outputs that did not change since the revision it wrote.
-        """
+        """The revision at which ``q(*key)``'s value last changed (None: never computed)."""
         memo = self._graph.memo(Node(q.name, key))
         return None if memo is None else memo.changed_at
 

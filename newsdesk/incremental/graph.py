@@ -238,6 +238,14 @@ class Graph:
         self.sweeps.clear()
         return changes
 
+    def unload(self) -> None:
+        """Let go of every memo and reader in memory, all of them saved: read again when needed."""
+        self.memos.clear()
+        self.dependents.clear()
+        self._merged.clear()
+        self._absent.clear()
+        self._stored_edges = self._store is not None and self._store.has_edges()
+
     # -- a damaged store -----------------------------------------------------------------
 
     def _guard(self, read: Callable[[], T], otherwise: T) -> T:

@@ -119,3 +119,17 @@ def test_a_forked_worker_lets_values_go_but_never_writes_the_store(tmp_path: Pat
     assert os.waitstatus_to_exitcode(status) == 0
     assert stored_rows(tmp_path) == before  # what it computed comes back in records, not through the file
     db.close()
+
+
+def test_an_unloaded_database_reads_its_memos_back_and_still_sees_a_change(tmp_path: Path) -> None:
+    events = Events()
+    with Database.open(tmp_path, observe=events) as db:
+        files(db)
+        lengths = {path: page_length(db, path) for path in PATHS}
+        db.unload()  # between two stages of a build: saved, and let go from memory
+        events.clear()
+        assert page_length(db, "1.md") == lengths["1.md"]
+        assert events == ["load page_length 1.md"] and RUNS["page_length 1.md"] == 1
+        files(db, changed=" and more")  # found from the store's edges, not from memory
+        assert page_length(db, "0.md") == lengths["0.md"] + len(" and more") * 50
+        assert RUNS["page_length 0.md"] == 2
