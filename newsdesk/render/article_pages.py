@@ -56,7 +56,7 @@ from newsdesk.validate.bodies import body_problems, summary_problems_of, trouble
 class _Rendered:
     position: int
     placed: Placed | None
-    body: Record[Body | Diagnostic] | None  # its body_meta, with what the worker converted on the way
+    body: Record[Body | Diagnostic]  # its body_meta, with what the worker converted on the way
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
     reads: str = ""  # what its render read by name (templates, params keys): its key includes their values
@@ -274,7 +274,7 @@ def yield_articles(
     for done in workers.run(render, tasks, jobs):
         article = index.articles[done.position]
         problems.extend(done.problems)
-        fresh = db.merge(done.body) if done.body is not None else None
+        fresh = db.merge(done.body)
         # A card not made before its page (as before bodies were queries: not for a page that failed).
         if isinstance(fresh, Body) and not done.problems and article.url not in rows:
             settle(article, fresh)
