@@ -292,16 +292,14 @@ class Database:
             self._held.hold(node)
 
     def _spill(self) -> None:
-        """Between top-level questions, let the oldest values of spilling queries go once too
-        many are held: saved first when the store can take them, computed again otherwise."""
+        """Between top-level questions, past ``holding`` memos of spilling queries, let the oldest go:
+        saved first and read back when asked, when the store can take them; else their values go."""
         if not self._held.full() or self._frames():
             return
-        if self._store is not None and self._store.can_write():
+        saved = self._store is not None and self._store.can_write()
+        if saved:
             self.save()
-        for node in self._held.let_go():
-            memo = self._graph.memos.get(node)
-            if memo is not None:
-                memo.value = UNLOADED
+        self._graph.let_go(self._held.let_go(), saved)
 
     def _emit(self, event: str, node: Node) -> None:
         if self._observe is not None:
@@ -325,8 +323,10 @@ class Database:
             outer.executed += collected.executed
             outer.verified += collected.verified
         node = _node(q.name, args)
-        fingerprint = self._graph.memos[node].fingerprint
-        return Record(self.revision, node, value, fingerprint, tuple(collected.executed), tuple(collected.verified))
+        memo = self._graph.memo(node)  # a spilling query's memo may be in the store only by now
+        assert memo is not None
+        executed, verified = tuple(collected.executed), tuple(collected.verified)
+        return Record(self.revision, node, value, memo.fingerprint, executed, verified)
 
     def merge(self, record: Record[R]) -> R:
         """Adopt a worker's memos and return its value (inside a query, a recorded read)."""
@@ -365,7 +365,7 @@ class Database:
         self._between_queries("refresh the database")
         self._failed.clear()
         self._confirmed = False
-        self._graph.touched.clear()
+        self._graph.touched = set()
         store = self._store
         if store is not None and not store.current():
             store.reopen()

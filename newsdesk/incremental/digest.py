@@ -13,6 +13,11 @@ from typing import Any, NamedTuple
 
 def digest(*parts: bytes | str) -> bytes:
     """A 128-bit content hash of the parts (length-prefixed, so parts cannot run together)."""
+    return digest_all(parts)
+
+
+def digest_all(parts: Iterable[bytes | str]) -> bytes:
+    """:func:`digest` of parts made one at a time (say, one per article), never all in memory."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         data = part.encode() if isinstance(part, str) else part

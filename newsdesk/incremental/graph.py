@@ -48,7 +48,9 @@ class Graph:
         self._families: dict[str, dict[str, InputRow]] = {}  # stored inputs not looked at yet, by key text
         self._absent: set[Node] = set()  # memos the store was asked for and does not hold
         self._merged: set[Node] = set()  # nodes whose stored readers are in ``dependents``
-        self.touched: set[Node] = set()  # inputs set, removed or read since the session began
+        # Inputs set, removed or read since the session began; None once untouched_inputs was asked
+        # (at a session's first question), so that a build does not note 100,000 reads for nothing.
+        self.touched: set[Node] | None = set() if store is not None else None
         # An empty store (a first build) has no readers to look up for each new input.
         self._stored_edges = store is not None and store.has_edges()
         if store is not None:
@@ -57,7 +59,8 @@ class Graph:
     # -- reading, from memory or the store ----------------------------------------------
 
     def input_slot(self, node: Node) -> InputSlot | None:
-        self.touched.add(node)
+        if self.touched is not None:
+            self.touched.add(node)
         slot = self.inputs.get(node)
         if slot is None and self._store is not None:
             family = self._families.get(node.name)
@@ -70,7 +73,8 @@ class Graph:
 
     def untouched_inputs(self) -> list[Node]:
         """The inputs, in memory or stored, nobody has set, removed or read since the session began."""
-        found = [node for node in self.inputs if node not in self.touched]
+        touched = self.touched or set()
+        found = [node for node in self.inputs if node not in touched]
         store = self._store
         if store is not None:
             for name in store.input_names():
@@ -80,7 +84,7 @@ class Graph:
             for node in stored:
                 self.input_slot(node)
             found += stored
-        self.touched.clear()
+        self.touched = None
         return found
 
     def memo(self, node: Node) -> Memo | None:
@@ -237,6 +241,24 @@ class Graph:
         self.edges.clear()
         self.sweeps.clear()
         return changes
+
+    def let_go(self, nodes: Iterable[Node], saved: bool) -> None:
+        """Let these memos go from memory, with the readers of them and of what they read, when all
+        of them were saved just now (each is read from the store again when needed); else only
+        their values, to be computed again (``changes`` then drops the older stored ones)."""
+        assert not (saved and (self.unsaved or self.edges)), "letting unsaved memos go"
+        for node in nodes:
+            if not saved:
+                if (memo := self.memos.get(node)) is not None:
+                    memo.value = UNLOADED
+                continue
+            memo = self.memos.pop(node, None)
+            self._absent.discard(node)
+            reads = memo.deps if memo is not None and memo.packed is None else ()
+            for read in (node, *(dep.node for dep in reads)):
+                if self.dependents.pop(read, None) is not None:
+                    self._merged.discard(read)
+                    self._stored_edges = True
 
     def unload(self) -> None:
         """Let go of every memo and reader in memory, all of them saved: read again when needed."""

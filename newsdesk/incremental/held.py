@@ -2,8 +2,8 @@
 
 A converted body's HTML is the bulk of a big site: a build that kept every one it
 made would hold the whole site in memory.  The Database notes each such value it
-holds here; past ``capacity`` it lets the oldest half go (after saving them when its
-store can take them), as Salsa's LRU queries do.
+holds here; past ``capacity`` it lets the oldest half go, as Salsa's LRU queries do:
+whole memos when its store could take them first, else only their values.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ and the digest it was found with), so a body is converted again only when its fi
 changed.  Its values are spilled (``@query(spill=True)``): the HTML of a big site is
 written to the store and read back when a page is rendered, never all in memory.
 ``body_meta`` is the same body without its HTML (summary, length, links), what story
-cards and link checks read: small enough to keep, and cut off early when an edit
-changed the HTML but not those.
+cards and link checks read, cut off early when an edit changed the HTML but not those.
+It spills too: what a build keeps of ten thousand memos (traces, readers) would cost
+more memory than the cards made from them.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def converted(db: Database, key: str) -> Body | Diagnostic:
     return convert_text(converter, parts.body, display, parts.body_line)
 
 
-@query
+@query(spill=True)
 def body_meta(db: Database, key: str) -> Body | Diagnostic:
     """``converted`` without its HTML."""
     body = converted(db, key)

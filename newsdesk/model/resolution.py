@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from itertools import chain
 from typing import cast
 
 from newsdesk.errors import Diagnostic, error
 from newsdesk.incremental.cache import Cache
-from newsdesk.incremental.digest import digest as cache_digest
+from newsdesk.incremental.digest import digest_all
 from newsdesk.load.articles import Article
 from newsdesk.load.sources import display_path
 from newsdesk.model import ledger, lifecycle, urls
@@ -72,14 +73,13 @@ def _ledger_key(
 ) -> bytes:
     """Everything :func:`ledger.resolve` reads, hashed: the file, each article's part, every generated URL."""
     live = {id(a) for a in life.live}
-    read = [
-        (a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live, life.states[a.key])
+    # One article at a time: the repr of ten thousand at once is tens of MB.
+    read = (
+        repr((a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live, life.states[a.key]))
         for a in articles
-    ]
-    return cache_digest(
-        __version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))),
-        repr(read), repr(sorted(generated.items())),
     )  # fmt: skip
+    settings = (__version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))))
+    return digest_all(chain(settings, read, ["generated"], map(repr, sorted(generated.items()))))
 
 
 def remember_new_ledger(

@@ -85,10 +85,12 @@ class Contents(Mapping[str, str]):
         return self.made[url]
 
     def prefetch(self, urls_: Iterable[str]) -> None:
-        """Make the entries of a feed about to be written in one go (one cache query)."""
-        missing = [url for url in urls_ if url not in self.made]
-        if missing:
-            self.made.update(self.make(missing))
+        """Make the entries of a feed about to be written in one go (one cache query), and let the
+        others go: a site's feeds carry a thousand entries, megabytes of HTML."""
+        wanted = list(urls_)
+        kept = {url: self.made[url] for url in wanted if url in self.made}
+        missing = [url for url in wanted if url not in kept]
+        self.made = kept | (self.make(missing) if missing else {})
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.urls)
@@ -279,7 +281,9 @@ def yield_articles(
         if isinstance(fresh, Body) and not done.problems and article.url not in rows:
             settle(article, fresh)
             check_links(article, body_links(fresh), bool(fresh.summary), rows[article.url].flagged)
-        if done.entry is not None:
+        if done.entry is not None and cache.writable:  # a thousand entries are MBs: a feed reads them back
+            cache.put_feed_entries({entries[article.url]: done.entry})
+        elif done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
             key = keys.get(article.url)
@@ -291,8 +295,6 @@ def yield_articles(
             progress.advance()
     if not any(p.is_error for p in problems):
         cache.record_cards(rows, before, links_world)
-
-    cache.put_feed_entries({entries[url]: html for url, html in made_entries.items()})
 
     def make_entries(wanted: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}

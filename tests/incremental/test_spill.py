@@ -133,3 +133,32 @@ def test_an_unloaded_database_reads_its_memos_back_and_still_sees_a_change(tmp_p
         files(db, changed=" and more")  # found from the store's edges, not from memory
         assert page_length(db, "0.md") == lengths["0.md"] + len(" and more") * 50
         assert RUNS["page_length 0.md"] == 2
+
+
+def test_memos_let_go_on_a_first_build_still_lead_a_change_to_their_readers(tmp_path: Path) -> None:
+    """The readers of a memo let go are let go with it (the store has them): a change must find them there."""
+    events = Events()
+    with Database.open(tmp_path, holding=4, observe=events) as db:  # an empty store: no stored readers at first
+        files(db)
+        lengths = {path: page_length(db, path) for path in PATHS}
+        files(db, changed=" and more")
+        events.clear()
+        assert page_length(db, "0.md") == lengths["0.md"] + len(" and more") * 50
+        assert page_length(db, "5.md") == lengths["5.md"]
+        assert RUNS["page 0.md"] == 2 and RUNS["page_length 0.md"] == 2
+        assert RUNS["page 5.md"] == 1 and RUNS["page_length 5.md"] == 1
+        assert "execute page 5.md" not in events
+
+
+def test_a_memo_let_go_and_asked_again_is_read_back_with_its_trace(tmp_path: Path) -> None:
+    events = Events()
+    with Database.open(tmp_path, holding=4, observe=events) as db:
+        files(db)
+        first = page(db, "0.md")
+        for path in PATHS[1:]:
+            page(db, path)
+        events.clear()
+        assert db.changed_at(page, "0.md") is not None  # its memo, from the store
+        assert page(db, "0.md") == first and events == ["load page 0.md"]
+        files(db, changed=" and more")  # its trace came back with it: the change reaches it
+        assert "and more" in page(db, "0.md") and RUNS["page 0.md"] == 2

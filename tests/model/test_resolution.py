@@ -105,3 +105,18 @@ def test_a_build_remembers_the_outcome_until_the_lock_file_changes(tmp_path: Pat
     options.ledger_path.write_text(Ledger({}).dumps())
     assert resolve_urls(options, [ferry], life, {}, problems, cache=cache).redirects == ()
     assert problems == []
+
+
+def test_the_remembered_outcome_is_the_one_for_the_articles_of_this_build(tmp_path: Path):
+    options = BuildOptions(config=tmp_path / "site.yaml", content=tmp_path / "content")
+    ferry = article("2024/03/ferry.md", id="ferry-1")
+    life = lifecycle.at(NOW, [ferry], UTC.tz)
+    options.ledger_path.write_text(carry(Ledger({}), ferry).ledger.dumps())
+    cache = Cache.in_memory()
+    problems: list = []
+    assert resolve_urls(options, [ferry], life, {}, problems, cache=cache).redirects == ()
+    moved = article("2024/04/ferry-fares.md", id="ferry-1")  # the same story at a new URL
+    moves = resolve_urls(options, [moved], lifecycle.at(NOW, [moved], UTC.tz), {}, problems, cache=cache)
+    assert [(r.source, r.target) for r in moves.redirects] == [(ferry.url, moved.url)]
+    assert resolve_urls(options, [ferry], life, {}, problems, cache=cache).redirects == ()  # moved back
+    assert problems == []
