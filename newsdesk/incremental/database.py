@@ -190,7 +190,7 @@ class Database:
         """Forget every memo of ``q`` whose key is not among ``keys`` (say, of files deleted
         since), in memory now and in the store at the next save, so that it does not grow."""
         self._between_queries("sweep memos")
-        self._graph.sweep(q.name, (_node(q.name, key) for key in keys))
+        self._graph.sweep(q.name, set(keys))
 
     def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[Frame], run: bool = True) -> Memo | None:
         """The memo of ``node``, verified or computed; None when it would have to run and ``run`` is False."""

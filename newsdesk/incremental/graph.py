@@ -43,7 +43,7 @@ class Graph:
         self.unsaved_marks: set[Node] = set()  # nodes whose stale mark changed
         self.fresh_values: set[Node] = set()  # memos whose value is new
         self.edges: dict[tuple[Node, Node], bool] = {}  # (read, reader) -> linked, or unlinked, since the last save
-        self.sweeps: dict[str, set[str]] = {}  # a query's name -> the key texts of the only memos of it to keep
+        self.sweeps: dict[str, set[Hashable]] = {}  # a query's name -> the keys of the only memos of it to keep
         self._store = store
         self._families: dict[str, dict[str, InputRow]] = {}  # stored inputs not looked at yet, by key text
         self._absent: set[Node] = set()  # memos the store was asked for and does not hold
@@ -107,15 +107,15 @@ class Graph:
         self.memos.update(found)
         return set(found)
 
-    def sweep(self, name: str, keep: Iterable[Node]) -> None:
-        """Forget every memo of one query but those of ``keep`` (the store's rows at the next save)."""
-        kept = set(keep)
-        for node in [n for n in self.memos if n.name == name and n not in kept]:
+    def sweep(self, name: str, keep: set[Hashable]) -> None:
+        """Forget every memo of one query but those at the keys ``keep`` (the store's rows at the
+        next save, which encodes the keys only if it has rows to delete: most builds delete none)."""
+        for node in [n for n in self.memos if n.name == name and n.key not in keep]:
             del self.memos[node]
             self._absent.add(node)
             self.stale.discard(node)
         if self._store is not None:
-            self.sweeps[name] = {key_text(node.key) for node in kept}
+            self.sweeps[name] = keep
 
     def trace(self, node: Node, memo: Memo) -> tuple[Dep, ...] | None:
         """A memo's trace, decoded from the store's row when first needed (None: it was damaged)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json.encoder
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from newsdesk.incremental.memo import Memo, Node
@@ -47,7 +47,7 @@ class Changes:
         self.stale: list[tuple[str, str]] = []
         self.links: list[tuple[str, str, str, str]] = []
         self.unlinks: list[tuple[str, str, str, str]] = []
-        self.sweeps: list[tuple[str, set[str]]] = []  # a query's name, and the key texts of the memos to keep
+        self.sweeps: list[tuple[str, set[Hashable]]] = []  # a query's name, and the keys of the memos to keep
 
     def text(self, node: Node) -> str:
         found = self._texts.get(node)

@@ -37,7 +37,7 @@ from typing import Any
 from newsdesk.errors import Diagnostic, warning
 from newsdesk.incremental.errors import QueryError
 from newsdesk.incremental.memo import UNLOADED, Dep, Memo, Node
-from newsdesk.incremental.rows import Changes
+from newsdesk.incremental.rows import Changes, key_text
 from newsdesk.load.sources import display_path
 from newsdesk.version import __version__
 
@@ -358,15 +358,15 @@ class Store:
         self.token = token
 
     @staticmethod
-    def _sweep(db: sqlite3.Connection, name: str, keep: set[str]) -> None:
-        """Delete the rows of every memo of ``name`` not in ``keep`` (when there are any)."""
+    def _sweep(db: sqlite3.Connection, name: str, keep: set[Hashable]) -> None:
+        """Delete the rows of every memo of ``name`` whose key is not in ``keep`` (when there are any)."""
         (count,) = db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()
         (marks,) = db.execute("SELECT count(*) FROM stale WHERE name = ?", (name,)).fetchone()
         if count <= len(keep) and marks == 0:
             return  # nothing to sweep (counting runs in SQLite, not here)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY) WITHOUT ROWID")
         db.execute("DELETE FROM temp.keep")
-        db.executemany("INSERT OR IGNORE INTO temp.keep VALUES (?)", ((text,) for text in keep))
+        db.executemany("INSERT OR IGNORE INTO temp.keep VALUES (?)", ((key_text(key),) for key in keep))
         for table in ("memos", "memo_values", "stale"):
             db.execute(f"DELETE FROM {table} WHERE name = ? AND key NOT IN (SELECT key FROM temp.keep)", (name,))
         db.execute("DELETE FROM edges WHERE reader = ? AND reader_key NOT IN (SELECT key FROM temp.keep)", (name,))
