@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS memo_values (name TEXT NOT NULL, key TEXT NOT NULL, v
     PRIMARY KEY (name, key));
 """
 
-LOOKUPS = 256  # fewer memos wanted than this are looked up one by one (see Store.memos_of)
+LOOKUPS = 256  # keys looked up by one statement, below half a query's rows (see Store.memos_of)
 InputRow = tuple[bytes, int]  # an input's fingerprint and the revision it last changed at
 
 
@@ -271,18 +271,24 @@ class Store:
             return None
 
     def memos_of(self, name: str, wanted: Mapping[str, Hashable]) -> Iterator[tuple[Node, Memo]]:
-        """The stored memos of one query at the keys ``wanted`` (by key text), values included, in
-        one pass; their traces stay packed until needed."""
+        """The stored memos of one query at the keys ``wanted`` (by key text), values included:
+        in one pass over its rows when they are most of them, else by key; traces stay packed."""
         db = self._connection()
         select = (
             "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
             " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?"
         )
+        texts = list(wanted)
         rows: Iterable[tuple[str, bytes | None, bytes, int, int, bytes | None]]
-        if len(wanted) < LOOKUPS:  # a few: looked up by key (a card's related stories, one edit's body)
-            rows = [row for text in wanted for row in db.execute(select + " AND m.key = ?", (name, text))]
-        else:  # many: one pass over the query's rows is faster than as many lookups
+        if len(texts) >= LOOKUPS and 2 * len(texts) > self._count(name):  # most of them: one pass
             rows = db.execute(select, (name,))
+        else:  # by key, LOOKUPS at a time: a pass would read every value of the query with it
+            chunks = [texts[start : start + LOOKUPS] for start in range(0, len(texts), LOOKUPS)]
+            rows = (
+                row
+                for chunk in chunks
+                for row in db.execute(select + f" AND m.key IN ({','.join('?' * len(chunk))})", (name, *chunk))
+            )
         for text, fingerprint, deps, changed_at, verified_at, value in rows:
             if text not in wanted:
                 continue
@@ -291,6 +297,9 @@ class Store:
             if value is not None:
                 memo.value = self._unpickled(node, value)
             yield node, memo
+
+    def _count(self, name: str) -> int:
+        return int(self._connection().execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()[0])
 
     def readers(self, node: Node, text: str) -> list[Node]:
         """The nodes whose last trace read ``node``."""
@@ -361,8 +370,12 @@ class Store:
     def _sweep(db: sqlite3.Connection, name: str, keep: set[Hashable]) -> None:
         """Delete the rows of every memo of ``name`` whose key is not in ``keep`` (when there are any)."""
         (count,) = db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()
-        (marks,) = db.execute("SELECT count(*) FROM stale WHERE name = ?", (name,)).fetchone()
-        if count <= len(keep) and marks == 0:
+        (orphans,) = db.execute(  # stale marks of no memo (the marks of an edit's readers have one)
+            "SELECT count(*) FROM stale s WHERE s.name = ?"
+            " AND NOT EXISTS (SELECT 1 FROM memos m WHERE m.name = s.name AND m.key = s.key)",
+            (name,),
+        ).fetchone()
+        if count <= len(keep) and orphans == 0:
             return  # nothing to sweep (counting runs in SQLite, not here)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY) WITHOUT ROWID")
         db.execute("DELETE FROM temp.keep")

@@ -162,3 +162,34 @@ def test_a_memo_let_go_and_asked_again_is_read_back_with_its_trace(tmp_path: Pat
         assert page(db, "0.md") == first and events == ["load page 0.md"]
         files(db, changed=" and more")  # its trace came back with it: the change reaches it
         assert "and more" in page(db, "0.md") and RUNS["page 0.md"] == 2
+
+
+def rows_of(folder: Path, key: str) -> dict[str, int]:
+    """The rows of the pages and page lengths at ``key`` (the test sweeps those two queries)."""
+    with sqlite3.connect(folder / FILE) as raw:
+        found = {
+            table: raw.execute(
+                f"SELECT count(*) FROM {table} WHERE key = ? AND name NOT LIKE '%:title'", (f'["{key}"]',)
+            ).fetchone()[0]
+            for table in ("memos", "memo_values", "stale")
+        }
+    raw.close()
+    return found
+
+
+def test_a_sweep_deletes_a_stale_memo_of_a_file_gone_and_keeps_the_marks_of_those_kept(tmp_path: Path) -> None:
+    with Database.open(tmp_path) as db:
+        files(db)
+        lengths = {path: page_length(db, path) for path in PATHS}
+    with Database.open(tmp_path) as db:
+        files(db, changed=" and more")  # 0.md's readers are stale now
+        db.remove_input(SOURCE, "9.md")  # and 9.md is gone, its readers stale too
+        for q in (page, page_length):
+            db.sweep(q, [(path,) for path in PATHS[:-1]])
+    assert rows_of(tmp_path, "9.md") == {"memos": 0, "memo_values": 0, "stale": 0}
+    assert rows_of(tmp_path, "0.md")["stale"] == 2  # kept, and still to be computed again
+    with Database.open(tmp_path) as db:
+        files(db, changed=" and more")
+        db.remove_input(SOURCE, "9.md")
+        assert page_length(db, "0.md") == lengths["0.md"] + len(" and more") * 50
+        assert page_length(db, "1.md") == lengths["1.md"] and RUNS["page_length 1.md"] == 1
