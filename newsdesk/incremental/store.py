@@ -280,7 +280,7 @@ class Store:
         )
         texts = list(wanted)
         rows: Iterable[tuple[str, bytes | None, bytes, int, int, bytes | None]]
-        if len(texts) >= LOOKUPS and 2 * len(texts) > self._count(name):  # most of them: one pass
+        if len(texts) >= LOOKUPS and 2 * len(texts) > _count(db, name):  # most of them: one pass
             rows = db.execute(select, (name,))
         else:  # by key, LOOKUPS at a time: a pass would read every value of the query with it
             chunks = [texts[start : start + LOOKUPS] for start in range(0, len(texts), LOOKUPS)]
@@ -297,9 +297,6 @@ class Store:
             if value is not None:
                 memo.value = self._unpickled(node, value)
             yield node, memo
-
-    def _count(self, name: str) -> int:
-        return int(self._connection().execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()[0])
 
     def readers(self, node: Node, text: str) -> list[Node]:
         """The nodes whose last trace read ``node``."""
@@ -369,7 +366,7 @@ class Store:
     @staticmethod
     def _sweep(db: sqlite3.Connection, name: str, keep: set[Hashable]) -> None:
         """Delete the rows of every memo of ``name`` whose key is not in ``keep`` (when there are any)."""
-        (count,) = db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()
+        count = _count(db, name)
         (orphans,) = db.execute(  # stale marks of no memo (the marks of an edit's readers have one)
             "SELECT count(*) FROM stale s WHERE s.name = ?"
             " AND NOT EXISTS (SELECT 1 FROM memos m WHERE m.name = s.name AND m.key = s.key)",
@@ -387,3 +384,8 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _count(db: sqlite3.Connection, name: str) -> int:
+    """How many memos of the query ``name`` the store holds."""
+    return int(db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()[0])
