@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -31,11 +31,12 @@ from newsdesk.load.corpus import ArticleInputs, body_key, load_articles, loaded_
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.markdown import article_body
 from newsdesk.model import ledger, lifecycle, urls
-from newsdesk.model.indexes import build_index
+from newsdesk.model.indexes import build_index, related_of
 from newsdesk.model.owners import find_collisions, generated_urls, sitemap_urls, static_files
 from newsdesk.model.pages import list_pages
-from newsdesk.model.related import cached_related
+from newsdesk.model.related import related_stories
 from newsdesk.model.resolution import ledger_place, remember_new_ledger, resolve_urls
+from newsdesk.model.timeline import CLOCK, schedule
 from newsdesk.options import BuildOptions, BuildReport
 from newsdesk.output import feeds, lock, metadata, redirects, search, sitemaps
 from newsdesk.output.generated import feed_writers, write_the_rest
@@ -163,24 +164,31 @@ class _Corpus:
     articles: list[Article]  # every article that loaded, whatever its state
     life: lifecycle.Lifecycle
     parse_keys: dict[str, bytes]  # content key -> what its parse is made from (load.corpus.loaded_keys)
+    related: Mapping[str, Sequence[str]]  # article URL -> its related stories' URLs (model.related)
 
 
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     options, config = site.options, site.config
     progress.stage("reading", len(site.sources))
     parse_keys = loaded_keys(site.sources, config, site.digests)
-    articles, found = load_articles(site.sources, config, cache.queries, site.digests, options.jobs, progress, False)
-    article_body.forget_others(cache.queries, list(site.digests))
+    db = cache.queries
+    CLOCK.set(db, "build", (site.now, options.drafts, options.future))
+    articles, found = load_articles(site.sources, config, db, site.digests, options.jobs, progress, False)
+    article_body.forget_others(db, list(site.digests))
+    standing, related = schedule(db), related_stories(db).related  # asked while the parses are in memory
     cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
     site.problems.extend(found)
-    life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
+    if all(a.key in standing.states for a in articles):
+        life = lifecycle.living(site.now, articles, standing)
+    else:  # a file that vanished after it was found, and is back: not on the timeline
+        life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
     site.problems.extend(
         p
         for a in articles
         if a.image is not None
         for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, site.statics)
     )
-    return _Corpus(articles, life, parse_keys)
+    return _Corpus(articles, life, parse_keys, related)
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     options, config, renderer, problems = site.options, site.config, site.renderer, site.problems
     articles, life = corpus.articles, corpus.life
     # index: the site's indexes, list pages, feeds, sitemaps, and who owns every URL
-    index = build_index(life.live, config, cached_related(cache))
+    index = build_index(life.live, config, partial(related_of, found=corpus.related))
     problems += site.indexer.missing() if not options.dry_run else []
     renderer.bind(index, search=site.indexer.available)
     pages = list_pages(index, config, renderer)

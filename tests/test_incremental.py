@@ -98,6 +98,8 @@ class RandomDesk:
             front["date"] = date.isoformat()
             if rng.random() < 0.5:
                 front["expires"] = (date + dt.timedelta(hours=rng.randint(1, 72))).isoformat()
+            if rng.random() < 0.2:  # a draft: in no list, and in the schedule's plan only with --drafts
+                front["draft"] = True
         self.site.article(
             name,
             body=f"Copy {rng.randint(0, 10**6)} about the harbour.\n\nA second paragraph.{link}",
@@ -391,19 +393,26 @@ def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite") -
 
 
 @pytest.mark.parametrize(
-    ("file", "statement", "message"),
+    ("file", "statement", "message", "edit"),
     [
-        ("cache.sqlite", "UPDATE blobs SET data = x'00ff00ff'", "build cache is corrupt (site-wide result"),
+        # A body edit leaves the URL ledger's resolution as it was: the build reads it back.
+        ("cache.sqlite", "UPDATE blobs SET data = x'00ff00ff'", "build cache is corrupt (site-wide result", "a"),
         (
             "queries.sqlite",
             "UPDATE memo_values SET value = x'00ff00ff'",
             "query store is corrupt (the value of newsdesk.load.corpus:parsed('2024/a.md')",
+            "b",
         ),
     ],
 )
-def test_a_damaged_row_is_discarded_with_a_warning(site: Site, tmp_path: Path, file: str, statement: str, message: str):
+def test_a_damaged_row_is_discarded_with_a_warning(
+    site: Site, tmp_path: Path, file: str, statement: str, message: str, edit: str
+):
     built_then_damaged(site, statement, file)
-    site.article("2024/b.md", title="Bravo")
+    if edit == "a":
+        site.article("2024/a.md", title="Alpha", body="Another paragraph.\n")
+    else:
+        site.article("2024/b.md", title="Bravo")
     result = site.build()
     assert message in result.err
     assert site.snapshot() == clean_build(site, tmp_path)

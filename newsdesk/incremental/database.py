@@ -21,7 +21,7 @@ from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
 from newsdesk.incremental.frames import Collector, Frame, Stacks, enter, note_read
 from newsdesk.incremental.graph import Graph
 from newsdesk.incremental.held import CAPACITY, Held
-from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, is_key
+from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, node_of
 from newsdesk.incremental.rows import key_text
 from newsdesk.incremental.store import Store
 
@@ -65,8 +65,7 @@ class Database:
         observe: Observer | None = None,
         holding: int = CAPACITY,
     ) -> Database:
-        """The database saved in ``folder`` (``.newsdesk-cache/``); see ``warnings`` (which it
-        appends to the list given).  Read-only, it reads the store and never writes it."""
+        """The database saved in ``folder`` (``.newsdesk-cache/``), its ``warnings`` appended to those given."""
         return cls(Store(folder, writable=writable, warnings=warnings), observe=observe, holding=holding)
 
     def __enter__(self) -> Database:
@@ -84,7 +83,7 @@ class Database:
     def set_input(self, inp: Input[K, V], key: K, value: V) -> None:
         """Give an input its value; a new fingerprint starts a new revision and marks its readers."""
         self._between_queries("set an input")
-        node = _node(inp.name, key)
+        node = node_of(inp.name, key)
         fingerprint = fingerprint_of(value)
         if fingerprint is None:
             raise TypeError(f"the value of input {node} cannot be pickled, so its changes cannot be seen")
@@ -97,10 +96,10 @@ class Database:
 
     def remove_input(self, inp: Input[K, Any], key: K) -> None:
         self._between_queries("remove an input")
-        self._remove(_node(inp.name, key))
+        self._remove(node_of(inp.name, key))
 
     def read_input(self, inp: Input[K, V], key: K) -> V:
-        node = _node(inp.name, key)
+        node = node_of(inp.name, key)
         frames = self._frames()
         if not frames:
             self._confirm()
@@ -131,7 +130,7 @@ class Database:
 
     def fetch(self, q: Query[..., R], key: tuple[Any, ...]) -> R:
         """``q(self, *key)``, from its memo when that is still valid (what calling a query does)."""
-        node = _node(q.name, key)
+        node = node_of(q.name, key)
         self._know(q)
         frames = self._frames()
         if not frames:
@@ -169,7 +168,7 @@ class Database:
         prefetched = graph.prefetch(q.name, keys)
         found: dict[tuple[Any, ...], R] = {}
         for key in keys:
-            node = _node(q.name, key)
+            node = node_of(q.name, key)
             memo = graph.memo(node)
             if memo is None or node in self._failed:
                 continue
@@ -322,7 +321,7 @@ class Database:
         if outer is not None:
             outer.executed += collected.executed
             outer.verified += collected.verified
-        node = _node(q.name, args)
+        node = node_of(q.name, args)
         memo = self._graph.memo(node)  # a spilling query's memo may be in the store only by now
         assert memo is not None
         executed, verified = tuple(collected.executed), tuple(collected.verified)
@@ -374,8 +373,7 @@ class Database:
             self.revision = max(self.revision, store.revision())
 
     def unload(self) -> None:
-        """Save, then let every memo in memory go (read back from the store when asked): for a
-        build between its stages.  Inputs stay; without a store that can be written, nothing goes."""
+        """Save, then let every memo go from memory (read back when asked), between a build's stages."""
         self._between_queries("unload memos")
         if self._store is not None and self._store.can_write():
             self.save()
@@ -387,13 +385,16 @@ class Database:
             self._store.close()
             self._store = None
 
+    def former(self, q: Query[..., R], *key: Any) -> R | None:
+        """Inside ``q`` itself: its value before this run (None if none), read without being recorded,
+        for a query that works its new value out faster from its last; it must return what it would without."""
+        node = node_of(q.name, key)
+        memo = self._graph.memo(node)
+        if memo is None or (memo.value is UNLOADED and not self._read_value(node, memo)):
+            return None
+        return cast(R, memo.value)
+
     def changed_at(self, q: Query[..., Any], *key: Any) -> int | None:
         """The revision at which ``q(*key)``'s value last changed (None: never computed)."""
         memo = self._graph.memo(Node(q.name, key))
         return None if memo is None else memo.changed_at
-
-
-def _node(name: str, key: Hashable) -> Node:
-    if not is_key(key):
-        raise TypeError(f"{name}: a key is a string, an int, a bool, None or a tuple of them, not {key!r}")
-    return Node(name, key)

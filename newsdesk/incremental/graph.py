@@ -188,7 +188,8 @@ class Graph:
         self.memos[node] = memo
         self._clean(node)
         self.unsaved.add(node)
-        self.fresh_values.add(node)
+        if not cut_off:  # the same fingerprint: any stored value is this one (it is not written twice)
+            self.fresh_values.add(node)
         return memo
 
     def forget(self, node: Node, reads: Iterable[Dep]) -> None:

@@ -118,3 +118,10 @@ def is_key(key: object) -> bool:
     if type(key) is tuple:
         return all(is_key(part) for part in key)
     return type(key) in _KEY_TYPES
+
+
+def node_of(name: str, key: Hashable) -> Node:
+    """The node of a query or an input at ``key``, refused unless ``key`` is a key (:func:`is_key`)."""
+    if not is_key(key):
+        raise TypeError(f"{name}: a key is a string, an int, a bool, None or a tuple of them, not {key!r}")
+    return Node(name, key)

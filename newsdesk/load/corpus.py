@@ -25,6 +25,7 @@ from newsdesk.version import __version__
 # A plain tuple: a build sets one for every source, and its fingerprint must be cheap.
 SOURCE: Input[str, tuple[str, str, bytes]] = Input("source")
 SETTINGS: Input[str, SiteConfig] = Input("settings")  # "site" -> the site's settings
+CONTENT: Input[str, tuple[str, ...]] = Input("content")  # "keys" -> the key of every source found, in order
 
 
 @query
@@ -84,6 +85,7 @@ def load_articles(
     tracked = [s for s in sources if s.key in digests]
     for source in tracked:
         SOURCE.set(db, source.key, (source.display, str(source.path), digests[source.key]))
+    CONTENT.set(db, "keys", tuple(s.key for s in tracked))
     keys = [(s.key,) for s in tracked]
     results: dict[str, Loaded] = {key: loaded for (key,), loaded in db.memoised(parsed, keys).items()}
     db.sweep(parsed, keys)

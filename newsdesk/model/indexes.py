@@ -167,8 +167,20 @@ def related_articles(topics: Iterable[Term], limit: int = RELATED) -> dict[str, 
     the order depends on nothing but the articles, so a build is reproducible.
     """
     terms = tuple(topics)
-    by_url = {a.url: a for t in terms for a in t.articles}
-    found = related_state(terms, limit=limit).related
+    return related_of(terms, related_state(topic_members(terms), limit=limit).related)
+
+
+TopicLists = Mapping[str, Sequence[tuple[str, float]]]  # topic slug -> (URL, date as POSIX time), newest first
+
+
+def topic_members(topics: Iterable[Term]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """What related stories are ranked from: each topic's articles, in order, with their dates."""
+    return {t.slug: tuple((a.url, a.date.timestamp()) for a in t.articles) for t in topics}
+
+
+def related_of(topics: Iterable[Term], found: Mapping[str, Sequence[str]]) -> dict[str, tuple[Article, ...]]:
+    """Related stories found by URL (``RelatedState.related``), as the articles of these topics."""
+    by_url = {a.url: a for t in topics for a in t.articles}
     return {url: tuple(by_url[u] for u in others) for url, others in found.items()}
 
 
@@ -184,7 +196,7 @@ class RelatedState:
     limit: int = RELATED
 
 
-def related_state(topics: Iterable[Term], previous: RelatedState | None = None, limit: int = RELATED) -> RelatedState:
+def related_state(lists: TopicLists, previous: RelatedState | None = None, limit: int = RELATED) -> RelatedState:
     """The related stories of every article with a topic; with ``previous``, only those of the
     articles a change can touch are worked out again.
 
@@ -199,11 +211,11 @@ def related_state(topics: Iterable[Term], previous: RelatedState | None = None, 
     members: dict[str, tuple[str, ...]] = {}
     grouped: dict[str, set[str]] = defaultdict(set)
     when: dict[str, float] = {}
-    for term in topics:
-        members[term.slug] = tuple(a.url for a in term.articles)
-        for article in term.articles:
-            grouped[article.url].add(term.slug)
-            when[article.url] = article.date.timestamp()
+    for slug, dated in lists.items():
+        members[slug] = tuple(url for url, _ in dated)
+        for url, date in dated:
+            grouped[url].add(slug)
+            when[url] = date
     topics_of = {url: frozenset(slugs) for url, slugs in grouped.items()}
     state = RelatedState(members, topics_of, when, {}, limit)
     if previous is None or previous.limit != limit:

@@ -17,6 +17,7 @@ import enum
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from newsdesk.errors import Diagnostic
 from newsdesk.load.articles import Article
@@ -81,7 +82,38 @@ class Lifecycle:
         return [a for a in articles if self.states[a.key] is not State.LIVE]
 
 
-def state_of(article: Article, now: dt.datetime, *, drafts: bool, future: bool) -> State:
+class Scheduled(Protocol):
+    """What an article's state and its place in the plan are decided from: an
+    :class:`~newsdesk.load.articles.Article`, or its entry in the timeline (``model.timeline``)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def draft(self) -> bool: ...
+    @property
+    def unpublished(self) -> bool: ...
+    @property
+    def expires(self) -> dt.datetime | None: ...
+    @property
+    def live_at(self) -> dt.datetime: ...
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Where every article stands at a moment, by key, without the articles themselves."""
+
+    states: Mapping[str, State]
+    changes: tuple[Change, ...]  # upcoming, in order
+    starts: Mapping[str, dt.datetime]  # embargoed articles' go-live, site time
+
+
+def state_of(article: Scheduled, now: dt.datetime, *, drafts: bool, future: bool) -> State:
     if article.unpublished:
         return State.UNPUBLISHED
     if article.draft and not drafts:
@@ -98,14 +130,24 @@ def at(
 ) -> Lifecycle:
     """Decide, for ``now``, which articles are live and what changes next."""
     articles = list(articles)
+    return living(now, articles, scheduled(now, articles, tz, drafts=drafts, future=future))
+
+
+def scheduled(
+    now: dt.datetime, articles: Iterable[Scheduled], tz: dt.tzinfo, *, drafts: bool = False, future: bool = False
+) -> Schedule:
+    """Each article's state at ``now``, and the plan after it."""
+    articles = list(articles)
     states = {a.key: state_of(a, now, drafts=drafts, future=future) for a in articles}
-    return Lifecycle(
-        now=now,
-        live=tuple(a for a in articles if states[a.key] is State.LIVE),
-        states=states,
-        changes=plan(now, articles, tz, drafts=drafts),
-        starts={a.key: a.live_at.astimezone(tz) for a in articles if states[a.key] is State.EMBARGOED},
-    )
+    starts = {a.key: a.live_at.astimezone(tz) for a in articles if states[a.key] is State.EMBARGOED}
+    return Schedule(states, plan(now, articles, tz, drafts=drafts), starts)
+
+
+def living(now: dt.datetime, articles: Iterable[Article], schedule: Schedule) -> Lifecycle:
+    """The articles as ``schedule`` (made for ``now`` from these same articles) places them."""
+    states = schedule.states
+    live = tuple(a for a in articles if states[a.key] is State.LIVE)
+    return Lifecycle(now, live, states, schedule.changes, schedule.starts)
 
 
 EMBARGOED_UNTIL = "embargoed until "
@@ -120,7 +162,7 @@ def is_embargo(reason: str) -> bool:
     return reason.startswith(EMBARGOED_UNTIL)
 
 
-def plan(now: dt.datetime, articles: Iterable[Article], tz: dt.tzinfo, *, drafts: bool = False) -> tuple[Change, ...]:
+def plan(now: dt.datetime, articles: Iterable[Scheduled], tz: dt.tzinfo, *, drafts: bool = False) -> tuple[Change, ...]:
     """Every embargo and expiry after ``now``, in time order.
 
     The plan is the production one whatever ``--future`` says; drafts need a person, not a
@@ -137,7 +179,7 @@ def plan(now: dt.datetime, articles: Iterable[Article], tz: dt.tzinfo, *, drafts
     return tuple(sorted(changes, key=lambda c: (c.at, c.key, c.kind.value)))
 
 
-def _change(article: Article, when: dt.datetime, kind: Kind, tz: dt.tzinfo) -> Change:
+def _change(article: Scheduled, when: dt.datetime, kind: Kind, tz: dt.tzinfo) -> Change:
     return Change(when.astimezone(tz), kind, article.source, article.key, article.id, article.url)
 
 

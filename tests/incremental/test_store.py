@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from toy_graph import RUNS, SETTING, SOURCE, card, desk, front_page, teaser
+from toy_graph import RUNS, SETTING, SOURCE, card, desk, front_page, retitled, teaser
 
 from newsdesk.errors import Severity
 from newsdesk.incremental import Database, MissingInput, Node
@@ -289,3 +289,33 @@ def test_memos_read_in_bulk_decode_their_traces_only_when_verified(folder: Path)
         assert card(db, "b.md") == "Budget fails (5 words)"
         [damaged] = db.warnings
         assert "query store is corrupt (the row of toy_graph:card('b.md'):" in damaged.message
+
+
+def test_a_query_reads_its_former_value_from_memory_and_from_the_store(folder: Path) -> None:
+    with Database.open(folder) as db:
+        desk(db, a=A)
+        assert retitled(db, "a.md") == (None, "Storm hits coast")
+        desk(db, a="Storm passes\nNo wind")
+        assert retitled(db, "a.md") == ("Storm hits coast", "Storm passes")
+    with Database.open(folder) as db:
+        desk(db, a="Storm returns\nWinds again")
+        assert retitled(db, "a.md") == ("Storm passes", "Storm returns")
+        RUNS.clear()
+        desk(db, a="Storm returns\nWinds of 90 km/h")  # the title is cut off: the former value is no dependency
+        assert retitled(db, "a.md") == ("Storm passes", "Storm returns")
+    assert RUNS == {"title a.md": 1}
+
+
+def test_a_value_recomputed_the_same_is_not_written_again(folder: Path) -> None:
+    first_run(folder)
+
+    def value_rows() -> dict[str, int]:
+        with sqlite3.connect(folder / FILE) as store:
+            return dict(store.execute("SELECT key, rowid FROM memo_values WHERE name LIKE '%:title'").fetchall())
+
+    before = value_rows()
+    with Database.open(folder) as db:
+        desk(db, a="Storm hits coast\nWinds of 120 km/h", b=B)  # a.md's title runs again, to the same value
+        assert front_page(db, PAGES) == FRONT
+    assert RUNS["title a.md"] == 1
+    assert value_rows() == before  # INSERT OR REPLACE would have given the row a new rowid

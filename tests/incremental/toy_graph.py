@@ -101,3 +101,12 @@ def page_length(db: Database, path: str) -> int:
     """What a reader keeps of a spilled value: small, and cut off when the page's length did not change."""
     RUNS[f"page_length {path}"] += 1
     return len(page(db, path))
+
+
+@query
+def retitled(db: Database, path: str) -> tuple[str | None, str]:
+    """Its title before this run and now: what ``db.former`` hands a query (a toy: a real query may use
+    its former value only to find the same value faster, never let it show)."""
+    RUNS[f"retitled {path}"] += 1
+    before = db.former(retitled, path)
+    return (before[1] if before is not None else None, title(db, path))

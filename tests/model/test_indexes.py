@@ -5,7 +5,7 @@ import pytest
 
 from newsdesk.load.article_fields import load
 from newsdesk.load.config import DeskInfo, SiteConfig
-from newsdesk.model.indexes import build_index, paginate, related_state
+from newsdesk.model.indexes import build_index, paginate, related_state, topic_members
 
 UTC = SiteConfig()
 
@@ -128,7 +128,7 @@ def test_related_stories_worked_out_again_only_near_a_change_are_those_of_a_full
     def terms():
         return build_index([art(s["name"], s["date"], topics=s["topics"]) for s in stories.values()], UTC).topics
 
-    state = related_state(terms())
+    state = related_state(topic_members(terms()))
     for _ in range(12):
         for _ in range(rng.choice([1, 1, 2, 5])):
             change, n = rng.choice(["retag", "redate", "add", "remove"]), rng.choice(list(stories))
@@ -141,7 +141,7 @@ def test_related_stories_worked_out_again_only_near_a_change_are_those_of_a_full
                 made += 1
             elif len(stories) > 1:
                 del stories[n]
-        current = terms()
+        current = topic_members(terms())
         again = related_state(current, state)
         assert again.related == related_state(current).related
         state = again
