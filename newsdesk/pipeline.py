@@ -175,8 +175,9 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     CLOCK.set(db, "build", (site.now, options.drafts, options.future))
     articles, found = load_articles(site.sources, config, db, site.digests, options.jobs, progress, False)
     article_body.forget_others(db, list(site.digests))
-    standing, related = schedule(db), related_stories(db).related  # asked while the parses are in memory
+    standing = schedule(db)  # asked while the parses are in memory: the timeline may read them all
     cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
+    related = related_stories(db)  # reads the lists, which read the timeline's value, not the parses
     site.problems.extend(found)
     if all(a.key in standing.states for a in articles):
         life = lifecycle.living(site.now, articles, standing)
