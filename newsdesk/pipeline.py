@@ -175,9 +175,10 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     CLOCK.set(db, "build", (site.now, options.drafts, options.future))
     articles, found = load_articles(site.sources, config, db, site.digests, options.jobs, progress, False)
     article_body.forget_others(db, list(site.digests))
-    standing = schedule(db)  # asked while the parses are in memory: the timeline may read them all
+    # Asked while the parses are in memory (the timeline may read them all), and before the unload: asked
+    # after it, the lists would read fresh copies of the timeline's and the schedule's values back.
+    standing, related = schedule(db), related_stories(db)
     cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
-    related = related_stories(db)  # reads the lists, which read the timeline's value, not the parses
     site.problems.extend(found)
     if all(a.key in standing.states for a in articles):
         life = lifecycle.living(site.now, articles, standing)
