@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -31,12 +31,12 @@ from newsdesk.load.corpus import ArticleInputs, body_key, load_articles, loaded_
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.markdown import article_body
 from newsdesk.model import ledger, lifecycle, urls
-from newsdesk.model.indexes import build_index, related_of
+from newsdesk.model.indexes import SiteIndex, build_index, index_of, related_of
 from newsdesk.model.owners import find_collisions, generated_urls, sitemap_urls, static_files
 from newsdesk.model.pages import list_pages
 from newsdesk.model.related import related_stories
 from newsdesk.model.resolution import ledger_place, remember_new_ledger, resolve_urls
-from newsdesk.model.timeline import CLOCK, schedule
+from newsdesk.model.timeline import CLOCK, schedule, site_lists
 from newsdesk.options import BuildOptions, BuildReport
 from newsdesk.output import feeds, lock, metadata, redirects, search, sitemaps
 from newsdesk.output.generated import feed_writers, write_the_rest
@@ -164,7 +164,7 @@ class _Corpus:
     articles: list[Article]  # every article that loaded, whatever its state
     life: lifecycle.Lifecycle
     parse_keys: dict[str, bytes]  # content key -> what its parse is made from (load.corpus.loaded_keys)
-    related: Mapping[str, Sequence[str]]  # article URL -> its related stories' URLs (model.related)
+    index: SiteIndex  # the live stories' lists, with their related stories
 
 
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
@@ -177,20 +177,23 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     article_body.forget_others(db, list(site.digests))
     # Asked while the parses are in memory (the timeline may read them all), and before the unload: asked
     # after it, the lists would read fresh copies of the timeline's and the schedule's values back.
-    standing, related = schedule(db), related_stories(db)
+    standing, lists, related = schedule(db), site_lists(db), related_stories(db)
     cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
     site.problems.extend(found)
+    found_of = partial(related_of, found=related)
     if all(a.key in standing.states for a in articles):
         life = lifecycle.living(site.now, articles, standing)
+        index = index_of(lists, {a.key: a for a in life.live}, found_of)
     else:  # a file that vanished after it was found, and is back: not on the timeline
         life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
+        index = build_index(life.live, config, found_of)
     site.problems.extend(
         p
         for a in articles
         if a.image is not None
         for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, site.statics)
     )
-    return _Corpus(articles, life, parse_keys, related)
+    return _Corpus(articles, life, parse_keys, index)
 
 
 @dataclass(frozen=True)
@@ -208,9 +211,8 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     """Index, check and write every page; what only this needed is let go when it returns, before
     Pagefind (which needs ~0.25 MB per article of the shard it indexes) runs beside this process."""
     options, config, renderer, problems = site.options, site.config, site.renderer, site.problems
-    articles, life = corpus.articles, corpus.life
-    # index: the site's indexes, list pages, feeds, sitemaps, and who owns every URL
-    index = build_index(life.live, config, partial(related_of, found=corpus.related))
+    articles, life, index = corpus.articles, corpus.life, corpus.index
+    # index: the site's list pages, feeds, sitemaps, and who owns every URL
     problems += site.indexer.missing() if not options.dry_run else []
     renderer.bind(index, search=site.indexer.available)
     pages = list_pages(index, config, renderer)

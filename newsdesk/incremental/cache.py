@@ -42,7 +42,7 @@ CACHE_DIR = ".newsdesk-cache"
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses; 14: related stories moved to the query
 # store, leaving their blobs behind): an older cache is then discarded rather than trusted.
-SCHEMA = "14"
+SCHEMA = "15"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """

@@ -13,7 +13,7 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
@@ -88,6 +88,58 @@ def paginate(items: Sequence[T], per_page: int, first_url: str) -> list[Pager[T]
     ]
 
 
+class Listable(Protocol):
+    """What the lists are grouped from: an :class:`~newsdesk.load.articles.Article`, or its entry
+    in the timeline (``model.timeline.Timed``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def date(self) -> dt.datetime: ...
+    @property
+    def desk(self) -> str: ...
+    @property
+    def topics(self) -> tuple[str, ...]: ...
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A desk, topic or author list by content key: what a :class:`Term` is made of."""
+
+    kind: str
+    name: str
+    slug: str
+    url: str
+    keys: tuple[str, ...]  # its stories, newest first
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An archive by content key: what an :class:`Archive` is made of."""
+
+    kind: str
+    date: dt.date
+    url: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lists:
+    """Every list of the site, by content key (each source's key is its own): the index without
+    its articles, which is what the query layer keeps (``model.timeline.site_lists``)."""
+
+    order: tuple[str, ...]  # every story, newest first
+    desks: tuple[Listing, ...]
+    topics: tuple[Listing, ...]
+    authors: tuple[Listing, ...]
+    archives: tuple[Period, ...]  # years, months, days; newest first within each kind
+
+
 def build_index(
     articles: Iterable[Article],
     config: SiteConfig,
@@ -95,56 +147,79 @@ def build_index(
 ) -> SiteIndex:
     """The index of ``articles``; ``related`` (default :func:`related_articles`) lets the build
     reuse the related stories it worked out last time for the same topics."""
-    ordered = tuple(sorted(articles, key=Article.sort_key))
-    tz = config.tz
+    given = list(articles)
+    return index_of(lists_of(given, config), {a.key: a for a in given}, related)
+
+
+def lists_of(items: Iterable[Listable], config: SiteConfig) -> Lists:
+    """The lists of ``items`` (the stories on the site), grouped by slug and by day."""
+    ordered = sorted(items, key=lambda a: (-a.date.timestamp(), a.url))
     desk_text = {d.name: d.description for d in config.desks}
     desks = _terms(ordered, "desk", lambda a: (a.desk,), urls.desk_url, desk_text)
     # Desks listed in site.yaml keep their order and have a page even when empty.
     configured = {urls.slugify(d.name): i for i, d in enumerate(config.desks)}
     present = {t.slug for t in desks}
     desks += tuple(
-        Term("desk", d.name, urls.slugify(d.name), urls.desk_url(urls.slugify(d.name)), (), d.description)
+        Listing("desk", d.name, urls.slugify(d.name), urls.desk_url(urls.slugify(d.name)), (), d.description)
         for d in config.desks
         if urls.slugify(d.name) not in present
     )
     desks = tuple(sorted(desks, key=lambda t: (configured.get(t.slug, len(configured)), t.name.casefold())))
     topics = _terms(ordered, "topic", lambda a: a.topics, urls.topic_url, {})
     authors = _terms(ordered, "author", lambda a: a.authors, urls.author_url, {})
+    return Lists(tuple(a.key for a in ordered), desks, topics, authors, _archives(ordered, config.tz))
+
+
+def index_of(
+    lists: Lists,
+    by_key: Mapping[str, Article],
+    related: Callable[[tuple[Term, ...]], dict[str, tuple[Article, ...]]] | None = None,
+) -> SiteIndex:
+    """The index whose lists are ``lists``, with the article of every key in them."""
+
+    def terms(listed: tuple[Listing, ...]) -> tuple[Term, ...]:
+        return tuple(
+            Term(t.kind, t.name, t.slug, t.url, tuple(by_key[k] for k in t.keys), t.description) for t in listed
+        )
+
+    desks, topics, authors = terms(lists.desks), terms(lists.topics), terms(lists.authors)
+    archives = tuple(Archive(p.kind, p.date, p.url, tuple(by_key[k] for k in p.keys)) for p in lists.archives)
     by_slug = {(t.kind, t.slug): t for t in (*desks, *topics, *authors)}
     related_of = related or related_articles
-    return SiteIndex(ordered, desks, topics, authors, _archives(ordered, tz), by_slug, related_of(topics))
+    ordered = tuple(by_key[k] for k in lists.order)
+    return SiteIndex(ordered, desks, topics, authors, archives, by_slug, related_of(topics))
 
 
 def _terms(
-    ordered: tuple[Article, ...],
+    ordered: list[Listable],
     kind: str,
-    names_of: Callable[[Article], Iterable[str]],
+    names_of: Callable[[Listable], Iterable[str]],
     url_of: Callable[[str], str],
     descriptions: dict[str, str],
-) -> tuple[Term, ...]:
-    members: dict[str, list[Article]] = defaultdict(list)
+) -> tuple[Listing, ...]:
+    members: dict[str, list[str]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in ordered:
         for name in names_of(article):
             slug = urls.slugify(name)
-            if not members[slug] or members[slug][-1] is not article:
-                members[slug].append(article)
+            if not members[slug] or members[slug][-1] != article.key:
+                members[slug].append(article.key)
             spellings[slug][name] += 1
     terms = []
     for slug, items in members.items():
         # Most common spelling; ties go to the one that sorts first (capitals first).
         name = min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        terms.append(Term(kind, name, slug, url_of(slug), tuple(items), descriptions.get(name, "")))
+        terms.append(Listing(kind, name, slug, url_of(slug), tuple(items), descriptions.get(name, "")))
     return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
 
 
-def _archives(ordered: tuple[Article, ...], tz: dt.tzinfo) -> tuple[Archive, ...]:
-    groups: dict[tuple[str, dt.date], list[Article]] = defaultdict(list)
+def _archives(ordered: list[Listable], tz: dt.tzinfo) -> tuple[Period, ...]:
+    groups: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
     for article in ordered:
         day = article.date.astimezone(tz).date()
-        groups[("year", day.replace(month=1, day=1))].append(article)
-        groups[("month", day.replace(day=1))].append(article)
-        groups[("day", day)].append(article)
+        groups[("year", day.replace(month=1, day=1))].append(article.key)
+        groups[("month", day.replace(day=1))].append(article.key)
+        groups[("day", day)].append(article.key)
     url_of = {
         "year": lambda d: urls.year_url(d.year),
         "month": lambda d: urls.month_url(d.year, d.month),
@@ -152,7 +227,7 @@ def _archives(ordered: tuple[Article, ...], tz: dt.tzinfo) -> tuple[Archive, ...
     }
     order = {"year": 0, "month": 1, "day": 2}
     keys = sorted(groups, key=lambda k: (order[k[0]], -k[1].toordinal()))
-    return tuple(Archive(kind, date, url_of[kind](date), tuple(groups[(kind, date)])) for kind, date in keys)
+    return tuple(Period(kind, date, url_of[kind](date), tuple(groups[(kind, date)])) for kind, date in keys)
 
 
 RELATED = 4  # stories under each article

@@ -1,23 +1,23 @@
-"""Which articles are on the site, as queries: the timeline, the schedule, the topics' lists.
+"""Which articles are on the site, as queries: the timeline, the schedule, the site's lists.
 
 The first of the site index's queries (docs/architecture.md, "The site index as queries").
 ``timeline`` reads every parse and keeps what the clock and the topic lists need of
 each article, so that it is cut off when an edit changed none of that (a body, a
 headline).  ``schedule`` applies the clock to it: asked on every build, as ``CLOCK``
 moves every build, it reads no parse, and its value changes only when the clock
-crossed a scheduled moment.  ``topic_lists`` is what related stories are ranked from
-(``model.related``).
+crossed a scheduled moment.  ``site_lists`` groups the live stories into the desks',
+topics', authors' and archives' lists by content key (what the index is made of), and
+``topic_lists`` is what related stories are ranked from (``model.related``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from newsdesk.incremental import Database, Input, query
 from newsdesk.load.corpus import CONTENT, SETTINGS, parsed
-from newsdesk.model import lifecycle, urls
+from newsdesk.model import indexes, lifecycle
 
 # "build" -> (the build's moment, --drafts, --future): set by the build before it asks a query.
 CLOCK: Input[str, tuple[dt.datetime, bool, bool]] = Input("clock")
@@ -36,7 +36,9 @@ class Timed:
     expires: dt.datetime | None
     draft: bool
     unpublished: bool
-    topics: tuple[str, ...]  # its topics' slugs, each once
+    desk: str
+    topics: tuple[str, ...]
+    authors: tuple[str, ...]
 
     @property
     def live_at(self) -> dt.datetime:
@@ -50,10 +52,8 @@ def timeline(db: Database) -> tuple[Timed, ...]:
     for key in CONTENT(db, "keys"):
         a = parsed(db, key).article
         if a is not None:
-            topics = tuple(dict.fromkeys(urls.slugify(t) for t in a.topics))
-            found.append(
-                Timed(a.key, a.source, a.id, a.url, a.date, a.publish_at, a.expires, a.draft, a.unpublished, topics)
-            )
+            moments = (a.date, a.publish_at, a.expires, a.draft, a.unpublished)
+            found.append(Timed(a.key, a.source, a.id, a.url, *moments, a.desk, a.topics, a.authors))
     return tuple(found)
 
 
@@ -66,14 +66,15 @@ def schedule(db: Database) -> lifecycle.Schedule:
 
 
 @query
-def topic_lists(db: Database) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Each topic's live stories (``model.indexes.TopicLists``), in the index's order: newest first."""
+def site_lists(db: Database) -> indexes.Lists:
+    """Every list of the live stories (``model.indexes.lists_of``): the site index by content key."""
     states = schedule(db).states
-    live = sorted(
-        (t for t in timeline(db) if states[t.key] is lifecycle.State.LIVE), key=lambda t: (-t.date.timestamp(), t.url)
-    )
-    members: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for story in live:
-        for slug in story.topics:
-            members[slug].append((story.url, story.date.timestamp()))
-    return {slug: tuple(listed) for slug, listed in members.items()}
+    live = (t for t in timeline(db) if states[t.key] is lifecycle.State.LIVE)
+    return indexes.lists_of(live, SETTINGS(db, "site"))
+
+
+@query
+def topic_lists(db: Database) -> indexes.TopicLists:
+    """Each topic's live stories with their dates (``model.indexes.TopicLists``), newest first."""
+    when = {t.key: (t.url, t.date.timestamp()) for t in timeline(db)}
+    return {t.slug: tuple(when[key] for key in t.keys) for t in site_lists(db).topics}

@@ -12,9 +12,11 @@ from newsdesk.load.config import SiteConfig
 from newsdesk.load.corpus import load_articles
 from newsdesk.load.sources import discover
 from newsdesk.model import lifecycle
-from newsdesk.model.timeline import CLOCK, schedule, topic_lists
+from newsdesk.model.indexes import build_index, index_of
+from newsdesk.model.timeline import CLOCK, schedule, site_lists, topic_lists
 
 UTC = dt.UTC
+OSLO = SiteConfig(timezone="Europe/Oslo")
 
 
 def desk(site: Site) -> None:
@@ -35,7 +37,7 @@ class Runs(list[str]):
 def asked(site: Site, db: Database, now: dt.datetime, drafts: bool = False, future: bool = False):
     sources, _ = discover(site.content)
     CLOCK.set(db, "build", (now, drafts, future))
-    articles, _ = load_articles(sources, SiteConfig(timezone="Europe/Oslo"), db)
+    articles, _ = load_articles(sources, OSLO, db)
     return articles, schedule(db)
 
 
@@ -44,11 +46,32 @@ def asked(site: Site, db: Database, now: dt.datetime, drafts: bool = False, futu
 def test_the_schedule_is_what_the_lifecycle_decides_for_the_articles(site: Site, day: int, flags):
     desk(site)
     now = dt.datetime(2024, 3, day, 6, tzinfo=UTC)
-    articles, found = asked(site, Database(), now, *flags)
+    db = Database()
+    articles, found = asked(site, db, now, *flags)
     drafts, future = flags
-    expected = lifecycle.at(now, articles, SiteConfig(timezone="Europe/Oslo").tz, drafts=drafts, future=future)
+    expected = lifecycle.at(now, articles, OSLO.tz, drafts=drafts, future=future)
     assert found.states == expected.states and found.changes == expected.changes and found.starts == expected.starts
     assert lifecycle.living(now, articles, found) == expected
+    # The lists, by key, are those of the index of the live stories.
+    by_key = {a.key: a for a in expected.live}
+    assert index_of(site_lists(db), by_key) == build_index(expected.live, OSLO)
+
+
+def test_the_lists_group_by_slug_and_by_day_in_the_site_time_zone(site: Site):
+    site.article("late.md", date="2024-03-01T23:30:00Z", desk="City", topics=["Harbour", "harbour "], authors=["Ana"])
+    site.article("early.md", date="2024-03-01T08:00:00Z", desk="city", topics=["Fares"], authors=["Ana", "Bo"])
+    db = Database()
+    asked(site, db, dt.datetime(2024, 3, 9, tzinfo=UTC))
+    lists = site_lists(db)
+    assert lists.order == ("late.md", "early.md")
+    assert [(t.name, t.keys) for t in lists.topics] == [("Fares", ("early.md",)), ("Harbour", ("late.md",))]
+    assert [(t.name, t.keys) for t in lists.authors] == [("Ana", ("late.md", "early.md")), ("Bo", ("early.md",))]
+    assert [(t.slug, t.keys) for t in lists.desks] == [("city", ("late.md", "early.md"))]
+    # 23:30 UTC is the next day in Oslo
+    assert [(p.url, p.keys) for p in lists.archives if p.kind == "day"] == [
+        ("/2024/03/02/", ("late.md",)),
+        ("/2024/03/01/", ("early.md",)),
+    ]
 
 
 def test_the_clock_moving_on_reaches_the_lists_only_when_it_crosses_a_scheduled_moment(site: Site):
@@ -65,7 +88,7 @@ def test_the_clock_moving_on_reaches_the_lists_only_when_it_crosses_a_scheduled_
     runs.clear()
     asked(site, db, dt.datetime(2024, 3, 10, 6, tzinfo=UTC))  # the embargo lifts
     assert [url for url, _ in topic_lists(db)["harbour"]] == ["/2024/03/03/embargo/", "/2024/03/01/live/"]
-    assert runs == ["schedule", "topic_lists"]
+    assert runs == ["schedule", "site_lists", "topic_lists"]
 
 
 def test_a_retag_reaches_the_lists_and_a_headline_stops_at_the_timeline(site: Site):
@@ -85,4 +108,5 @@ def test_a_retag_reaches_the_lists_and_a_headline_stops_at_the_timeline(site: Si
     asked(site, db, now)
     assert [url for url, _ in topic_lists(db)["fares"]] == ["/2024/03/04/expiring/", "/2024/03/01/live/"]
     assert "harbour" not in topic_lists(db)
-    assert runs == ["parsed", "timeline", "schedule", "topic_lists"]  # the schedule ran, to the same value
+    # the schedule ran, to the same value
+    assert runs == ["parsed", "timeline", "schedule", "topic_lists", "site_lists"]
