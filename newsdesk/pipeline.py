@@ -30,12 +30,12 @@ from newsdesk.load.config import SiteConfig, read_config
 from newsdesk.load.corpus import ArticleInputs, body_key, load_articles, loaded_keys
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.markdown import article_body
-from newsdesk.model import ledger, lifecycle, urls
+from newsdesk.model import carried, ledger, lifecycle
 from newsdesk.model.indexes import SiteIndex, build_index, index_of, related_of
-from newsdesk.model.owners import find_collisions, generated_urls, sitemap_urls, static_files
+from newsdesk.model.owners import find_collisions, static_files
 from newsdesk.model.pages import list_pages
 from newsdesk.model.related import related_stories
-from newsdesk.model.resolution import ledger_place, remember_new_ledger, resolve_urls
+from newsdesk.model.resolution import ledger_place
 from newsdesk.model.timeline import CLOCK, schedule, site_lists
 from newsdesk.options import BuildOptions, BuildReport
 from newsdesk.output import feeds, lock, metadata, redirects, search, sitemaps
@@ -165,6 +165,8 @@ class _Corpus:
     life: lifecycle.Lifecycle
     parse_keys: dict[str, bytes]  # content key -> what its parse is made from (load.corpus.loaded_keys)
     index: SiteIndex  # the live stories' lists, with their related stories
+    generated: dict[str, str]  # every URL the build writes that is not an article, and what it is
+    ledger: tuple[tuple[Diagnostic, ...], ledger.Resolution] | None  # urls.lock carried forward (None: do it again)
 
 
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
@@ -173,27 +175,30 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     parse_keys = loaded_keys(site.sources, config, site.digests)
     db = cache.queries
     CLOCK.set(db, "build", (site.now, options.drafts, options.future))
+    carried.set_inputs(db, ledger_place(options), options.ledger_path, options.allow_removal, site.statics)
     articles, found = load_articles(site.sources, config, db, site.digests, options.jobs, progress, False)
     article_body.forget_others(db, list(site.digests))
-    # Asked while the parses are in memory (the timeline may read them all), and before the unload: asked
-    # after it, the lists would read fresh copies of the timeline's and the schedule's values back.
+    # Asked while the parses are in memory (the timeline and the claims may read them all), and before the
+    # unload: asked after it, the lists would read fresh copies of the timeline's and the schedule's values back.
     standing, lists, related = schedule(db), site_lists(db), related_stories(db)
+    generated, resolved = carried.generated(db), carried.resolution(db)
     cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
     site.problems.extend(found)
     found_of = partial(related_of, found=related)
+    settled: tuple[tuple[Diagnostic, ...], ledger.Resolution] | None = resolved
     if all(a.key in standing.states for a in articles):
         life = lifecycle.living(site.now, articles, standing)
         index = index_of(lists, {a.key: a for a in life.live}, found_of)
     else:  # a file that vanished after it was found, and is back: not on the timeline
         life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
-        index = build_index(life.live, config, found_of)
+        index, settled = build_index(life.live, config, found_of), None
     site.problems.extend(
         p
         for a in articles
         if a.image is not None
         for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, site.statics)
     )
-    return _Corpus(articles, life, parse_keys, index)
+    return _Corpus(articles, life, parse_keys, index, generated, settled)
 
 
 @dataclass(frozen=True)
@@ -220,16 +225,13 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     site_feeds = feeds.plan_feeds(index, config)
     entries = sitemaps.entries(pages, index.articles)
     news = sitemaps.news_articles(index.articles, site.now)
-    generated = (
-        generated_urls(pages, site.statics)
-        | redirects.HOST_FILES
-        | {f.url: f"the {f.kind} feed" for f in site_feeds}
-        | {urls.JSON_FEED_URL: "the JSON feed"}
-        | {url: "a file for crawlers" for url in sitemap_urls(len(entries))}
-        | {urls.NEWS_SITEMAP_URL: "a file for crawlers", urls.ROBOTS_URL: "a file for crawlers"}
-    )
+    generated = corpus.generated
     unloaded = frozenset(s.key for s in site.sources) - {a.key for a in articles}
-    moves = resolve_urls(options, articles, life, generated, problems, unloaded, cache)
+    place = ledger_place(options)
+    found, moves = corpus.ledger or carried.resolve_loaded(
+        place, options.ledger_path, options.allow_removal, articles, life, generated, unloaded
+    )
+    problems += [*found, *moves.problems]
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
     paths = {source.key: source.path for source in site.sources}
@@ -243,7 +245,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     failed = {key: "" for key in unloaded}  # a link to a file that failed to load is that file's problem
     problems += offsite.problems(
         life.not_live(articles), life, config.tz, inputs, cache, by_key | failed, known_urls, generated,
-        moves.ledger, ledger_place(options), options.jobs,
+        moves.ledger, place, options.jobs,
     )  # fmt: skip
     if any(p.is_error for p in problems):  # report the bodies' problems in this same run too
         problems += bodies.check_bodies(index, inputs, cache, by_key | failed, known_urls, life.hidden(), options.jobs)
@@ -268,9 +270,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
 
     host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
     used = set(written.entries.values())
-    saving = None if options.dry_run or options.preview else ledger.pending(options.ledger_path, moves.ledger)
-    if saving is not None:
-        remember_new_ledger(options, cache, moves, articles, life, generated, unloaded, saving)
+    saving = None if options.dry_run or options.preview else ledger.pending(options.ledger_path, moves)
     cache.release_queries()  # no stage after this one asks a query yet
     return _Made(index.articles, len(index.articles) + len(pages), saving, host_files, used)
 

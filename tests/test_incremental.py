@@ -382,10 +382,14 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(site: Site, tmp_path: Path)
     assert "warning" not in site.build().err  # the new cache is good
 
 
-def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite") -> None:
-    """Build a one-story site, then change its cache behind newsdesk's back with one SQL statement."""
+def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite", *, edited: bool = False) -> None:
+    """Build a one-story site (``edited``: and again after a body edit, so that the build after it finds
+    the urls.lock it wrote), then change its cache behind newsdesk's back with one SQL statement."""
     site.article("2024/a.md", title="Alpha")
     site.build()
+    if edited:
+        site.article("2024/a.md", title="Alpha", body="A first edit.\n")
+        site.build()
     db = sqlite3.connect(site.root / ".newsdesk-cache" / file)
     db.execute(statement)
     db.commit()
@@ -396,7 +400,18 @@ def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite") -
     ("file", "statement", "message", "edit"),
     [
         # A body edit leaves the URL ledger's resolution as it was: the build reads it back.
-        ("cache.sqlite", "UPDATE blobs SET data = x'00ff00ff'", "build cache is corrupt (site-wide result", "a"),
+        (
+            "queries.sqlite",
+            "UPDATE memo_values SET value = x'00ff00ff' WHERE name = 'newsdesk.model.carried:resolution'",
+            "query store is corrupt (the value of newsdesk.model.carried:resolution()",
+            "a",
+        ),
+        (
+            "cache.sqlite",
+            "UPDATE meta SET value = '00ff' WHERE name = 'last_build'",
+            "build cache is corrupt (last",
+            "a",
+        ),
         (
             "queries.sqlite",
             "UPDATE memo_values SET value = x'00ff00ff'",
@@ -408,7 +423,7 @@ def built_then_damaged(site: Site, statement: str, file: str = "cache.sqlite") -
 def test_a_damaged_row_is_discarded_with_a_warning(
     site: Site, tmp_path: Path, file: str, statement: str, message: str, edit: str
 ):
-    built_then_damaged(site, statement, file)
+    built_then_damaged(site, statement, file, edited=edit == "a")
     if edit == "a":
         site.article("2024/a.md", title="Alpha", body="Another paragraph.\n")
     else:

@@ -41,8 +41,9 @@ CACHE_DIR = ".newsdesk-cache"
 # Bump when the tables change, or when what is stored in them is made differently while
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses; 14: related stories moved to the query
-# store, leaving their blobs behind): an older cache is then discarded rather than trusted.
-SCHEMA = "15"
+# store, leaving their blobs behind; 16: urls.lock carried forward by queries, and no blobs table):
+# an older cache is then discarded rather than trusted.
+SCHEMA = "16"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -52,7 +53,6 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS cards (
     url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
-CREATE TABLE IF NOT EXISTS blobs (kind TEXT PRIMARY KEY, digest BLOB, data BLOB);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, reads TEXT);
 """
@@ -127,7 +127,7 @@ class Cache:
             try:
                 db = sqlite3.connect(path, isolation_level=None)
                 rows = dict(db.execute("SELECT name, value FROM meta").fetchall())
-                if _columns(db) != _columns(None):
+                if _columns(db) != _columns(None) and rows.get("schema") == SCHEMA:  # another format says so below
                     raise sqlite3.DatabaseError("its tables are not the ones this newsdesk writes")
             except sqlite3.DatabaseError as exc:
                 self.warnings.append(warning(where, 0, f"build cache is unreadable ({exc}); discarded, rebuilding"))
@@ -178,9 +178,7 @@ class Cache:
             self.db = self._fresh(":memory:")
             self.db.execute("BEGIN")
             return
-        self.db.executescript(
-            "DELETE FROM files; DELETE FROM entries; DELETE FROM cards; DELETE FROM pages; DELETE FROM blobs;"
-        )
+        self.db.executescript("DELETE FROM files; DELETE FROM entries; DELETE FROM cards; DELETE FROM pages;")
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
     def release_queries(self) -> None:
@@ -337,22 +335,6 @@ class Cache:
             self.db.execute("DELETE FROM meta WHERE name = 'last_build'")
         else:
             self.set("last_build", _dump(record).hex())
-
-    def blob(self, key: bytes) -> Any:
-        """A site-wide result (one of each kind) stored under ``key``, or None."""
-        row = self.db.execute("SELECT data FROM blobs WHERE digest = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        try:
-            return pickle.loads(row[0])
-        except Exception as exc:  # any undecodable value means the file was damaged
-            self.unreadable("site-wide result", exc)
-            return None
-
-    def put_blob(self, key: bytes, value: Any, kind: str) -> None:
-        if not self.writable:
-            return
-        self.db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (kind, key, _dump(value)))
 
     def get(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()

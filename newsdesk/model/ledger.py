@@ -24,8 +24,8 @@ one URL, or a redirect on a generated page, are errors.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,6 +56,9 @@ class Entry(NamedTuple):
 class Ledger:
     entries: Mapping[str, Entry]
     text: str = ""  # the file as read, for the line numbers of messages
+    on_disk: bool = False  # read from urls.lock (a missing file is an empty ledger not yet written)
+    # The text, read only when a message needs a line number (``model.carried``: a query reads it).
+    read_text: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
     def dumps(self) -> str:
         """Sorted, one URL a line, so a diff shows exactly which URLs an edit added."""
@@ -71,7 +74,7 @@ class Ledger:
 
     def line_of(self, id: str, url: str | None = None) -> int:
         """The line of ``id``'s entry in the file, or of ``url`` in its list of URLs."""
-        lines = self.text.splitlines()
+        lines = (self.read_text() if self.read_text is not None else self.text).splitlines()
         key = json.dumps(id, ensure_ascii=False) + ":"
         start = next((i for i, line in enumerate(lines) if line.strip().startswith(key)), None)
         if start is None:
@@ -109,6 +112,7 @@ class Resolution:
     redirects: tuple[Redirect, ...]
     gone: tuple[str, ...]  # URLs that say the article is no longer available
     problems: tuple[Diagnostic, ...]
+    unchanged: bool = False  # urls.lock holds this ledger already
 
     @property
     def urls(self) -> set[str]:
@@ -123,14 +127,27 @@ class Resolution:
 def read(path: Path, display: str) -> tuple[Ledger, list[Diagnostic]]:
     """The ledger on disk; a missing file is an empty ledger (the first build starts one)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return Ledger({}), []
-    except (OSError, UnicodeDecodeError) as exc:
-        return Ledger({}), [error(display, 0, f"cannot read the URL ledger: {exc}")]
+    except OSError as exc:
+        return Ledger({}), [unreadable(display, exc)]
+    return parse(data, display)
+
+
+def unreadable(display: str, exc: Exception) -> Diagnostic:
+    return error(display, 0, f"cannot read the URL ledger: {exc}")
+
+
+def parse(data: bytes, display: str) -> tuple[Ledger, list[Diagnostic]]:
+    """The ledger in ``data``, the bytes of the file ``display``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Ledger({}), [unreadable(display, exc)]
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(("<<<<<<<", ">>>>>>>")):
-            return Ledger({}, text), [
+            return Ledger({}, text, True), [
                 error(
                     display,
                     number,
@@ -140,11 +157,11 @@ def read(path: Path, display: str) -> tuple[Ledger, list[Diagnostic]]:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Ledger({}, text), [
+        return Ledger({}, text, True), [
             error(display, exc.lineno, f"invalid JSON: {exc.msg} (expected the file newsdesk build writes)")
         ]
     entries, problems = _entries(raw, Ledger({}, text), display)
-    return Ledger(entries, text), problems
+    return Ledger(entries, text, True), problems
 
 
 def _entries(raw: Any, where: Ledger, display: str) -> tuple[dict[str, Entry], list[Diagnostic]]:
@@ -174,12 +191,12 @@ def _entry(value: Any) -> Entry:
     return Entry(source, state, url, tuple(sorted(set(all_urls))))
 
 
-def pending(path: Path, ledger: Ledger) -> bytes | None:
-    """The bytes :func:`write` should put in ``path`` for ``ledger``; None when the file holds them already.
-
-    A ledger carried forward unchanged keeps the text it was read from (a big site's
-    ledger takes a while to format again)."""
-    data = (ledger.text or ledger.dumps()).encode()
+def pending(path: Path, resolution: Resolution) -> bytes | None:
+    """The bytes :func:`write` should put in ``path`` for the resolution's ledger; None when the
+    file holds them already (a big site's ledger takes a while to format again)."""
+    if resolution.unchanged:
+        return None
+    data = resolution.ledger.dumps().encode()
     try:
         if path.read_bytes() == data:
             return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from newsdesk.errors import Diagnostic, error
@@ -11,7 +11,7 @@ from newsdesk.load.sources import display_path, walk
 from newsdesk.model import urls
 from newsdesk.model.pages import ListPage
 from newsdesk.options import BuildOptions
-from newsdesk.output import sitemaps
+from newsdesk.output import redirects, sitemaps
 
 ASSETS = Path(__file__).parent.parent / "assets"  # the theme's own static files
 
@@ -35,16 +35,39 @@ def static_files(options: BuildOptions) -> tuple[dict[str, Path], list[Diagnosti
     return found, problems
 
 
-def generated_urls(pages: list[ListPage], statics: dict[str, Path]) -> dict[str, str]:
-    """Every URL the build writes that is not an article, and what it is, for messages."""
-    owners: dict[str, str] = {urls.normalize(p.url): f"the {p.kind} page" for p in pages}
-    owners.update({url: display_path(path) for url, path in statics.items()})
+def shown(statics: Mapping[str, Path]) -> dict[str, str]:
+    """Each static file's URL and how messages name the file."""
+    return {url: display_path(path) for url, path in statics.items()}
+
+
+def page_owners(pages: Iterable[tuple[str, str]], statics: Mapping[str, str]) -> dict[str, str]:
+    """The URLs of the list pages (``(url, kind)``) and static files, and what each is, for messages."""
+    owners: dict[str, str] = {urls.normalize(url): f"the {kind} page" for url, kind in pages}
+    owners.update(statics)
     return owners
+
+
+def generated_urls(
+    pages: Iterable[tuple[str, str]], statics: Mapping[str, str], feeds: Iterable[tuple[str, str]], articles: int
+) -> dict[str, str]:
+    """Every URL the build writes that is not an article, and what it is, for messages: the list
+    pages (``(url, kind)``, as ``model.pages.page_kinds`` plans them), the static files, the feeds
+    (``(url, kind)``), the files for the host and for crawlers (the sitemaps list ``articles`` too)."""
+    planned = list(pages)
+    listed = articles + sum(kind not in sitemaps.NOT_LISTED for _, kind in planned)
+    return (
+        page_owners(planned, statics)
+        | redirects.HOST_FILES
+        | {url: f"the {kind} feed" for url, kind in feeds}
+        | {urls.JSON_FEED_URL: "the JSON feed"}
+        | {url: "a file for crawlers" for url in sitemap_urls(listed)}
+        | {urls.NEWS_SITEMAP_URL: "a file for crawlers", urls.ROBOTS_URL: "a file for crawlers"}
+    )
 
 
 def find_collisions(articles: Iterable[Article], pages: list[ListPage], statics: dict[str, Path]) -> list[Diagnostic]:
     """Two things that would be written to the same URL."""
-    owners = generated_urls(pages, statics)
+    owners = page_owners(((p.url, p.kind) for p in pages), shown(statics))
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
         other = owners.get(article.url)

@@ -16,7 +16,7 @@ from typing import Any
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
 from newsdesk.model import urls
-from newsdesk.model.indexes import Archive, Pager, SiteIndex, Term, paginate
+from newsdesk.model.indexes import Archive, Lists, Pager, SiteIndex, Term, paginate
 from newsdesk.output import search
 from newsdesk.output.feeds import page_feeds
 from newsdesk.render.renderer import Renderer
@@ -274,3 +274,23 @@ def _term_description(kind: str, term: Term, config: SiteConfig) -> str:
 
 def plan_urls(pages: list[ListPage]) -> Iterator[str]:
     return (p.url for p in pages)
+
+
+def page_kinds(lists: Lists, per_page: int) -> Iterator[tuple[str, str]]:
+    """``(url, kind)`` of every page :func:`list_pages` makes of the index with these lists, in its
+    order: what the ledger and the URL checks need of the plan, without the articles
+    (``tests/model/test_pages.py`` holds the two to one another)."""
+
+    def listed(kind: str, first_url: str, keys: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+        return ((shown.url, kind) for shown in paginate(keys, per_page, first_url))
+
+    yield from listed("front", "/", lists.order)
+    for period in lists.archives:
+        yield from listed(period.kind, period.url, period.keys)
+    sections = (("desk", urls.DESKS_URL, lists.desks), ("topic", urls.TOPICS_URL, lists.topics))
+    for kind, directory, terms in (*sections, ("author", urls.AUTHORS_URL, lists.authors)):
+        for term in terms:
+            yield from listed(kind, term.url, term.keys)
+        yield directory, f"{kind}s"
+    yield search.SEARCH_URL, "search"
+    yield "/404.html", "404"

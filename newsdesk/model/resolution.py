@@ -1,60 +1,19 @@
-"""Carrying urls.lock forward in a build, remembered in the cache under a hash of everything it reads."""
+"""Carrying urls.lock forward: what every URL ever published serves after this build (``resolve``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from itertools import chain
-from typing import cast
+import datetime as dt
+from collections.abc import Callable, Container, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
 
 from newsdesk.errors import Diagnostic, error
-from newsdesk.incremental.cache import Cache
-from newsdesk.incremental.digest import digest_all
 from newsdesk.load.articles import Article
 from newsdesk.load.sources import display_path
-from newsdesk.model import ledger, lifecycle, urls
+from newsdesk.model import ledger, urls
 from newsdesk.model.ledger import ALIAS, GONE, HISTORY, LIVE, PAGE, RANK, Entry, Ledger, Place, Redirect, Resolution
-from newsdesk.model.lifecycle import Lifecycle, State
+from newsdesk.model.lifecycle import Scheduled, State
 from newsdesk.options import BuildOptions
-from newsdesk.version import __version__
-
-
-def resolve_urls(
-    options: BuildOptions,
-    articles: list[Article],
-    life: lifecycle.Lifecycle,
-    generated: dict[str, str],
-    problems: list[Diagnostic],
-    unloaded: frozenset[str] = frozenset(),
-    cache: Cache | None = None,
-) -> ledger.Resolution:
-    """Carry urls.lock forward: what every URL ever published serves after this build.
-
-    The outcome is remembered in the cache under a hash of everything it is made
-    from (the file's bytes, what the ledger reads of each article, every generated
-    URL): on a big site most builds change none of that, and reading, checking and
-    carrying forward a ledger of every URL ever published takes a while.
-    """
-    lock = display_path(options.ledger_path)
-    place = ledger_place(options)
-    try:
-        data = options.ledger_path.read_bytes()
-    except OSError:
-        data = None  # missing or unreadable: ledger.read says which
-    key = None
-    if cache is not None and data is not None:
-        key = _ledger_key(options, data, place, articles, life, generated, unloaded)
-        remembered = cache.blob(key)
-        if isinstance(remembered, tuple) and len(remembered) == 2:
-            found, moves = cast(tuple[list[Diagnostic], Resolution], remembered)  # as put_blob stores it below
-            problems += [*found, *moves.problems]
-            return moves
-    old, found = ledger.read(options.ledger_path, lock)
-    moves = resolve(old, articles, life, generated, place, allow_removal=options.allow_removal, unloaded=unloaded)
-    if cache is not None and key is not None:
-        cache.put_blob(key, (found, moves), "ledger")
-    problems += [*found, *moves.problems]
-    return moves
 
 
 def ledger_place(options: BuildOptions) -> ledger.Place:
@@ -62,70 +21,79 @@ def ledger_place(options: BuildOptions) -> ledger.Place:
     return ledger.Place(display_path(options.ledger_path), display_path(options.content))
 
 
-def _ledger_key(
-    options: BuildOptions,
-    data: bytes,
-    place: ledger.Place,
-    articles: list[Article],
-    life: lifecycle.Lifecycle,
-    generated: dict[str, str],
-    unloaded: frozenset[str],
-) -> bytes:
-    """Everything :func:`ledger.resolve` reads, hashed: the file, each article's part, every generated URL."""
-    live = {id(a) for a in life.live}
-    # One article at a time: the repr of ten thousand at once is tens of MB.
-    read = (
-        repr((a.id, a.key, a.source, a.url, a.title, a.aliases, sorted(a.lines.items()), id(a) in live, life.states[a.key]))
-        for a in articles
-    )  # fmt: skip
-    settings = (__version__, "ledger", data, repr(place), repr((options.allow_removal, sorted(unloaded))))
-    return digest_all(chain(settings, read, ["generated"], map(repr, sorted(generated.items()))))
+class Claimant(Protocol):
+    """What the ledger reads of an article: an :class:`~newsdesk.load.articles.Article`, or its
+    :class:`Claim` (what the ``claims`` query keeps)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    def line_of(self, key: str) -> int: ...
 
 
-def remember_new_ledger(
-    options: BuildOptions,
-    cache: Cache,
-    moves: ledger.Resolution,
-    articles: list[Article],
-    life: lifecycle.Lifecycle,
-    generated: dict[str, str],
-    unloaded: frozenset[str],
-    data: bytes,
-) -> None:
-    """For the urls.lock a build is about to write (``data``): what the next build, reading it, will resolve.
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An article as the ledger reads it: its identity, its URLs, the lines its messages point at."""
 
-    Carrying a ledger forward again with nothing changed gives the same outcome (every
-    URL it now holds is the one this build resolved; a successful build had no
-    problems), so the next build need not read and resolve the file it just got.  It is
-    remembered before the site is swapped in, so the resolution can be let go; should
-    the build fail after all, the next one reads the old file, which matches nothing.
-    """
-    place = ledger_place(options)
-    carried = replace(moves, ledger=ledger.Ledger(moves.ledger.entries, data.decode()))
-    key = _ledger_key(options, data, place, articles, life, generated, unloaded)
-    cache.put_blob(key, ([], carried), "ledger")
+    key: str
+    source: str
+    id: str
+    url: str
+    title: str
+    aliases: tuple[str, ...]
+    id_line: int
+    aliases_line: int
+
+    def line_of(self, key: str) -> int:
+        return self.id_line if key == "id" else self.aliases_line if key == "aliases" else 1
+
+
+def claim_of(article: Article) -> Claim:
+    a = article
+    return Claim(a.key, a.source, a.id, a.url, a.title, a.aliases, a.line_of("id"), a.line_of("aliases"))
+
+
+def was_public(article: Scheduled, state: State | None, now: dt.datetime) -> bool:
+    """Was a taken-down article on the site at some time before ``now``, as far as its front matter tells?"""
+    if state is State.EXPIRED:
+        return True  # it expires after it goes live (checked when it is loaded)
+    return state is State.UNPUBLISHED and not article.draft and article.live_at <= now
 
 
 def resolve(
     old: Ledger,
-    articles: Iterable[Article],
-    life: Lifecycle,
+    articles: Iterable[Claimant],
+    live_keys: Iterable[str],
+    public: Container[str],
     generated: Mapping[str, str],
     place: Place,
     *,
     allow_removal: bool = False,
-    unloaded: frozenset[str] = frozenset(),
+    unloaded: Container[str] = frozenset(),
 ) -> Resolution:
     """Carry the ledger forward to this build.
 
-    ``articles`` is every article loaded (live or not); ``generated`` maps every other URL the
-    build writes (list pages, static files, host files) to what it is, for collisions.
-    ``unloaded`` holds the content keys of files that exist but failed to load: their own
-    errors are the news, so their URLs are not reported as removed.
+    ``articles`` is every article loaded (live or not); ``live_keys`` the content keys of those
+    on the site, newest first; ``public`` those of the articles taken down that were public once
+    (:func:`was_public`).  ``generated`` maps every other URL the build writes (list pages,
+    static files, host files) to what it is, for collisions.  ``unloaded`` holds the content
+    keys of files that exist but failed to load: their own errors are the news, so their URLs
+    are not reported as removed.
     """
     problems: list[Diagnostic] = []
-    present: dict[str, Article] = {}
+    present: dict[str, Claimant] = {}
+    by_key: dict[str, Claimant] = {}
     for article in sorted(articles, key=lambda a: a.key):
+        by_key[article.key] = article
         first = present.setdefault(article.id, article)
         if first is not article:
             problems.append(
@@ -135,7 +103,7 @@ def resolve(
                     f"id {article.id!r} is also used by {first.source} (expected a unique id for each article)",
                 )
             )
-    live = {a.id: a for a in life.live if present.get(a.id) is a}
+    live = {a.id: a for a in (by_key[k] for k in live_keys) if present.get(a.id) is a}
     pages = {a.url: a.id for a in live.values()}
 
     history: dict[str, set[str]] = {}
@@ -150,7 +118,7 @@ def resolve(
     # aliases are recorded as gone.
     # A story that was a draft or still under embargo was never public: that leaves no trace.
     for id, article in present.items():
-        if id not in old.entries and _was_public(article, life):
+        if id not in old.entries and article.key in public:
             history[id] = {article.url, *article.aliases}
     for id, entry in sorted(orphans.items()):
         heir = pages.get(entry.url)
@@ -225,14 +193,6 @@ def resolve(
     return _outcome(old, history, live, present, tuple(problems))
 
 
-def _was_public(article: Article, life: Lifecycle) -> bool:
-    """Was a taken-down article on the site at some time before now, as far as its front matter tells?"""
-    state = life.states.get(article.key)
-    if state is State.EXPIRED:
-        return True  # it expires after it goes live (checked when it is loaded)
-    return state is State.UNPUBLISHED and not article.draft and article.live_at <= life.now
-
-
 def _obstacles(
     generated: Mapping[str, str], claims: Mapping[str, object], pages: Mapping[str, str]
 ) -> Callable[[str], str | None]:
@@ -259,8 +219,8 @@ def _obstacles(
 def _outcome(
     old: Ledger,
     history: Mapping[str, set[str]],
-    live: Mapping[str, Article],
-    present: Mapping[str, Article],
+    live: Mapping[str, Claimant],
+    present: Mapping[str, Claimant],
     problems: tuple[Diagnostic, ...],
 ) -> Resolution:
     entries: dict[str, Entry] = {}
@@ -279,10 +239,11 @@ def _outcome(
             entries[id] = old.entries[id]
     gone = tuple(sorted(url for e in entries.values() if e.state == GONE for url in e.urls))
     return Resolution(
-        Ledger(entries, old.text if entries == old.entries else ""),  # unchanged: no need to write it again
+        Ledger(entries),
         tuple(sorted(redirects, key=lambda r: r.source)),
         gone,
         problems,
+        unchanged=old.on_disk and entries == old.entries,  # no need to write it again
     )
 
 
@@ -303,7 +264,7 @@ def _conflict(
     owner_how: str,
     id: str,
     how: str,
-    present: Mapping[str, Article],
+    present: Mapping[str, Claimant],
     old: Ledger,
     place: Place,
     file_of: Callable[[str], str],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -20,7 +20,7 @@ from newsdesk.load.articles import Article, newest_change
 from newsdesk.load.config import SiteConfig
 from newsdesk.markdown.links import absolute_links
 from newsdesk.model import urls
-from newsdesk.model.indexes import SiteIndex, Term
+from newsdesk.model.indexes import Lists, SiteIndex, Term
 from newsdesk.output.xmldoc import child, serialise
 from newsdesk.render.views import ArticleView, Link, human_date, human_datetime
 from newsdesk.version import __version__
@@ -45,6 +45,13 @@ def plan_feeds(index: SiteIndex, config: SiteConfig) -> tuple[Feed, ...]:
     """The site feed, then one per desk, topic and author (even an empty configured desk)."""
     site = Feed("site", config.title, urls.FEED_URL, "/", config.description, index.articles[: config.feed_size])
     return (site, *(term_feed(t, config) for t in (*index.desks, *index.topics, *index.authors)))
+
+
+def feed_urls(lists: Lists) -> Iterator[tuple[str, str]]:
+    """``(url, kind)`` of every feed :func:`plan_feeds` plans for the index with these lists."""
+    yield urls.FEED_URL, "site"
+    for term in (*lists.desks, *lists.topics, *lists.authors):
+        yield urls.feed_url(term.url), term.kind
 
 
 def term_feed(term: Term, config: SiteConfig) -> Feed:

@@ -6,8 +6,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from newsdesk.incremental import Database, Input, query
 from newsdesk.incremental.cache import CACHE_DIR, RACY_NS, Cache
 from newsdesk.incremental.digest import FileStat, digest
@@ -18,34 +16,24 @@ from newsdesk.load.sources import discover
 
 def test_what_one_build_stores_the_next_one_finds(tmp_path: Path):
     with Cache.open(tmp_path) as cache:
-        cache.put_blob(b"k", {"related": ("a",)}, "related")
         cache.put_feed_entries({b"entry": "<p>An entry</p>"})
         cache.record_build(BuildRecord("fp", 10.0, 1, 2, ()))
     assert (tmp_path / CACHE_DIR / "cache.sqlite").is_file()
     with Cache.open(tmp_path) as cache:
-        assert cache.blob(b"k") == {"related": ("a",)}
         assert cache.feed_entries([b"entry", b"other"]) == {b"entry": "<p>An entry</p>"}
         assert cache.last_build() == BuildRecord("fp", 10.0, 1, 2, ())
         assert cache.warnings == []
 
 
-def test_a_site_wide_result_keeps_only_the_latest_of_its_kind():
-    cache = Cache.in_memory()
-    cache.put_blob(b"old", "first", "ledger")
-    cache.put_blob(b"other", "kept", "related")
-    cache.put_blob(b"new", "second", "ledger")
-    assert (cache.blob(b"old"), cache.blob(b"new"), cache.blob(b"other")) == (None, "second", "kept")
-
-
 def test_a_read_only_cache_reads_but_never_writes(tmp_path: Path):
     with Cache.open(tmp_path) as cache:
-        cache.put_blob(b"k", "stored", "kind")
+        cache.put_feed_entries({b"k": "stored"})
     with Cache.open(tmp_path, writable=False) as cache:
-        assert cache.blob(b"k") == "stored"
-        cache.put_blob(b"k2", "not stored", "other")
+        assert cache.feed_entries([b"k"]) == {b"k": "stored"}
+        cache.put_feed_entries({b"k2": "not stored"})
         cache.record_build(None)
     with Cache.open(tmp_path) as cache:
-        assert cache.blob(b"k2") is None and cache.blob(b"k") == "stored"
+        assert cache.feed_entries([b"k", b"k2"]) == {b"k": "stored"}
 
 
 def test_a_read_only_cache_of_a_site_never_built_creates_nothing(tmp_path: Path):
@@ -88,17 +76,15 @@ def test_a_damaged_cache_file_is_discarded_with_a_warning(tmp_path: Path):
     (tmp_path / CACHE_DIR / "cache.sqlite").write_bytes(b"not a database at all" * 100)
     with Cache.open(tmp_path) as cache:
         assert [w.message.split(" (")[0] for w in cache.warnings] == ["build cache is unreadable"]
-        cache.put_blob(b"k", "fresh", "kind")
-        assert cache.blob(b"k") == "fresh"
+        cache.put_feed_entries({b"k": "fresh"})
+        assert cache.feed_entries([b"k"]) == {b"k": "fresh"}
 
 
-@pytest.mark.parametrize("read", ["blob", "last_build"])
-def test_a_row_that_cannot_be_decoded_empties_the_cache_with_one_warning(read: str):
+def test_a_row_that_cannot_be_decoded_empties_the_cache_with_one_warning():
     cache = Cache.in_memory()
     cache.put_feed_entries({b"entry": "kept until the damage is found"})
-    cache.db.execute("INSERT OR REPLACE INTO blobs VALUES ('kind', ?, ?)", (b"k", b"garbage"))
     cache.set("last_build", "00ff")
-    assert (cache.blob(b"k") if read == "blob" else cache.last_build()) is None
+    assert cache.last_build() is None
     assert len(cache.warnings) == 1 and "build cache is corrupt" in cache.warnings[0].message
     assert cache.feed_entries([b"entry"]) == {}
 

@@ -12,7 +12,7 @@ from units import UTC, article
 
 from newsdesk.model import urls
 from newsdesk.model.indexes import build_index
-from newsdesk.model.owners import ASSETS, find_collisions, generated_urls, sitemap_urls, static_files
+from newsdesk.model.owners import ASSETS, find_collisions, page_owners, sitemap_urls, static_files
 from newsdesk.model.pages import list_pages
 from newsdesk.options import BuildOptions
 from newsdesk.output import sitemaps
@@ -38,6 +38,10 @@ def pages_of(*articles):
     return list_pages(build_index(articles, UTC), UTC, Renderer(UTC, None))
 
 
+def kinds(pages):
+    return [(p.url, p.kind) for p in pages]
+
+
 def test_two_slugs_that_differ_only_by_case_collide():
     first, second = sorted(
         [article("2024/03/ferry.md", title="Ferry fares"), article("2024/03/ferry-2.md", title="FERRY FARES")],
@@ -56,14 +60,14 @@ def test_an_article_on_a_static_file_s_url_collides_with_it_and_list_pages_are_o
     assert [d.path for d in found] == [story.source]
     assert "static/file.css" in found[0].message
     as_page = article("2024/03/x.md")
-    owners = generated_urls(pages_of(as_page), {})
+    owners = page_owners(kinds(pages_of(as_page)), {})
     assert owners["/desks/"] == "the desks page"
     assert find_collisions([as_page], pages_of(as_page), {}) == []
 
 
 def test_every_list_page_is_owned_under_its_normal_url():
     story = article("2024/03/a.md", desk="City")
-    owners = generated_urls(pages_of(story), {})
+    owners = page_owners(kinds(pages_of(story)), {})
     assert {"/", "/2024/", "/2024/03/", "/desks/city/", "/404.html"} <= set(owners)
     assert all(url == urls.normalize(url) for url in owners)
 

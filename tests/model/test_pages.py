@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from units import UTC, article
 
-from newsdesk.load.config import SiteConfig
-from newsdesk.model.indexes import build_index
+from newsdesk.load.config import DeskInfo, SiteConfig
+from newsdesk.model.indexes import build_index, lists_of
 from newsdesk.model.pages import (
     FRONT_LATEST,
     FRONT_SECTIONS,
@@ -17,6 +17,7 @@ from newsdesk.model.pages import (
     archive_children,
     front_page,
     list_pages,
+    page_kinds,
     plan_urls,
 )
 from newsdesk.render.renderer import Renderer
@@ -102,3 +103,26 @@ def test_a_page_s_inputs_name_the_cards_it_shows_and_its_last_change():
     assert desk.inputs is not None
     assert desk.inputs[2] == tuple(a.url for a in index.articles)
     assert desk.lastmod == max(a.modified for a in index.articles)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    count=st.integers(0, 30),
+    desks=st.integers(1, 4),
+    per_page=st.integers(1, 7),
+    configured=st.lists(st.sampled_from(["Desk 0", "Empty", "Desk 3"]), unique=True, max_size=3),
+)
+def test_the_url_plan_of_the_lists_is_the_pages_list_pages_makes(count, desks, per_page, configured):
+    config = SiteConfig(per_page=per_page, desks=tuple(DeskInfo(d) for d in configured))
+    stories = [
+        article(
+            f"{n}.md",
+            date=f"{2023 + n % 2}-0{n % 3 + 1}-{n % 28 + 1:02d}T10:00:00+00:00",
+            desk=f"Desk {n % desks}",
+            topics=[f"Topic {n % 5}", *([f"Topic {n % 3}"] if n % 2 else [])],
+            authors=[f"Writer {n % 4}"],
+        )
+        for n in range(count)
+    ]
+    pages = list_pages(build_index(stories, config), config, Renderer(config, None))
+    assert list(page_kinds(lists_of(stories, config), per_page)) == [(p.url, p.kind) for p in pages]

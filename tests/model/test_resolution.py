@@ -1,18 +1,15 @@
-"""Carrying urls.lock forward: ledger.resolve on articles made by the loader, and its cached form in a build."""
+"""Carrying urls.lock forward: resolve on articles made by the loader (its queries: test_carried.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from units import UTC, article
 
-from newsdesk.incremental.cache import Cache
 from newsdesk.load.articles import Article
 from newsdesk.model import lifecycle
 from newsdesk.model.ledger import GONE, LIVE, Entry, Ledger, Place, Redirect
-from newsdesk.model.resolution import resolve, resolve_urls
-from newsdesk.options import BuildOptions
+from newsdesk.model.resolution import resolve, was_public
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 PLACE = Place("urls.lock", "content")
@@ -20,7 +17,9 @@ PLACE = Place("urls.lock", "content")
 
 def carry(old: Ledger, *articles: Article, generated: dict[str, str] | None = None, **flags):
     life = lifecycle.at(NOW, articles, UTC.tz)
-    return resolve(old, articles, life, generated or {}, PLACE, **flags)
+    live = [a.key for a in life.live]
+    public = {a.key for a in articles if was_public(a, life.states[a.key], NOW)}
+    return resolve(old, articles, live, public, generated or {}, PLACE, **flags)
 
 
 def test_a_first_build_records_each_live_article_at_its_url():
@@ -90,33 +89,3 @@ def test_an_alias_that_is_the_article_s_own_url_or_a_generated_page_is_an_error(
     assert [d.message for d in found] == [
         "alias /desks/ is the desks page (expected an old URL no page of the site has)"
     ]
-
-
-def test_a_build_remembers_the_outcome_until_the_lock_file_changes(tmp_path: Path):
-    options = BuildOptions(config=tmp_path / "site.yaml", content=tmp_path / "content")
-    ferry = article("2024/03/ferry.md")
-    life = lifecycle.at(NOW, [ferry], UTC.tz)
-    options.ledger_path.write_text(carry(Ledger({}), article("2024/03/ferry.md", title="Old title")).ledger.dumps())
-    cache = Cache.in_memory()
-    problems: list = []
-    first = resolve_urls(options, [ferry], life, {}, problems, cache=cache)
-    again = resolve_urls(options, [ferry], life, {}, problems, cache=cache)
-    assert again == first and len(first.redirects) == 1
-    options.ledger_path.write_text(Ledger({}).dumps())
-    assert resolve_urls(options, [ferry], life, {}, problems, cache=cache).redirects == ()
-    assert problems == []
-
-
-def test_the_remembered_outcome_is_the_one_for_the_articles_of_this_build(tmp_path: Path):
-    options = BuildOptions(config=tmp_path / "site.yaml", content=tmp_path / "content")
-    ferry = article("2024/03/ferry.md", id="ferry-1")
-    life = lifecycle.at(NOW, [ferry], UTC.tz)
-    options.ledger_path.write_text(carry(Ledger({}), ferry).ledger.dumps())
-    cache = Cache.in_memory()
-    problems: list = []
-    assert resolve_urls(options, [ferry], life, {}, problems, cache=cache).redirects == ()
-    moved = article("2024/04/ferry-fares.md", id="ferry-1")  # the same story at a new URL
-    moves = resolve_urls(options, [moved], lifecycle.at(NOW, [moved], UTC.tz), {}, problems, cache=cache)
-    assert [(r.source, r.target) for r in moves.redirects] == [(ferry.url, moved.url)]
-    assert resolve_urls(options, [ferry], life, {}, problems, cache=cache).redirects == ()  # moved back
-    assert problems == []

@@ -1,0 +1,152 @@
+"""urls.lock carried forward, as queries: what the ledger reads, and what every URL serves now.
+
+``claims`` keeps what the ledger reads of every parse (an article's identity, URLs and
+the lines its messages point at), so that an edit to a body or a topic is cut off
+before it; ``generated`` is every URL the build writes that is not an article, from
+the site's lists (``model.timeline.site_lists``) and its static files; ``recorded`` is
+the file's entries.  ``resolution`` carries them forward (``model.resolution.resolve``);
+the file's text is read only when a message needs a line number in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from newsdesk.errors import BuildFailed, Diagnostic, error
+from newsdesk.incremental import Database, Input, query
+from newsdesk.incremental.digest import digest
+from newsdesk.load.articles import Article
+from newsdesk.load.corpus import CONTENT, SETTINGS, parsed
+from newsdesk.model import ledger
+from newsdesk.model.ledger import Ledger, Resolution
+from newsdesk.model.lifecycle import Lifecycle
+from newsdesk.model.owners import generated_urls, shown
+from newsdesk.model.pages import page_kinds
+from newsdesk.model.resolution import Claim, claim_of, resolve, was_public
+from newsdesk.model.timeline import CLOCK, schedule, site_lists, timeline
+from newsdesk.output.feeds import feed_urls
+
+# "lock" -> (how messages name urls.lock, and the content folder; its path; the digest of its bytes
+# when the build began, None when it was missing or unreadable; --allow-removal).
+LEDGER: Input[str, tuple[str, str, str, bytes | None, bool]] = Input("ledger")
+STATICS: Input[str, dict[str, str]] = Input("statics")  # "site" -> URL -> how messages name the static file
+
+Claims = tuple[tuple[Claim, ...], tuple[str, ...]]  # every article's claim; the keys of sources that failed to load
+
+
+def set_inputs(db: Database, place: ledger.Place, lock: Path, allow_removal: bool, statics: Mapping[str, Path]) -> None:
+    """What these queries read besides the parses and the lists; the build sets it before its first question."""
+    LEDGER.set(db, "lock", (place.lock, place.content, str(lock), lock_digest(lock), allow_removal))
+    STATICS.set(db, "site", shown(statics))
+
+
+def lock_digest(path: Path) -> bytes | None:
+    """What ``LEDGER`` holds of the file's bytes: their digest, or None when it cannot be read."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None
+
+
+@query
+def claims(db: Database) -> Claims:
+    """What the ledger reads of every source's parse, in the order the sources were found."""
+    found, failed = [], []
+    for key in CONTENT(db, "keys"):
+        article = parsed(db, key).article
+        if article is None:
+            failed.append(key)
+        else:
+            found.append(claim_of(article))
+    return tuple(found), tuple(failed)
+
+
+@query
+def public_once(db: Database) -> frozenset[str]:
+    """The keys of the articles taken down that were on the site once (``resolution.was_public``).
+
+    It reads the clock, so it runs on every build; its value changes only when the schedule does.
+    """
+    now = CLOCK(db, "build")[0]
+    states = schedule(db).states
+    return frozenset(t.key for t in timeline(db) if was_public(t, states[t.key], now))
+
+
+@query
+def generated(db: Database) -> dict[str, str]:
+    """Every URL the build writes that is not an article, and what it is (``owners.generated_urls``)."""
+    lists = site_lists(db)
+    pages = page_kinds(lists, SETTINGS(db, "site").per_page)
+    return generated_urls(pages, STATICS(db, "site"), feed_urls(lists), len(lists.order))
+
+
+def _lock_bytes(db: Database) -> bytes | Diagnostic | None:
+    """urls.lock's bytes (None: there is none), if they are the ones the build began with."""
+    display, _, path, seen, _ = LEDGER(db, "lock")
+    try:
+        data: bytes | None = Path(path).read_bytes()
+    except FileNotFoundError:
+        data = None
+    except OSError as exc:
+        return ledger.unreadable(display, exc)
+    if (None if data is None else digest(data)) != seen:  # a memo must never be made from other bytes
+        raise BuildFailed([error(display, 0, "the file changed while the site was being built (build again)")])
+    return data
+
+
+@query
+def recorded(db: Database) -> tuple[Ledger, tuple[Diagnostic, ...]]:
+    """The entries of urls.lock (without its text), and what is wrong with the file."""
+    data = _lock_bytes(db)
+    if isinstance(data, Diagnostic):
+        return Ledger({}), (data,)
+    if data is None:
+        return Ledger({}), ()
+    read, found = ledger.parse(data, LEDGER(db, "lock")[0])
+    return replace(read, text=""), tuple(found)
+
+
+@query
+def ledger_text(db: Database) -> str:
+    """urls.lock's text, for the line numbers of messages."""
+    data = _lock_bytes(db)
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+
+
+@query
+def resolution(db: Database) -> tuple[tuple[Diagnostic, ...], Resolution]:
+    """What is wrong with urls.lock, and what every URL in it serves after this build."""
+    lock, content, _, _, allow_removal = LEDGER(db, "lock")
+    old, found = recorded(db)
+    claimed, failed = claims(db)
+    moves = resolve(
+        replace(old, read_text=lambda: ledger_text(db)),
+        claimed,
+        site_lists(db).order,
+        public_once(db),
+        generated(db),
+        ledger.Place(lock, content),
+        allow_removal=allow_removal,
+        unloaded=frozenset(failed),
+    )
+    return found, moves
+
+
+def resolve_loaded(
+    place: ledger.Place,
+    path: Path,
+    allow_removal: bool,
+    articles: list[Article],
+    life: Lifecycle,
+    generated: dict[str, str],
+    unloaded: frozenset[str],
+) -> tuple[tuple[Diagnostic, ...], Resolution]:
+    """What ``resolution`` finds, for articles that are not all on the timeline (a file that
+    vanished after it was found, and is back): the file read, and the articles resolved, again."""
+    old, found = ledger.read(path, place.lock)
+    public = {a.key for a in articles if was_public(a, life.states.get(a.key), life.now)}
+    live = [a.key for a in life.live]
+    moves = resolve(old, articles, live, public, generated, place, allow_removal=allow_removal, unloaded=unloaded)
+    return tuple(found), moves
