@@ -31,8 +31,8 @@ from newsdesk.load.corpus import ArticleInputs, body_key, load_articles, loaded_
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.markdown import article_body
 from newsdesk.model import carried, ledger, lifecycle
-from newsdesk.model.indexes import SiteIndex, build_index, index_of, related_of
-from newsdesk.model.owners import find_collisions, static_files
+from newsdesk.model.indexes import SiteIndex, index_of, lists_of, related_of
+from newsdesk.model.owners import find_collisions, shown, static_files
 from newsdesk.model.pages import list_pages
 from newsdesk.model.related import related_stories
 from newsdesk.model.resolution import ledger_place
@@ -191,7 +191,9 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
         index = index_of(lists, {a.key: a for a in life.live}, found_of)
     else:  # a file that vanished after it was found, and is back: not on the timeline
         life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
-        index, settled = build_index(life.live, config, found_of), None
+        lists = lists_of(life.live, config)
+        index = index_of(lists, {a.key: a for a in life.live}, found_of)
+        generated, settled = carried.generated_of(lists, config.per_page, shown(site.statics)), None
     site.problems.extend(
         p
         for a in articles

@@ -20,17 +20,19 @@ from newsdesk.incremental.digest import digest
 from newsdesk.load.articles import Article
 from newsdesk.load.corpus import CONTENT, SETTINGS, parsed
 from newsdesk.model import ledger
+from newsdesk.model.indexes import Lists
 from newsdesk.model.ledger import Ledger, Resolution
-from newsdesk.model.lifecycle import Lifecycle
+from newsdesk.model.lifecycle import Lifecycle, State
 from newsdesk.model.owners import generated_urls, shown
 from newsdesk.model.pages import page_kinds
 from newsdesk.model.resolution import Claim, claim_of, resolve, was_public
 from newsdesk.model.timeline import CLOCK, schedule, site_lists, timeline
 from newsdesk.output.feeds import feed_urls
 
-# "lock" -> (how messages name urls.lock, and the content folder; its path; the digest of its bytes
-# when the build began, None when it was missing or unreadable; --allow-removal).
-LEDGER: Input[str, tuple[str, str, str, bytes | None, bool]] = Input("ledger")
+# "lock" -> (how messages name urls.lock, and the content folder; its path; what the build found of it
+# when it began, ``lock_state``; --allow-removal).
+LEDGER: Input[str, tuple[str, str, str, bytes, bool]] = Input("ledger")
+MISSING = b"missing"  # a lock_state: there is no urls.lock
 STATICS: Input[str, dict[str, str]] = Input("statics")  # "site" -> URL -> how messages name the static file
 
 Claims = tuple[tuple[Claim, ...], tuple[str, ...]]  # every article's claim; the keys of sources that failed to load
@@ -38,16 +40,20 @@ Claims = tuple[tuple[Claim, ...], tuple[str, ...]]  # every article's claim; the
 
 def set_inputs(db: Database, place: ledger.Place, lock: Path, allow_removal: bool, statics: Mapping[str, Path]) -> None:
     """What these queries read besides the parses and the lists; the build sets it before its first question."""
-    LEDGER.set(db, "lock", (place.lock, place.content, str(lock), lock_digest(lock), allow_removal))
+    LEDGER.set(db, "lock", (place.lock, place.content, str(lock), lock_state(lock)[0], allow_removal))
     STATICS.set(db, "site", shown(statics))
 
 
-def lock_digest(path: Path) -> bytes | None:
-    """What ``LEDGER`` holds of the file's bytes: their digest, or None when it cannot be read."""
+def lock_state(path: Path) -> tuple[bytes, bytes | OSError | None]:
+    """What ``LEDGER`` holds of urls.lock (the digest of its bytes, ``MISSING``, or why it cannot be
+    read: three states a memo must tell apart), and its bytes (None: missing; the error: unreadable)."""
     try:
-        return digest(path.read_bytes())
-    except OSError:
-        return None
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return MISSING, None
+    except OSError as exc:
+        return f"unreadable: {exc}".encode(), exc
+    return digest(data), data
 
 
 @query
@@ -76,24 +82,23 @@ def public_once(db: Database) -> frozenset[str]:
 
 @query
 def generated(db: Database) -> dict[str, str]:
-    """Every URL the build writes that is not an article, and what it is (``owners.generated_urls``)."""
-    lists = site_lists(db)
-    pages = page_kinds(lists, SETTINGS(db, "site").per_page)
-    return generated_urls(pages, STATICS(db, "site"), feed_urls(lists), len(lists.order))
+    """Every URL the build writes that is not an article, and what it is (:func:`generated_of`)."""
+    return generated_of(site_lists(db), SETTINGS(db, "site").per_page, STATICS(db, "site"))
+
+
+def generated_of(lists: Lists, per_page: int, statics: Mapping[str, str]) -> dict[str, str]:
+    """The URLs of the site with these lists that are not articles (``owners.generated_urls``)."""
+    pages = page_kinds(lists, per_page)
+    return generated_urls(pages, statics, feed_urls(lists), len(lists.order))
 
 
 def _lock_bytes(db: Database) -> bytes | Diagnostic | None:
-    """urls.lock's bytes (None: there is none), if they are the ones the build began with."""
+    """urls.lock's bytes (None: there is none), if the file is as the build found it when it began."""
     display, _, path, seen, _ = LEDGER(db, "lock")
-    try:
-        data: bytes | None = Path(path).read_bytes()
-    except FileNotFoundError:
-        data = None
-    except OSError as exc:
-        return ledger.unreadable(display, exc)
-    if (None if data is None else digest(data)) != seen:  # a memo must never be made from other bytes
+    state, data = lock_state(Path(path))
+    if state != seen:  # a memo must never be made from other bytes
         raise BuildFailed([error(display, 0, "the file changed while the site was being built (build again)")])
-    return data
+    return ledger.unreadable(display, data) if isinstance(data, OSError) else data
 
 
 @query
@@ -121,10 +126,11 @@ def resolution(db: Database) -> tuple[tuple[Diagnostic, ...], Resolution]:
     lock, content, _, _, allow_removal = LEDGER(db, "lock")
     old, found = recorded(db)
     claimed, failed = claims(db)
+    states = schedule(db).states
     moves = resolve(
         replace(old, read_text=lambda: ledger_text(db)),
         claimed,
-        site_lists(db).order,
+        [t.key for t in timeline(db) if states[t.key] is State.LIVE],  # in the order the sources were found
         public_once(db),
         generated(db),
         ledger.Place(lock, content),

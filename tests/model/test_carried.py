@@ -13,7 +13,7 @@ from newsdesk.load.config import SiteConfig
 from newsdesk.load.corpus import load_articles
 from newsdesk.load.sources import discover
 from newsdesk.model import carried, ledger, lifecycle, urls
-from newsdesk.model.carried import LEDGER, STATICS, generated, lock_digest, resolution
+from newsdesk.model.carried import LEDGER, STATICS, generated, lock_state, resolution
 from newsdesk.model.indexes import build_index
 from newsdesk.model.owners import page_owners, sitemap_urls
 from newsdesk.model.pages import list_pages
@@ -37,7 +37,7 @@ def asked(site: Site, db: Database, *, allow_removal: bool = False, statics: dic
     """What a build sets before it asks (``pipeline._load``), then the resolution."""
     lock = site.root / "urls.lock"
     CLOCK.set(db, "build", (NOW, False, False))
-    LEDGER.set(db, "lock", (PLACE.lock, PLACE.content, str(lock), lock_digest(lock), allow_removal))
+    LEDGER.set(db, "lock", (PLACE.lock, PLACE.content, str(lock), lock_state(lock)[0], allow_removal))
     STATICS.set(db, "site", statics or {})
     sources, _ = discover(site.content)
     articles, _ = load_articles(sources, CONFIG, db)
@@ -179,8 +179,19 @@ def test_a_damaged_lock_file_is_reported_at_its_line(site: Site):
 def test_a_lock_file_changed_while_the_site_is_built_stops_the_build(site: Site):
     lock = site.root / "urls.lock"
     db = Database()
-    LEDGER.set(db, "lock", (PLACE.lock, PLACE.content, str(lock), lock_digest(lock), False))
+    LEDGER.set(db, "lock", (PLACE.lock, PLACE.content, str(lock), lock_state(lock)[0], False))
     lock.write_text(ledger.Ledger({}).dumps())  # after the build found it missing
     with pytest.raises(BuildFailed) as stopped:
         carried.recorded(db)
     assert "the file changed while the site was being built" in str(stopped.value.diagnostics[0].message)
+
+
+def test_a_lock_file_that_cannot_be_read_is_told_apart_from_one_that_is_missing(site: Site):
+    site.article("ferry.md")
+    db = Database()
+    assert asked(site, db)[1][0] == ()  # no urls.lock yet
+    (site.root / "urls.lock").mkdir()  # there, and not a file newsdesk can read
+    found, _ = asked(site, db)[1]
+    assert [(d.path, d.message.split(":")[0]) for d in found] == [("urls.lock", "cannot read the URL ledger")]
+    (site.root / "urls.lock").rmdir()
+    assert asked(site, db)[1][0] == ()
