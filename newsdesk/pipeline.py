@@ -165,8 +165,9 @@ class _Corpus:
     life: lifecycle.Lifecycle
     parse_keys: dict[str, bytes]  # content key -> what its parse is made from (load.corpus.loaded_keys)
     index: SiteIndex  # the live stories' lists, with their related stories
+    unloaded: frozenset[str]  # the keys of the sources that failed to load
     generated: dict[str, str]  # every URL the build writes that is not an article, and what it is
-    ledger: tuple[tuple[Diagnostic, ...], ledger.Resolution] | None  # urls.lock carried forward (None: do it again)
+    ledger: tuple[tuple[Diagnostic, ...], ledger.Resolution]  # what is wrong with urls.lock; it carried forward
 
 
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
@@ -175,32 +176,35 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     parse_keys = loaded_keys(site.sources, config, site.digests)
     db = cache.queries
     CLOCK.set(db, "build", (site.now, options.drafts, options.future))
-    carried.set_inputs(db, ledger_place(options), options.ledger_path, options.allow_removal, site.statics)
+    place = ledger_place(options)
+    carried.set_inputs(db, place, options.ledger_path, options.allow_removal, site.statics)
     articles, found = load_articles(site.sources, config, db, site.digests, options.jobs, progress, False)
     article_body.forget_others(db, list(site.digests))
     # Asked while the parses are in memory (the timeline and the claims may read them all), and before the
     # unload: asked after it, the lists would read fresh copies of the timeline's and the schedule's values back.
     standing, lists, related = schedule(db), site_lists(db), related_stories(db)
-    generated, resolved = carried.generated(db), carried.resolution(db)
+    generated, settled = carried.generated(db), carried.resolution(db)
     cache.unload_queries()  # the parse's bookkeeping is not needed in memory while the pages are made
     site.problems.extend(found)
     found_of = partial(related_of, found=related)
-    settled: tuple[tuple[Diagnostic, ...], ledger.Resolution] | None = resolved
+    unloaded = frozenset(s.key for s in site.sources) - {a.key for a in articles}
     if all(a.key in standing.states for a in articles):
         life = lifecycle.living(site.now, articles, standing)
-        index = index_of(lists, {a.key: a for a in life.live}, found_of)
     else:  # a file that vanished after it was found, and is back: not on the timeline
         life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
         lists = lists_of(life.live, config)
-        index = index_of(lists, {a.key: a for a in life.live}, found_of)
-        generated, settled = carried.generated_of(lists, config.per_page, shown(site.statics)), None
+        generated = carried.generated_of(lists, config.per_page, shown(site.statics))
+        settled = carried.resolve_loaded(
+            place, options.ledger_path, options.allow_removal, articles, life, generated, unloaded
+        )
+    index = index_of(lists, {a.key: a for a in life.live}, found_of)
     site.problems.extend(
         p
         for a in articles
         if a.image is not None
         for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, site.statics)
     )
-    return _Corpus(articles, life, parse_keys, index, generated, settled)
+    return _Corpus(articles, life, parse_keys, index, unloaded, generated, settled)
 
 
 @dataclass(frozen=True)
@@ -227,12 +231,8 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     site_feeds = feeds.plan_feeds(index, config)
     entries = sitemaps.entries(pages, index.articles)
     news = sitemaps.news_articles(index.articles, site.now)
-    generated = corpus.generated
-    unloaded = frozenset(s.key for s in site.sources) - {a.key for a in articles}
-    place = ledger_place(options)
-    found, moves = corpus.ledger or carried.resolve_loaded(
-        place, options.ledger_path, options.allow_removal, articles, life, generated, unloaded
-    )
+    generated, unloaded = corpus.generated, corpus.unloaded
+    found, moves = corpus.ledger
     problems += [*found, *moves.problems]
     known_urls = set(generated) | {a.url for a in index.articles} | moves.urls
     by_key = {a.key: a.url for a in index.articles}
@@ -247,7 +247,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     failed = {key: "" for key in unloaded}  # a link to a file that failed to load is that file's problem
     problems += offsite.problems(
         life.not_live(articles), life, config.tz, inputs, cache, by_key | failed, known_urls, generated,
-        moves.ledger, place, options.jobs,
+        moves.ledger, ledger_place(options), options.jobs,
     )  # fmt: skip
     if any(p.is_error for p in problems):  # report the bodies' problems in this same run too
         problems += bodies.check_bodies(index, inputs, cache, by_key | failed, known_urls, life.hidden(), options.jobs)

@@ -22,11 +22,11 @@ from newsdesk.load.corpus import CONTENT, SETTINGS, parsed
 from newsdesk.model import ledger
 from newsdesk.model.indexes import Lists
 from newsdesk.model.ledger import Ledger, Resolution
-from newsdesk.model.lifecycle import Lifecycle, State
+from newsdesk.model.lifecycle import Lifecycle
 from newsdesk.model.owners import generated_urls, shown
 from newsdesk.model.pages import page_kinds
 from newsdesk.model.resolution import Claim, claim_of, resolve, was_public
-from newsdesk.model.timeline import CLOCK, schedule, site_lists, timeline
+from newsdesk.model.timeline import CLOCK, live_timeline, schedule, site_lists, timeline
 from newsdesk.output.feeds import feed_urls
 
 # "lock" -> (how messages name urls.lock, and the content folder; its path; what the build found of it
@@ -46,14 +46,11 @@ def set_inputs(db: Database, place: ledger.Place, lock: Path, allow_removal: boo
 
 def lock_state(path: Path) -> tuple[bytes, bytes | OSError | None]:
     """What ``LEDGER`` holds of urls.lock (the digest of its bytes, ``MISSING``, or why it cannot be
-    read: three states a memo must tell apart), and its bytes (None: missing; the error: unreadable)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    read: three states a memo must tell apart), and what ``ledger.read_bytes`` found."""
+    data = ledger.read_bytes(path)
+    if data is None:
         return MISSING, None
-    except OSError as exc:
-        return f"unreadable: {exc}".encode(), exc
-    return digest(data), data
+    return (f"unreadable: {data}".encode() if isinstance(data, OSError) else digest(data)), data
 
 
 @query
@@ -92,24 +89,19 @@ def generated_of(lists: Lists, per_page: int, statics: Mapping[str, str]) -> dic
     return generated_urls(pages, statics, feed_urls(lists), len(lists.order))
 
 
-def _lock_bytes(db: Database) -> bytes | Diagnostic | None:
-    """urls.lock's bytes (None: there is none), if the file is as the build found it when it began."""
+def _lock_bytes(db: Database) -> bytes | OSError | None:
+    """What ``ledger.read_bytes`` finds of urls.lock, if the file is as the build found it when it began."""
     display, _, path, seen, _ = LEDGER(db, "lock")
     state, data = lock_state(Path(path))
     if state != seen:  # a memo must never be made from other bytes
         raise BuildFailed([error(display, 0, "the file changed while the site was being built (build again)")])
-    return ledger.unreadable(display, data) if isinstance(data, OSError) else data
+    return data
 
 
 @query
 def recorded(db: Database) -> tuple[Ledger, tuple[Diagnostic, ...]]:
     """The entries of urls.lock (without its text), and what is wrong with the file."""
-    data = _lock_bytes(db)
-    if isinstance(data, Diagnostic):
-        return Ledger({}), (data,)
-    if data is None:
-        return Ledger({}), ()
-    read, found = ledger.parse(data, LEDGER(db, "lock")[0])
+    read, found = ledger.of_file(_lock_bytes(db), LEDGER(db, "lock")[0])
     return replace(read, text=""), tuple(found)
 
 
@@ -126,11 +118,10 @@ def resolution(db: Database) -> tuple[tuple[Diagnostic, ...], Resolution]:
     lock, content, _, _, allow_removal = LEDGER(db, "lock")
     old, found = recorded(db)
     claimed, failed = claims(db)
-    states = schedule(db).states
     moves = resolve(
         replace(old, read_text=lambda: ledger_text(db)),
         claimed,
-        [t.key for t in timeline(db) if states[t.key] is State.LIVE],  # in the order the sources were found
+        [t.key for t in live_timeline(db)],
         public_once(db),
         generated(db),
         ledger.Place(lock, content),

@@ -126,12 +126,25 @@ class Resolution:
 
 def read(path: Path, display: str) -> tuple[Ledger, list[Diagnostic]]:
     """The ledger on disk; a missing file is an empty ledger (the first build starts one)."""
+    return of_file(read_bytes(path), display)
+
+
+def read_bytes(path: Path) -> bytes | OSError | None:
+    """The file's bytes; None when it is missing, the error when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        return Ledger({}), []
+        return None
     except OSError as exc:
-        return Ledger({}), [unreadable(display, exc)]
+        return exc
+
+
+def of_file(data: bytes | OSError | None, display: str) -> tuple[Ledger, list[Diagnostic]]:
+    """The ledger of what :func:`read_bytes` found in the file ``display``."""
+    if data is None:
+        return Ledger({}), []
+    if isinstance(data, OSError):
+        return Ledger({}), [unreadable(display, data)]
     return parse(data, display)
 
 

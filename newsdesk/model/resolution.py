@@ -83,7 +83,7 @@ def resolve(
     """Carry the ledger forward to this build.
 
     ``articles`` is every article loaded (live or not); ``live_keys`` the content keys of those
-    on the site, newest first; ``public`` those of the articles taken down that were public once
+    on the site, in the order their sources were found; ``public`` those of the articles taken down that were public once
     (:func:`was_public`).  ``generated`` maps every other URL the build writes (list pages,
     static files, host files) to what it is, for collisions.  ``unloaded`` holds the content
     keys of files that exist but failed to load: their own errors are the news, so their URLs

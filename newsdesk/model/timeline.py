@@ -68,9 +68,13 @@ def schedule(db: Database) -> lifecycle.Schedule:
 @query
 def site_lists(db: Database) -> indexes.Lists:
     """Every list of the live stories (``model.indexes.lists_of``): the site index by content key."""
+    return indexes.lists_of(live_timeline(db), SETTINGS(db, "site"))
+
+
+def live_timeline(db: Database) -> list[Timed]:
+    """The stories of the timeline on the site now, in the order their sources were found (for a query)."""
     states = schedule(db).states
-    live = (t for t in timeline(db) if states[t.key] is lifecycle.State.LIVE)
-    return indexes.lists_of(live, SETTINGS(db, "site"))
+    return [t for t in timeline(db) if states[t.key] is lifecycle.State.LIVE]
 
 
 @query
