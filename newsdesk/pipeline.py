@@ -268,7 +268,6 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     the_rest = partial(write_the_rest, out, config, settings, entries, news, news_key, site.statics, moves, renderer)
     chores: list[Callable[[], None]] = [*feed_writers(site_feeds, written, config, fallback, inputs, out), the_rest]
     write_pages(pages, written.cards, renderer, out, options.jobs, progress, chores)
-    renderer.forget_index()
 
     host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
     used = set(written.entries.values())

@@ -26,9 +26,10 @@ table and its invariant), ``memo`` (the records kept), ``store``
 docs/architecture.md ("The query layer") says how a stage moves onto it.
 """
 
-from newsdesk.incremental.database import Database, Observer
+from newsdesk.incremental.database import Database
 from newsdesk.incremental.declare import Input, Query, query
 from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
+from newsdesk.incremental.evaluate import Observer
 from newsdesk.incremental.memo import Node, Record
 
 __all__ = [

@@ -10,8 +10,8 @@ Everything here is keyed by content hashes, so the cache can only ever say
   ``queries.sqlite`` beside this file: :attr:`Cache.queries` opens it.
 - converted bodies are the query layer's too (``markdown.article_body``).
 - ``entries``: feed entry HTML, keyed by a hash of what it is made from.
-- ``cards``: per article URL, the hash of what its story card was made from
-  and the card's own digest, so unchanged cards need not be made again.
+- ``links``: per article URL, its body's links and what the site said about
+  them, so an unchanged body's links need not be resolved again.
 - ``pages``: what was written at each URL of ``output/`` last time: the hash of
   every input its rendering read, the digest of its bytes and the file's stat.
 
@@ -33,7 +33,7 @@ from typing import Any
 from newsdesk.errors import Diagnostic, warning
 from newsdesk.incremental.database import Database
 from newsdesk.incremental.digest import FileStat, digest
-from newsdesk.incremental.records import BuildRecord, CardRow, PageRecord
+from newsdesk.incremental.records import BuildRecord, LinkRow, PageRecord
 from newsdesk.load.sources import Source, display_path
 from newsdesk.version import __version__
 
@@ -41,9 +41,10 @@ CACHE_DIR = ".newsdesk-cache"
 # Bump when the tables change, or when what is stored in them is made differently while
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses; 14: related stories moved to the query
-# store, leaving their blobs behind; 16: urls.lock carried forward by queries, and no blobs table):
+# store, leaving their blobs behind; 16: urls.lock carried forward by queries, and no blobs table;
+# 17: story cards made by queries, a links table instead of the cards table):
 # an older cache is then discarded rather than trusted.
-SCHEMA = "16"
+SCHEMA = "17"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -51,8 +52,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
 CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS cards (
-    url TEXT PRIMARY KEY, body BLOB, links TEXT, inputs BLOB, card BLOB, summary INT, resolved BLOB, flagged INT);
+CREATE TABLE IF NOT EXISTS links (url TEXT PRIMARY KEY, body BLOB, links TEXT, summary INT, resolved BLOB, flagged INT);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, reads TEXT);
 """
@@ -178,7 +178,7 @@ class Cache:
             self.db = self._fresh(":memory:")
             self.db.execute("BEGIN")
             return
-        self.db.executescript("DELETE FROM files; DELETE FROM entries; DELETE FROM cards; DELETE FROM pages;")
+        self.db.executescript("DELETE FROM files; DELETE FROM entries; DELETE FROM links; DELETE FROM pages;")
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
     def release_queries(self) -> None:
@@ -285,22 +285,22 @@ class Cache:
             )
         }
 
-    def cards(self) -> dict[str, CardRow]:
+    def link_rows(self) -> dict[str, LinkRow]:
         return {
-            row[0]: CardRow(row[1], row[2], row[3], row[4], bool(row[5]), row[6], bool(row[7]))
-            for row in self.db.execute("SELECT url, body, links, inputs, card, summary, resolved, flagged FROM cards")
+            row[0]: LinkRow(row[1], row[2], bool(row[3]), row[4], bool(row[5]))
+            for row in self.db.execute("SELECT url, body, links, summary, resolved, flagged FROM links")
         }
 
     def links_world(self) -> str | None:
-        """The digest of the site's link targets that the recorded cards' ``resolved`` were made under."""
+        """The digest of the site's link targets that the recorded links' ``resolved`` were made under."""
         return self.get("links-world")
 
-    def record_cards(self, rows: Mapping[str, CardRow], before: Mapping[str, CardRow], links_world: str) -> None:
+    def record_links(self, rows: Mapping[str, LinkRow], before: Mapping[str, LinkRow], links_world: str) -> None:
         if not self.writable:
             return
-        self.db.executemany("DELETE FROM cards WHERE url = ?", [(url,) for url in before if url not in rows])
+        self.db.executemany("DELETE FROM links WHERE url = ?", [(url,) for url in before if url not in rows])
         self.db.executemany(
-            "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?)",
             [(url, *row) for url, row in rows.items() if before.get(url) != row],
         )
         self.set("links-world", links_world)

@@ -9,20 +9,20 @@ docs/architecture.md ("How it decides") says it at length.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
 from newsdesk.errors import Diagnostic
-from newsdesk.incremental.declare import Input, Query, find_query
+from newsdesk.incremental.declare import Input, Query
 from newsdesk.incremental.digest import fingerprint_of
-from newsdesk.incremental.errors import CycleError, MissingInput, QueryError
-from newsdesk.incremental.frames import Collector, Frame, Stacks, enter, note_read
+from newsdesk.incremental.errors import MissingInput, QueryError
+from newsdesk.incremental.evaluate import Evaluator, Observer
+from newsdesk.incremental.frames import Collector, Stacks, note_read
 from newsdesk.incremental.graph import Graph
 from newsdesk.incremental.held import CAPACITY, Held
-from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node, Record, node_of
-from newsdesk.incremental.rows import key_text
+from newsdesk.incremental.memo import UNLOADED, Dep, InputSlot, Node, Record, node_of
 from newsdesk.incremental.store import Store
 
 P = ParamSpec("P")
@@ -30,10 +30,8 @@ R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-Observer = Callable[[str, Node], None]  # ("execute" | "verify" | "load", node): for tests and profiling
 
-
-class Database:
+class Database(Evaluator):
     """Inputs, memos and the revision counter; keep one alive to keep its memos (``serve``).
 
     ``Database()`` lives in memory only; :meth:`open` uses the store in a cache folder.
@@ -160,24 +158,12 @@ class Database:
         the rest: each worker returns ``traced(q, *key)`` and the parent ``merge``\\ s it.
         Asked at the top level only: nothing is recorded.
         """
-        self._between_queries("ask for memoised values")
-        self._know(q)
-        self._confirm()
-        graph, frames = self._graph, self._frames()
-        keys = list(keys)
-        prefetched = graph.prefetch(q.name, keys)
         found: dict[tuple[Any, ...], R] = {}
-        for key in keys:
-            node = node_of(q.name, key)
-            memo = graph.memo(node)
-            if memo is None or node in self._failed:
-                continue
-            if node in graph.stale and not self._verify(node, memo, frames, run=False):
-                continue
+        for key, node, memo, prefetched in self._memos(q, keys, run=False):
             if memo.value is UNLOADED:
                 if not self._read_value(node, memo):
                     continue
-            elif node in prefetched:
+            elif prefetched:
                 self._emit("load", node)
             found[key] = memo.value
             if q.spill:
@@ -185,110 +171,42 @@ class Database:
         self._spill()
         return found
 
+    def fingerprints(
+        self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]], *, run: bool
+    ) -> dict[tuple[Any, ...], bytes | None]:
+        """The fingerprints of ``q``'s values at ``keys``, no value read from the store: with ``run``,
+        each computed or verified as calling ``q`` would; without, those :meth:`memoised` finds."""
+        found: dict[tuple[Any, ...], bytes | None] = {}
+        for key, _, memo, _ in self._memos(q, keys, run):
+            found[key] = memo.fingerprint
+            self._spill()
+        return found
+
+    def _memos(self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]], run: bool) -> Iterator[tuple[Any, ...]]:
+        """(key, node, memo, whether it was read from the store now) for each memo of ``q`` at ``keys``
+        that is up to date: verified, or (with ``run``) computed, its stored memos read in one pass."""
+        self._between_queries("ask for memos")
+        self._know(q)
+        self._confirm()
+        keys = list(keys)
+        prefetched = self._graph.prefetch(q.name, keys)
+        for key in keys:
+            node = node_of(q.name, key)
+            if not run and node in self._failed:
+                continue
+            memo = self._up_to_date(node, q, self._frames(), run)
+            if memo is not None:
+                yield key, node, memo, node in prefetched
+
     def sweep(self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]]) -> None:
         """Forget every memo of ``q`` whose key is not among ``keys`` (say, of files deleted
         since), in memory now and in the store at the next save, so that it does not grow."""
         self._between_queries("sweep memos")
         self._graph.sweep(q.name, set(keys))
 
-    def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[Frame], run: bool = True) -> Memo | None:
-        """The memo of ``node``, verified or computed; None when it would have to run and ``run`` is False."""
-        failed = self._failed.get(node)
-        if failed is not None:
-            raise failed
-        memo = self._graph.memo(node)
-        if memo is not None and (node not in self._graph.stale or self._verify(node, memo, frames, run)):
-            return memo
-        return self._execute(node, q, frames) if run else None
-
-    def _verify(self, node: Node, memo: Memo, frames: list[Frame], run: bool = True) -> bool:
-        enter(frames, Frame(node, None))
-        try:
-            self._emit("verify", node)
-            trace = self._graph.trace(node, memo)
-            green = trace is not None and all(self._unchanged(dep, memo, frames, run) for dep in trace)
-        finally:
-            frames.pop()
-        if green:
-            self._graph.verified(node, self.revision)
-            if self._collector is not None:
-                self._collector.verified.append(node)
-        return green
-
-    def _unchanged(self, dep: Dep, memo: Memo, frames: list[Frame], run: bool) -> bool:
-        if dep.is_input:
-            slot = self._graph.input_slot(dep.node)
-            return (None if slot is None else slot.fingerprint) == dep.fingerprint
-        q = self._query_named(dep.node.name)
-        if q is None:
-            return False  # not imported in this process: the reader runs again and calls it itself
-        try:
-            current = self._up_to_date(dep.node, q, frames, run)
-        except CycleError:
-            raise
-        except Exception:
-            return False  # it fails now: the reader runs again and meets the failure itself
-        if current is None:
-            return False  # it would have to run first (see memoised)
-        if dep.fingerprint is None or current.fingerprint is None:
-            return current.changed_at <= memo.verified_at
-        return current.fingerprint == dep.fingerprint
-
-    def _execute(self, node: Node, q: Query[..., Any], frames: list[Frame]) -> Memo:
-        reads: dict[Node, Dep] = {}
-        enter(frames, Frame(node, reads))
-        try:
-            self._emit("execute", node)
-            value = q.fn(self, *cast(tuple[Any, ...], node.key))
-        except Exception as exc:
-            self._failed[node] = exc
-            self._graph.forget(node, reads.values())
-            raise
-        finally:
-            frames.pop()
-        executed = Executed(node, value, fingerprint_of(value), tuple(reads.values()))
-        if self._collector is not None:
-            self._collector.executed.append(executed)
-        if q.spill:  # held from here, even when only a verification asked for it
-            self._held.hold(node)
-        return self._graph.install(executed, self.revision)
-
-    def _load_value(self, node: Node, q: Query[..., Any], frames: list[Frame], memo: Memo) -> Memo:
-        return memo if self._read_value(node, memo) else self._execute(node, q, frames)
-
-    def _read_value(self, node: Node, memo: Memo) -> bool:
-        """Fill a memo's value from the store; False when it has none (it is computed again)."""
-        store = self._store
-        found, value = store.value(node, key_text(node.key), memo.fingerprint) if store is not None else (False, None)
-        if found:
-            self._emit("load", node)
-            memo.value = value
-            self._hold_if_spilling(node)
-        return found
-
-    def _frames(self) -> list[Frame]:
-        return self._stacks.frames
-
     def _between_queries(self, what: str) -> None:
         if self._frames():
             raise QueryError(f"cannot {what} while a query runs: a query only reads")
-
-    def _know(self, q: Query[..., Any]) -> None:
-        known = self._queries.setdefault(q.name, q)
-        if known is not q:
-            raise QueryError(f"two different queries are named {q.name}")
-
-    def _query_named(self, name: str) -> Query[..., Any] | None:
-        """The query of that name: one called in this database, or one in an imported module."""
-        known = self._queries.get(name) or find_query(name)
-        if known is not None:
-            self._queries[name] = known
-        return known
-
-    def _hold_if_spilling(self, node: Node) -> None:
-        known = self._query_named(node.name)
-        if known is not None and known.spill:
-            self._held.hold(node)
 
     def _spill(self) -> None:
         """Between top-level questions, past ``holding`` memos of spilling queries, let the oldest go:
@@ -299,10 +217,6 @@ class Database:
         if saved:
             self.save()
         self._graph.let_go(self._held.let_go(), saved)
-
-    def _emit(self, event: str, node: Node) -> None:
-        if self._observe is not None:
-            self._observe(event, node)
 
     # -- workers -----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The rows the build cache keeps: a story card's, a written page's, the last build's."""
+"""The rows the build cache keeps: an article's links', a written page's, the last build's."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ from newsdesk.errors import Diagnostic
 from newsdesk.incremental.digest import FileStat
 
 
-class CardRow(NamedTuple):
-    """What an article's story card was made from, and the card's digest."""
+class LinkRow(NamedTuple):
+    """What an article's body links to, and what the site said about those links."""
 
     body: bytes  # the body's cache key
     links: str  # the body's links (JSON), what the page's link resolution reads
-    inputs: bytes  # hash of everything the card and the page's links were made from
-    card: bytes  # digest of the card
     summary: bool  # the body has a first paragraph to take a summary from
     resolved: bytes  # digest of what the site said about its links (markdown.link_resolutions)
     flagged: bool  # one of those links is worth a message (missing, hidden, not on the site)

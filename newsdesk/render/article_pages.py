@@ -23,12 +23,11 @@ from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.incremental import Record
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest as cache_digest
-from newsdesk.incremental.digest import fingerprint_of
-from newsdesk.incremental.records import CardRow
+from newsdesk.incremental.records import LinkRow
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.corpus import ArticleInputs, body_text
-from newsdesk.markdown.article_body import body_meta, body_metas, converted
+from newsdesk.markdown.article_body import body_meta, converted
 from newsdesk.markdown.body import Body
 from newsdesk.markdown.convert import Converter, failing_block
 from newsdesk.markdown.links import UnreadableHTML, absolute_links, link_resolutions, resolve_links
@@ -37,7 +36,7 @@ from newsdesk.output import feeds
 from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
 from newsdesk.progress import Progress
-from newsdesk.render.cards import Cards
+from newsdesk.render.cards import BLANK, Cards, card, forget_others, with_body
 from newsdesk.render.renderer import Renderer
 from newsdesk.render.views import ArticleView, Link
 from newsdesk.validate.bodies import body_problems, summary_problems_of, troubled
@@ -56,7 +55,7 @@ from newsdesk.validate.bodies import body_problems, summary_problems_of, trouble
 class _Rendered:
     position: int
     placed: Placed | None
-    body: Record[Body | Diagnostic]  # its body_meta, with what the worker converted on the way
+    card: Record[ArticleView]  # its card, with the body the worker converted on the way
     problems: tuple[Diagnostic, ...]
     entry: str | None  # the feed entry HTML, for articles some feed carries
     reads: str = ""  # what its render read by name (templates, params keys): its key includes their values
@@ -116,46 +115,31 @@ def yield_articles(
 ) -> Articles:
     """Write every article page; return the cards and feed entries the rest of the site needs.
 
-    An article page is rendered from its card, its body, what its links point
-    at, its templates, the site view and the settings; when those hash to what
-    was recorded last time the served file is kept without rendering.  Bodies
-    are the query layer's (``markdown.article_body``): a body is converted once
-    per change of its file, wherever it is asked for.  ``inputs`` maps each
-    article's content key to the keys that stand for its parse and body in the
-    cards' keys.
+    An article page is rendered from its card (``render.cards``), its body, what its links
+    point at, its templates, the site view and the settings; when those hash to what was
+    recorded last time the served file is kept without rendering.  Bodies are the query
+    layer's (``markdown.article_body``): a body is converted once per change of its file,
+    wherever it is asked for, in the worker processes for those not converted yet.
     """
     db = cache.queries
     common = renderer.settings_key()
-    before = cache.cards()
-    rows: dict[str, CardRow] = {}
+    before = cache.link_rows()
+    rows: dict[str, LinkRow] = {}
     keys: dict[str, bytes] = {}
     entries: dict[str, bytes] = {}
     page_feeds = feeds.page_feeds(config)
+    cards = Cards(db, index.articles)
+    forget_others(db, index.articles, ((t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors)))
 
     def text_of(article: Article) -> str:
         """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""
         return article.body or body_text(inputs[article.key])
 
-    def bodies(articles: list[Article]) -> dict[str, Body]:
-        """Bodies without their HTML, for cards (one that cannot be converted is reported when rendered)."""
-        found = body_metas(db, [a.key for a in articles])
-        return {a.url: _or_blank(found[a.key]) for a in articles}
-
-    cards = Cards(index, renderer, bodies)
-
-    described: dict[tuple[str, str], str] = {}
     resolutions: dict[str, tuple[tuple[str, str | bool | tuple[str, str] | None], ...]] = {}
     # What every link resolution reads: where each source lives, which URLs exist, which stories are
     # hidden.  While it stays the same, an unchanged body's links resolve as they did last time.
     links_world = cache_digest(repr(list(by_key.items())), repr(sorted(known_urls)), repr(sorted(hidden.items()))).hex()
     same_links = cache.links_world() == links_world
-
-    def term(kind: str, name: str) -> str:
-        """A term link as text, made once per term (a few hundred, read ten thousand times)."""
-        found = described.get((kind, name))
-        if found is None:
-            found = described[(kind, name)] = repr(renderer.link_to(index, kind, name).hashed_as())
-        return found
 
     def resolve(article: Article, links: tuple[str, ...]) -> tuple[bytes, bool]:
         """The digest of what the site says about the links, and whether one is worth a message."""
@@ -164,35 +148,16 @@ def yield_articles(
         )
         return cache_digest(repr(found)), troubled(found)
 
-    def card_inputs(article: Article, resolved: bytes) -> bytes:
-        terms = [term("desk", article.desk), *(term("topic", t) for t in article.topics)]
-        terms += [term("author", a) for a in article.authors]
-        related = [inputs[o.key].parse.hex() + term("desk", o.desk) for o in index.related.get(article.url, ())]
-        return cache_digest(
-            common, inputs[article.key].parse, inputs[article.key].body, "|".join(terms), "|".join(related), resolved
-        )
-
-    def keyed(article: Article, card_digest: bytes, resolved: bytes) -> None:
-        entries[article.url] = cache_digest(card_digest, inputs[article.key].body, resolved, config.root_url)
+    def keyed(article: Article, row: LinkRow) -> None:
+        rows[article.url] = row
+        entries[article.url] = cache_digest(cards.digests[article.url], row.body, row.resolved, config.root_url)
         keys[article.url] = cache_digest(common, entries[article.url])
 
     def settle(article: Article, body: Body) -> None:
-        """Make the card of a new or changed article, and its keys."""
-        card = renderer.article_view(article, body, "", index)
-        card_digest = fingerprint_of(card) or b""
-        cards.add(card, card_digest)
+        """Resolve the links of a new or changed body, and make the article's keys."""
         resolved, flagged = resolve(article, body.links)
-        digest_in = card_inputs(article, resolved)
-        rows[article.url] = CardRow(
-            inputs[article.key].body,
-            json.dumps(body.links),
-            digest_in,
-            card_digest,
-            bool(body.summary),
-            resolved,
-            flagged,
-        )
-        keyed(article, card_digest, resolved)
+        keyed(article, LinkRow(inputs[article.key].body, json.dumps(body.links), bool(body.summary), resolved, flagged))
+        check_links(article, lambda: body.links, bool(body.summary), flagged)
 
     def check_links(article: Article, links: Callable[[], tuple[str, ...]], has_summary: bool, flagged: bool) -> None:
         """A kept page is not rendered, but what its body says (a link to a hidden story, no summary) is."""
@@ -203,37 +168,21 @@ def yield_articles(
         text = lambda: text_of(article)  # noqa: E731 - read only for line numbers, rarely
         problems.extend(body_problems(article, links(), has_summary, text, by_key, known_urls, hidden, resolved))
 
-    def row_links(row: CardRow) -> Callable[[], tuple[str, ...]]:
-        return lambda: tuple(json.loads(row.links))
-
-    def body_links(body: Body) -> Callable[[], tuple[str, ...]]:
-        return lambda: body.links
-
-    # Articles whose card inputs are unchanged need neither their card nor their body.
-    unsure: list[Article] = []
-    for article in index.articles:
+    # The cards of the articles whose body is converted already; the others' after their page.
+    ready = db.fingerprints(body_meta, [(a.key,) for a in index.articles], run=False)
+    known = [a for a in index.articles if (a.key,) in ready]
+    cards.fingerprints(known)
+    for article in known:
         row = before.get(article.url)
         if row is None or row.body != inputs[article.key].body:
-            unsure.append(article)
+            meta = body_meta(db, article.key)
+            if isinstance(meta, Body):  # one that cannot be converted is reported when its page is rendered
+                settle(article, meta)
             continue
-        if same_links:
-            resolved, flagged = row.resolved, row.flagged
-        else:
-            resolved, flagged = resolve(article, row_links(row)())
-        if card_inputs(article, resolved) != row.inputs:
-            unsure.append(article)
-            continue
-        rows[article.url] = row
-        cards.digests[article.url] = row.card
-        keyed(article, row.card, resolved)
-        check_links(article, row_links(row), row.summary, flagged)
-    found = db.memoised(body_meta, [(a.key,) for a in unsure])
-    known_bodies = {a.url: b for a in unsure if isinstance(b := found.get((a.key,)), Body)}
-    for article in unsure:
-        if article.url in known_bodies:
-            body = known_bodies[article.url]
-            settle(article, body)
-            check_links(article, body_links(body), bool(body.summary), rows[article.url].flagged)
+        links = _links_of(row)
+        resolved, flagged = (row.resolved, row.flagged) if same_links else resolve(article, links())
+        keyed(article, row._replace(resolved=resolved, flagged=flagged))
+        check_links(article, links, row.summary, flagged)
 
     tasks: list[int] = []
     for position, article in enumerate(index.articles):
@@ -248,11 +197,12 @@ def yield_articles(
         body_html, found = resolve_links(
             body, article.key, article.source, text, article.body_line, by_key, known_urls, hidden, article.url
         )
-        return renderer.article_view(article, body, body_html, index), found
+        return with_body(card(db, article.key), body_html), found
 
     def render(position: int) -> _Rendered:
         article = index.articles[position]
-        meta = db.traced(body_meta, article.key)  # the parent learns of what is converted here
+        # The parent learns of what is converted and made here: the body, the card.
+        meta = db.traced(card, article.key)
         body = converted(db, article.key)  # the body just converted, or the one the store holds
         if not isinstance(body, Body):
             return _Rendered(position, None, meta, (body,), None)
@@ -276,11 +226,12 @@ def yield_articles(
     for done in workers.run(render, tasks, jobs):
         article = index.articles[done.position]
         problems.extend(done.problems)
-        fresh = db.merge(done.body)
+        db.merge(done.card)
+        fresh = body_meta(db, article.key)
         # A card not made before its page (as before bodies were queries: not for a page that failed).
         if isinstance(fresh, Body) and not done.problems and article.url not in rows:
+            cards.fingerprints([article])
             settle(article, fresh)
-            check_links(article, body_links(fresh), bool(fresh.summary), rows[article.url].flagged)
         if done.entry is not None and cache.writable:  # a thousand entries are MBs: a feed reads them back
             cache.put_feed_entries({entries[article.url]: done.entry})
         elif done.entry is not None:
@@ -294,7 +245,7 @@ def yield_articles(
         if progress:
             progress.advance()
     if not any(p.is_error for p in problems):
-        cache.record_cards(rows, before, links_world)
+        cache.record_links(rows, before, links_world)
 
     def make_entries(wanted: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -337,6 +288,10 @@ def rendering_failed(article: Article, text: str, exc: Exception) -> Diagnostic:
     )
 
 
+def _links_of(row: LinkRow) -> Callable[[], tuple[str, ...]]:
+    return lambda: tuple(json.loads(row.links))
+
+
 def _or_blank(body: Body | Diagnostic) -> Body:
     """A body for a card or a feed entry; one that cannot be converted is reported when its page is rendered."""
-    return Body("", "", 0, ()) if isinstance(body, Diagnostic) else body
+    return BLANK if isinstance(body, Diagnostic) else body

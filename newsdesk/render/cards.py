@@ -1,68 +1,203 @@
-"""Story cards: the article views list pages show, made only when a page needs one.
+"""Story cards as queries: an article as list pages, feeds and its own page show it.
 
-A card is an :class:`~newsdesk.render.renderer.ArticleView` without its body.  A
-rebuild after a one-article edit must not make ten thousand of them just to
-find that the list pages are unchanged, so each card has a digest recorded in
-the cache, list page keys are computed from stand-ins (:class:`CardRef`, which
-pickle as that digest), and real cards are made on first access.
+A card is an :class:`~newsdesk.render.views.ArticleView` without its body's HTML.  The
+query ``card`` makes it from the article's parse, its body's summary and length
+(``body_meta``), the links of its desk, topics and authors (``term_link``) and its related
+stories (``story_related``, each read as its parse), so a card is made again only when
+one of those changed, and its fingerprint (what the keys of its page and of the list
+pages showing it hash) changes only when what it shows did.
+
+A term link is cut off on its name, URL and description: the story count it shows is
+read when a page is rendered (:class:`~newsdesk.render.views.CountReads`), so adding a
+story to a desk makes none of the desk's cards again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from newsdesk.load.articles import Article
+from markupsafe import Markup
+
+from newsdesk.errors import Diagnostic
+from newsdesk.incremental import Database, query
+from newsdesk.load.articles import Article, Correction
+from newsdesk.load.config import SiteConfig
+from newsdesk.load.corpus import SETTINGS, parsed
+from newsdesk.markdown.article_body import body_meta
 from newsdesk.markdown.body import Body
-from newsdesk.model.indexes import SiteIndex
-from newsdesk.render.renderer import Renderer
-from newsdesk.render.views import ArticleView
+from newsdesk.model.related import related_stories
+from newsdesk.model.timeline import live_timeline, site_lists
+from newsdesk.model.urls import slugify
+from newsdesk.render.views import ArticleView, CountedLink, Link, Teaser
+
+BLANK = Body("", "", 0, ())  # a body that cannot be converted: reported when its page is rendered
+
+# -- the queries -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CardRef:
-    """Stands in for a card when a list page's inputs are hashed; pickles as the card's digest."""
+@query
+def term_link(db: Database, kind: str, slug: str) -> CountedLink:
+    """The link to a desk's, topic's or author's page (its count as it was made: see the module)."""
+    lists = site_lists(db)
+    terms = {"desk": lists.desks, "topic": lists.topics, "author": lists.authors}[kind]
+    listing = next(t for t in terms if t.slug == slug)
+    return CountedLink(listing.name, listing.url, len(listing.keys), listing.description)
 
-    digest: bytes
+
+@query
+def live_keys(db: Database) -> dict[str, str]:
+    """The content key of every story on the site, by URL."""
+    return {t.url: t.key for t in live_timeline(db)}
+
+
+@query
+def story_related(db: Database, key: str) -> tuple[str, ...]:
+    """The content keys of a live story's related stories, in order (``model.related``)."""
+    found = related_stories(db).get(_article(db, key).url, ())
+    if not found:
+        return ()
+    keys = live_keys(db)
+    return tuple(keys[url] for url in found)
+
+
+@query(spill=True)
+def card(db: Database, key: str) -> ArticleView:
+    """A live story's card: its view without the body's HTML."""
+    config = SETTINGS(db, "site")
+
+    def link(kind: str, name: str) -> CountedLink:
+        return term_link(db, kind, slugify(name))
+
+    meta = body_meta(db, key)
+    related = tuple(teaser(config, _article(db, other), link) for other in story_related(db, key))
+    return article_view(config, _article(db, key), BLANK if isinstance(meta, Diagnostic) else meta, link, related)
+
+
+def forget_others(db: Database, articles: Sequence[Article], terms: Iterable[tuple[str, str]]) -> None:
+    """Forget the cards of the stories not live now, and the links of terms no story has."""
+    keys = [(a.key,) for a in articles]
+    db.sweep(card, keys)
+    db.sweep(story_related, keys)
+    db.sweep(term_link, terms)
+
+
+def _article(db: Database, key: str) -> Article:
+    article = parsed(db, key).article
+    if article is None:
+        raise KeyError(f"{key} did not load: it has no card")
+    return article
+
+
+# -- what a card is made of ---------------------------------------------------------------
+
+
+def article_view(
+    config: SiteConfig,
+    article: Article,
+    body: Body,
+    link: Callable[[str, str], Link],
+    related: tuple[Teaser, ...],
+) -> ArticleView:
+    """An article's view without its body's HTML; ``link(kind, name)`` is a term's link."""
+    tz = config.tz
+    changed = article.modified if article.modified > article.date else None
+    return ArticleView(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        permalink=config.absolute(article.url),
+        date=article.date.astimezone(tz),
+        date_iso=article.date.isoformat(),
+        updated=changed.astimezone(tz) if changed else None,
+        updated_iso=changed.isoformat() if changed else "",
+        modified_iso=article.modified.isoformat(),
+        desk=link("desk", article.desk),
+        topics=tuple(link("topic", t) for t in article.topics),
+        authors=tuple(link("author", a) for a in article.authors),
+        summary=article.summary or body.summary,
+        dateline=article.dateline,
+        image=article.image,
+        corrections=tuple(Correction(c.date.astimezone(tz), c.text, c.date_only) for c in article.corrections),
+        body=Markup(""),
+        words=body.words,
+        reading_minutes=body.reading_minutes,
+        meta=article.meta,
+        source=article.source,
+        related=related,
+        standfirst=article.summary,
+        date_only=article.date_only,
+        updated_date_only=article.modified_date_only if changed else False,
+    )
+
+
+def teaser(config: SiteConfig, article: Article, link: Callable[[str, str], Link]) -> Teaser:
+    """A story as its related stories show it."""
+    return Teaser(
+        title=article.title,
+        url=article.url,
+        date=article.date.astimezone(config.tz),
+        date_iso=article.date.isoformat(),
+        desk=link("desk", article.desk),
+        dateline=article.dateline,
+        image=article.image,
+        date_only=article.date_only,
+    )
+
+
+def with_body(view: ArticleView, html: str) -> ArticleView:
+    """A card with its body's HTML: the view its own page shows."""
+    return replace(view, body=Markup(html))
+
+
+# -- the cards of a build ----------------------------------------------------------------
 
 
 class Cards(Mapping[str, ArticleView]):
-    """URL → card for every published article, in index order; cards are made when first read."""
+    """URL → card for every live story, in index order; a card is read from its query when first read.
 
-    def __init__(
-        self, index: SiteIndex, renderer: Renderer, body_of: Callable[[list[Article]], dict[str, Body]]
-    ) -> None:
-        self.index = index
-        self.renderer = renderer
-        self.body_of = body_of  # article.url -> body (without HTML), for the given articles
-        self.by_url = {a.url: a for a in index.articles}
+    Cards read back share their links and teasers (one of each per build, as a hundred
+    thousand cards hold half a million of them); ``digests`` are the cards' fingerprints.
+    """
+
+    def __init__(self, db: Database, articles: Sequence[Article]) -> None:
+        self.db = db
+        self.by_url = {a.url: a for a in articles}
         self.made: dict[str, ArticleView] = {}
-        self.digests: dict[str, bytes] = {}  # url -> digest of the card, for every article
+        self.digests: dict[str, bytes] = {}  # url -> the card's fingerprint, for every article
+        self._links: dict[Link, Link] = {}
+        self._teasers: dict[Teaser, Teaser] = {}
 
-    def add(self, card: ArticleView, card_digest: bytes) -> None:
-        self.made[card.url] = card
-        self.digests[card.url] = card_digest
+    def fingerprints(self, articles: Sequence[Article]) -> None:
+        """Make (or verify) these articles' cards, keeping their fingerprints."""
+        found = self.db.fingerprints(card, [(a.key,) for a in articles], run=True)
+        self.digests.update((a.url, found[(a.key,)] or b"") for a in articles)
 
     def __getitem__(self, url: str) -> ArticleView:
-        card = self.made.get(url)
-        if card is None:
+        found = self.made.get(url)
+        if found is None:
             self.make([url])
-            card = self.made[url]
-        return card
+            found = self.made[url]
+        return found
 
     def make(self, urls: list[str]) -> None:
-        """Make the cards not made yet (one cache query for all of them)."""
-        missing = [self.by_url[u] for u in urls if u not in self.made and u in self.by_url]
-        if not missing:
-            if any(u not in self.by_url for u in urls):
-                raise KeyError(next(u for u in urls if u not in self.by_url))
-            return
-        bodies = self.body_of(missing)
-        for article in missing:
-            self.made[article.url] = self.renderer.article_view(article, bodies[article.url], "", self.index)
+        """Read the cards not read yet (the stored ones in one pass)."""
+        missing = [(self.by_url[u].key,) for u in urls if u not in self.made]
+        found = self.db.memoised(card, missing)
+        for key in missing:
+            view = found.get(key) or card(self.db, *key)
+            self.made[view.url] = self._shared(view)
 
     def make_all(self) -> None:
         self.make(list(self.by_url))
+
+    def _shared(self, view: ArticleView) -> ArticleView:
+        links, teasers = self._links, self._teasers
+        related = tuple(teasers.setdefault(t, replace(t, desk=links.setdefault(t.desk, t.desk))) for t in view.related)
+        desk = links.setdefault(view.desk, view.desk)
+        topics = tuple(links.setdefault(t, t) for t in view.topics)
+        authors = tuple(links.setdefault(a, a) for a in view.authors)
+        return replace(view, desk=desk, topics=topics, authors=authors, related=related)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.by_url)
@@ -75,6 +210,13 @@ class Cards(Mapping[str, ArticleView]):
 
     def refs(self) -> RefsRead:
         return RefsRead(self.digests)
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """Stands in for a card when a list page's inputs are hashed; pickles as the card's digest."""
+
+    digest: bytes
 
 
 @dataclass

@@ -8,21 +8,17 @@ in ``docs/templates.md``.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
-from markupsafe import Markup
 
 from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.incremental.digest import digest, fingerprint_of
-from newsdesk.load.articles import Article, Correction
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.sources import display_path
-from newsdesk.markdown.body import Body
 from newsdesk.model.indexes import SiteIndex
 from newsdesk.render import structured
 from newsdesk.render.views import (
@@ -34,8 +30,6 @@ from newsdesk.render.views import (
     PageView,
     Params,
     SiteView,
-    Teaser,
-    WatchedCount,
     count_of,
     human_date,
     human_datetime,
@@ -87,9 +81,6 @@ class _Environment(jinja2.Environment):
         return super().select_template(names, parent, globals)
 
 
-CountedLink.count = WatchedCount()  # type: ignore[assignment]  # after @dataclass has read the field
-
-
 class Renderer:
     """Owns the Jinja environment and turns views into pages."""
 
@@ -117,17 +108,11 @@ class Renderer:
         self.tz = config.tz
         self.site: SiteView | None = None
         self._site_shape = b""
-        self._reads = CountReads()  # per process: a forked worker has its own copy
-        self._counts: dict[str, int] = {}  # the bound index's story counts, by the URL of what they count
+        self._reads = CountReads()  # the bound index's story counts; per process: a forked worker has its own copy
         self.env.loaded = {}
         self._params = Params(config.params)
         self._reads_values: dict[str, bytes] = {}  # a page's reads (see Rendered) -> digest of their values
         self._line_values: dict[str, bytes] = {}  # one read (a line of those) -> what it finds now
-        self._links: dict[tuple[str, str], CountedLink] = {}  # term links of one index: a few hundred, made once
-        # Each story's teaser, shared by the cards that relate to it while any of them is alive (a worker
-        # process drops its views after each page, so it does not keep a teaser for every story).
-        self._teasers: weakref.WeakValueDictionary[str, Teaser] = weakref.WeakValueDictionary()
-        self._links_of: SiteIndex | None = None
 
     def bind(self, index: SiteIndex, *, search: bool = False) -> None:
         """Make the site-wide view (desk navigation, archive years) available to every page."""
@@ -136,8 +121,9 @@ class Renderer:
         self._site_shape = fingerprint_of(replace(self.site, params={})) or b""
         self._reads_values.clear()  # what reads find depends on the index
         self._line_values.clear()
-        self._counts = {t.url: len(t.articles) for t in (*index.desks, *index.topics, *index.authors)}
-        self._counts.update((a.url, len(a.articles)) for a in index.archives)
+        counts = {t.url: len(t.articles) for t in (*index.desks, *index.topics, *index.authors)}
+        counts.update((a.url, len(a.articles)) for a in index.archives)
+        self._reads = CountReads(counts)
 
     # -- views -------------------------------------------------------------
 
@@ -164,83 +150,8 @@ class Renderer:
             search=search,
         )
 
-    def article_view(self, article: Article, body: Body, body_html: str, index: SiteIndex) -> ArticleView:
-        changed = article.modified if article.modified > article.date else None
-
-        def link(kind: str, name: str) -> Link:
-            return self.link_to(index, kind, name)
-
-        return ArticleView(
-            id=article.id,
-            title=article.title,
-            url=article.url,
-            permalink=self.config.absolute(article.url),
-            date=article.date.astimezone(self.tz),
-            date_iso=article.date.isoformat(),
-            updated=changed.astimezone(self.tz) if changed else None,
-            updated_iso=changed.isoformat() if changed else "",
-            modified_iso=article.modified.isoformat(),
-            desk=link("desk", article.desk),
-            topics=tuple(link("topic", t) for t in article.topics),
-            authors=tuple(link("author", a) for a in article.authors),
-            summary=article.summary or body.summary,
-            dateline=article.dateline,
-            image=article.image,
-            corrections=tuple(Correction(c.date.astimezone(self.tz), c.text, c.date_only) for c in article.corrections),
-            body=Markup(body_html),
-            words=body.words,
-            reading_minutes=body.reading_minutes,
-            meta=article.meta,
-            source=article.source,
-            related=tuple(self.teaser(other, index) for other in index.related.get(article.url, ())),
-            standfirst=article.summary,
-            date_only=article.date_only,
-            updated_date_only=article.modified_date_only if changed else False,
-        )
-
-    def teaser(self, article: Article, index: SiteIndex) -> Teaser:
-        """A story as its related stories show it (made once per index: four cards on average relate to it)."""
-        self._remember(index)
-        found = self._teasers.get(article.url)
-        if found is None:
-            found = self._teaser(article, index)
-            self._teasers[article.url] = found
-        return found
-
-    def _teaser(self, article: Article, index: SiteIndex) -> Teaser:
-        return Teaser(
-            title=article.title,
-            url=article.url,
-            date=article.date.astimezone(self.tz),
-            date_iso=article.date.isoformat(),
-            desk=self.link_to(index, "desk", article.desk),
-            dateline=article.dateline,
-            image=article.image,
-            date_only=article.date_only,
-        )
-
-    def link_to(self, index: SiteIndex, kind: str, name: str) -> CountedLink:
-        """The link to a desk, topic or author page, as article views show it (made once per index)."""
-        self._remember(index)
-        found = self._links.get((kind, name))
-        if found is None:
-            term = index.term(kind, name)
-            found = self._links[(kind, name)] = self.counted_link(
-                term.name, term.url, len(term.articles), term.description
-            )
-        return found
-
     def counted_link(self, name: str, url: str, count: int, description: str = "") -> CountedLink:
-        return CountedLink(name, url, count, description, self._reads)
-
-    def forget_index(self) -> None:
-        """Drop the links and teasers made for the index being rendered (the build is done rendering)."""
-        self._links, self._teasers, self._links_of = {}, weakref.WeakValueDictionary(), None
-
-    def _remember(self, index: SiteIndex) -> None:
-        """What is made once per index is made again for another one."""
-        if self._links_of is not index:
-            self._links, self._teasers, self._links_of = {}, weakref.WeakValueDictionary(), index
+        return CountedLink(name, url, count, description)
 
     def page(
         self,
@@ -303,7 +214,7 @@ class Renderer:
             if kind == "param":
                 value = fingerprint_of(self._params.value_of(name)) or b"?"
             elif kind == "count":
-                value = str(self._counts.get(name)).encode()
+                value = str(self._reads.counts.get(name)).encode()
             else:
                 value = digest(self._source(name))
             found = self._line_values[line] = line.encode() + b"\0" + value
@@ -348,7 +259,8 @@ class Renderer:
         self.env.loaded = {}
         self._params.read = {}
         try:
-            html = self.env.get_template(template).render(site=self.site, **context)
+            with self._reads.watching():
+                html = self.env.get_template(template).render(site=self.site, **context)
             reads = [f"template:{name}" for name in self.env.loaded]
             reads += [f"param:{key}" for key in self._params.read]
             reads += [f"count:{url}" for url in self._reads.urls]

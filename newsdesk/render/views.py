@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +25,24 @@ class Link:
 
 
 class CountReads:
-    """The links whose count the render under way read, by URL (one per renderer, per process)."""
+    """The story counts of the site being rendered, by the URL of what they count, and which of
+    them the render under way read (one per renderer; a forked worker has its own copy)."""
 
-    def __init__(self) -> None:
+    def __init__(self, counts: Mapping[str, int] | None = None) -> None:
+        self.counts: dict[str, int] = dict(counts or {})
         self.urls: dict[str, None] = {}
+
+    @contextmanager
+    def watching(self) -> Iterator[CountReads]:
+        """While in it, counted links show these counts and their reads are noted here."""
+        token = _WATCHING.set(self)
+        try:
+            yield self
+        finally:
+            _WATCHING.reset(token)
+
+
+_WATCHING: ContextVar[CountReads | None] = ContextVar("newsdesk_count_reads", default=None)
 
 
 @dataclass(frozen=True)
@@ -35,13 +51,13 @@ class CountedLink(Link):
     months, and a story's desk, topics and authors.
 
     Those counts change whenever a story is added, removed or retagged, and most pages
-    never show them.  So reading ``count`` is noticed, by the link's URL (in ``reads``, the
-    renderer's): fingerprints hash these links without their counts, and a page's key has
-    the counts its render read (``count:URL`` in its reads), so a page is rendered again
-    when a count it showed changed, and only then.
+    never show them.  So the count a template reads is the one of the site being rendered
+    (the :class:`CountReads` it is watched by), not the one the link was made with, and
+    reading it is noticed by the link's URL: fingerprints hash these links without their
+    counts, so a link made in an earlier build (a story card the query layer kept) is the
+    same link, and a page's key has the counts its render read (``count:URL`` in its
+    reads), so a page is rendered again when a count it showed changed, and only then.
     """
-
-    reads: CountReads | None = field(default=None, compare=False, repr=False)
 
     def hashed_as(self) -> tuple[str, str, str]:
         """What fingerprints hash of the link (:func:`newsdesk.incremental.digest.fingerprint_of`): all but its count."""
@@ -49,7 +65,8 @@ class CountedLink(Link):
 
 
 class WatchedCount:
-    """``CountedLink.count``: the value is kept in the instance, and reading it is noted in its ``reads``.
+    """``CountedLink.count``: while a :class:`CountReads` watches, its count for the link's URL
+    (the one the link was made with if it has none), the read noted; otherwise the one made with.
 
     A data descriptor on the one attribute, rather than a ``__getattribute__`` that every read of
     every attribute of every link would go through (a cold build reads links millions of times).
@@ -58,13 +75,19 @@ class WatchedCount:
     def __get__(self, link: CountedLink | None, owner: type | None = None) -> Any:
         if link is None:
             return 0  # the field's default, as dataclasses read it from the class
-        reads = link.__dict__.get("reads")
-        if reads is not None:
-            reads.urls[link.__dict__["url"]] = None
-        return link.__dict__["count"]
+        made = link.__dict__["count"]
+        reads = _WATCHING.get()
+        if reads is None:
+            return made
+        url = link.__dict__["url"]
+        reads.urls[url] = None
+        return reads.counts.get(url, made)
 
     def __set__(self, link: CountedLink, value: int) -> None:
         link.__dict__["count"] = value  # only __init__ sets it: the link is frozen
+
+
+CountedLink.count = WatchedCount()  # type: ignore[assignment]  # after @dataclass has read the field
 
 
 @dataclass(frozen=True)

@@ -1,71 +1,145 @@
-"""Story cards made only when a page needs one, and the stand-ins list pages are keyed by."""
+"""Story cards as queries: read only when a page needs one, made again only when what they show changed,
+and the stand-ins list pages are keyed by."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 
 import pytest
-from units import UTC, article
+from conftest import Site
 
+from newsdesk.incremental import Database
 from newsdesk.incremental.digest import fingerprint_of
-from newsdesk.load.articles import Article
-from newsdesk.markdown.body import Body
+from newsdesk.load.config import SiteConfig
+from newsdesk.load.corpus import load_articles
+from newsdesk.load.sources import discover
+from newsdesk.model import lifecycle
 from newsdesk.model.indexes import build_index
-from newsdesk.render.cards import CardRef, Cards
-from newsdesk.render.renderer import Renderer
+from newsdesk.model.timeline import CLOCK, schedule
+from newsdesk.render.cards import CardRef, Cards, card, forget_others, story_related
+from newsdesk.render.views import CountReads
+
+NOW = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
+
+
+class Runs(list[str]):
+    """The queries a database ran, by name."""
+
+    def __call__(self, event: str, node: object) -> None:
+        if event == "execute":
+            self.append(str(node).split(":")[1].split("(")[0])
+
+
+def stories(site: Site, title: str = "Fares rise", desk: str = "City", extra: bool = False) -> None:
+    site.article(
+        "a.md",
+        "Ferry fares rise again.\n\nMore copy.\n",
+        date="2024-03-01T10:00:00Z",
+        topics=["Ferries"],
+        title=title,
+        slug="fares",
+    )
+    site.article("b.md", date="2024-03-02T10:00:00Z", topics=["Ferries"], desk=desk)
+    site.article("c.md", date="2024-03-03T10:00:00Z", topics=["Ferries"], desk="City")
+    if extra:
+        site.article("d.md", date="2024-03-04T10:00:00Z", desk="City")
+
+
+def cards_of(site: Site, db: Database) -> Cards:
+    """What a build asks before its pages: the live stories, and their cards."""
+    sources, _ = discover(site.content)
+    CLOCK.set(db, "build", (NOW, False, False))
+    articles, _ = load_articles(sources, SiteConfig(), db)
+    index = build_index(lifecycle.living(NOW, articles, schedule(db)).live, SiteConfig())
+    return Cards(db, index.articles)
 
 
 @pytest.fixture
-def made() -> tuple[Cards, list[list[str]]]:
-    index = build_index([article(f"{n}.md", date=f"2024-03-0{n + 1}", desk="City") for n in range(3)], UTC)
-    renderer = Renderer(UTC, None)
-    renderer.bind(index)
-    asked: list[list[str]] = []
-
-    def body_of(articles: list[Article]) -> dict[str, Body]:
-        asked.append([a.url for a in articles])
-        return {a.url: Body("", f"Summary of {a.title}.", 100, ()) for a in articles}
-
-    return Cards(index, renderer, body_of), asked
+def made(site: Site) -> tuple[Cards, Runs]:
+    stories(site)
+    runs = Runs()
+    return cards_of(site, Database(observe=runs)), runs
 
 
 def test_cards_are_in_index_order_and_none_is_made_until_read(made):
-    cards, asked = made
-    assert list(cards) == [a.url for a in cards.index.articles] and len(cards) == 3
-    assert asked == []
-    assert cards.index.articles[0].url in cards and "/nowhere/" not in cards
+    cards, runs = made
+    assert list(cards) == list(cards.by_url) and len(cards) == 3
+    assert "card" not in runs
+    assert next(iter(cards)) in cards and "/nowhere/" not in cards
 
 
 def test_a_card_is_its_article_without_a_body_made_once(made):
-    cards, asked = made
-    url = cards.index.articles[1].url
+    cards, runs = made
+    url = next(u for u, a in cards.by_url.items() if a.title == "Fares rise")
     card = cards[url]
-    assert (card.url, card.summary, str(card.body), card.words) == (url, f"Summary of {card.title}.", "", 100)
+    assert (card.url, card.summary, str(card.body), card.words) == (url, "Ferry fares rise again.", "", 6)
+    assert [t.title for t in card.related] == ["B", "C"]  # its related stories, the nearest in time first
     assert cards[url] is card
-    assert asked == [[url]]
+    assert runs.count("card") == 1
 
 
-def test_cards_wanted_together_are_made_with_one_query_for_those_missing(made):
-    cards, asked = made
-    first, *rest = [a.url for a in cards.index.articles]
+def test_cards_wanted_together_are_each_made_once(made):
+    cards, runs = made
+    first, *rest = list(cards)
     cards[first]
     cards.make([first, *rest])
     cards.make_all()
-    assert asked == [[first], rest]
+    assert runs.count("card") == 3 and set(cards.made) == {first, *rest}
+
+
+def test_cards_read_back_share_their_links_and_teasers(made):
+    cards, _ = made
+    cards.make_all()
+    desks: dict[str, set[int]] = {}
+    teasers: dict[str, set[int]] = {}
+    for card in cards.made.values():
+        desks.setdefault(card.desk.url, set()).add(id(card.desk))
+        for t in card.related:
+            teasers.setdefault(t.url, set()).add(id(t))
+            desks.setdefault(t.desk.url, set()).add(id(t.desk))
+    assert len(teasers) == 3 and all(len(ids) == 1 for ids in (*desks.values(), *teasers.values()))
 
 
 def test_a_card_of_no_published_story_is_a_key_error(made):
     cards, _ = made
     with pytest.raises(KeyError):
         cards["/2024/01/01/nowhere/"]
-    first = cards.index.articles[0].url
+    first = next(iter(cards))
     cards.make([first])
     with pytest.raises(KeyError):
         cards.make([first, "/nowhere/"])  # even when every published one asked for is made already
 
 
+def test_a_card_is_made_again_when_a_related_story_is_retitled_and_not_when_a_desk_grows(site: Site):
+    stories(site)
+    runs = Runs()
+    db = Database(observe=runs)
+    cards = cards_of(site, db)
+    cards.fingerprints(list(cards.by_url.values()))
+    before = dict(cards.digests)
+    a = next(u for u, x in cards.by_url.items() if x.title == "Fares rise")
+    c = next(u for u, x in cards.by_url.items() if x.title == "C")
+
+    stories(site, extra=True)  # a fourth City story: every City card's desk link counts one more
+    runs.clear()
+    cards = cards_of(site, db)
+    cards.fingerprints([x for u, x in cards.by_url.items() if u in before])
+    assert {u: cards.digests[u] for u in before} == before and "card" not in runs
+    with CountReads({cards[c].desk.url: 4}).watching() as reads:
+        assert cards[c].desk.count == 4 and list(reads.urls) == [cards[c].desk.url]
+
+    stories(site, title="Fares rise again", extra=True)  # a's headline shows on c's card (related)
+    runs.clear()
+    cards = cards_of(site, db)
+    cards.fingerprints(list(cards.by_url.values()))
+    changed = {u for u in before if cards.digests[u] != before[u]}
+    assert changed == {a, c, *(u for u, x in cards.by_url.items() if x.title == "B")}
+    assert "Fares rise again" in [t.title for t in cards[c].related]
+
+
 def test_stand_ins_hash_as_the_card_s_digest_and_remember_which_were_read(made):
-    cards, asked = made
+    cards, runs = made
     urls = list(cards)
     for n, url in enumerate(urls):
         cards.digests[url] = bytes([n]) * 16
@@ -74,4 +148,17 @@ def test_stand_ins_hash_as_the_card_s_digest_and_remember_which_were_read(made):
     refs[urls[0]]
     assert refs.read == [urls[2], urls[0]]
     assert fingerprint_of(refs[urls[1]]) == fingerprint_of(pickle.loads(pickle.dumps(CardRef(bytes([1]) * 16))))
-    assert asked == []  # no card was made to key a page
+    assert "card" not in runs  # no card was made to key a page
+
+
+def test_the_cards_of_stories_gone_from_the_site_are_forgotten(site: Site):
+    stories(site, extra=True)
+    db = Database()
+    cards = cards_of(site, db)
+    cards.fingerprints(list(cards.by_url.values()))
+    assert db.changed_at(card, "d.md") is not None
+    (site.content / "d.md").unlink()
+    cards = cards_of(site, db)
+    forget_others(db, list(cards.by_url.values()), [("desk", "city"), ("topic", "ferries")])
+    assert db.changed_at(card, "d.md") is None and db.changed_at(story_related, "d.md") is None
+    assert db.changed_at(card, "a.md") is not None

@@ -66,17 +66,26 @@ def test_a_page_of_views_keeps_its_place_in_the_list():
 
 def test_reading_a_counted_link_s_count_is_noticed_and_nothing_else_is():
     reads = CountReads()
-    link = CountedLink("World", "/desks/world/", 12, "News from abroad", reads)
-    assert (link.name, link.url, link.description) == ("World", "/desks/world/", "News from abroad")
-    assert reads.urls == {}
-    assert link.count == 12
-    assert list(reads.urls) == ["/desks/world/"]
+    link = CountedLink("World", "/desks/world/", 12, "News from abroad")
+    with reads.watching():
+        assert (link.name, link.url, link.description) == ("World", "/desks/world/", "News from abroad")
+        assert reads.urls == {}
+        assert link.count == 12
+        assert list(reads.urls) == ["/desks/world/"]
+
+
+def test_a_watched_count_is_the_rendered_site_s_not_the_one_the_link_was_made_with():
+    link = CountedLink("World", "/desks/world/", 12, "News from abroad")  # made in an earlier build
+    now = CountReads({"/desks/world/": 13, "/desks/sport/": 4})
+    with now.watching():
+        assert link.count == 13
+    assert link.count == 12 and list(now.urls) == ["/desks/world/"]
 
 
 def test_a_counted_link_equals_a_plain_link_s_fields_and_is_hashed_without_its_count():
-    a = CountedLink("World", "/desks/world/", 1, "", CountReads())
-    b = CountedLink("World", "/desks/world/", 1, "", CountReads())
-    assert a == b  # which renderer watches it is no part of the link
+    a = CountedLink("World", "/desks/world/", 1, "")
+    b = CountedLink("World", "/desks/world/", 1, "")
+    assert a == b
     assert a.hashed_as() == CountedLink("World", "/desks/world/", 7).hashed_as()
 
 

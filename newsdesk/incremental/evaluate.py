@@ -1,0 +1,135 @@
+"""Bringing one memo up to date: verifying its trace read by read, or running its query.
+
+The part of the :class:`~newsdesk.incremental.database.Database` that evaluates; the
+Database adds the inputs, the questions stages ask, workers' records and the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from newsdesk.incremental.declare import Query, find_query
+from newsdesk.incremental.digest import fingerprint_of
+from newsdesk.incremental.errors import CycleError, QueryError
+from newsdesk.incremental.frames import Collector, Frame, Stacks, enter
+from newsdesk.incremental.graph import Graph
+from newsdesk.incremental.held import Held
+from newsdesk.incremental.memo import Dep, Executed, Memo, Node
+from newsdesk.incremental.rows import key_text
+from newsdesk.incremental.store import Store
+
+Observer = Callable[[str, Node], None]  # ("execute" | "verify" | "load", node): for tests and profiling
+
+
+class Evaluator:
+    """Memos verified or computed at the current revision (the state is the Database's)."""
+
+    revision: int
+    _store: Store | None
+    _observe: Observer | None
+    _graph: Graph
+    _failed: dict[Node, Exception]  # what failed at this revision
+    _queries: dict[str, Query[..., Any]]
+    _stacks: Stacks
+    _collector: Collector | None
+    _held: Held
+
+    def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[Frame], run: bool = True) -> Memo | None:
+        """The memo of ``node``, verified or computed; None when it would have to run and ``run`` is False."""
+        failed = self._failed.get(node)
+        if failed is not None:
+            raise failed
+        memo = self._graph.memo(node)
+        if memo is not None and (node not in self._graph.stale or self._verify(node, memo, frames, run)):
+            return memo
+        return self._execute(node, q, frames) if run else None
+
+    def _verify(self, node: Node, memo: Memo, frames: list[Frame], run: bool = True) -> bool:
+        enter(frames, Frame(node, None))
+        try:
+            self._emit("verify", node)
+            trace = self._graph.trace(node, memo)
+            green = trace is not None and all(self._unchanged(dep, memo, frames, run) for dep in trace)
+        finally:
+            frames.pop()
+        if green:
+            self._graph.verified(node, self.revision)
+            if self._collector is not None:
+                self._collector.verified.append(node)
+        return green
+
+    def _unchanged(self, dep: Dep, memo: Memo, frames: list[Frame], run: bool) -> bool:
+        if dep.is_input:
+            slot = self._graph.input_slot(dep.node)
+            return (None if slot is None else slot.fingerprint) == dep.fingerprint
+        q = self._query_named(dep.node.name)
+        if q is None:
+            return False  # not imported in this process: the reader runs again and calls it itself
+        try:
+            current = self._up_to_date(dep.node, q, frames, run)
+        except CycleError:
+            raise
+        except Exception:
+            return False  # it fails now: the reader runs again and meets the failure itself
+        if current is None:
+            return False  # it would have to run first (see memoised)
+        if dep.fingerprint is None or current.fingerprint is None:
+            return current.changed_at <= memo.verified_at
+        return current.fingerprint == dep.fingerprint
+
+    def _execute(self, node: Node, q: Query[..., Any], frames: list[Frame]) -> Memo:
+        reads: dict[Node, Dep] = {}
+        enter(frames, Frame(node, reads))
+        try:
+            self._emit("execute", node)
+            value = q.fn(cast(Any, self), *cast(tuple[Any, ...], node.key))  # the Database it is part of
+        except Exception as exc:
+            self._failed[node] = exc
+            self._graph.forget(node, reads.values())
+            raise
+        finally:
+            frames.pop()
+        executed = Executed(node, value, fingerprint_of(value), tuple(reads.values()))
+        if self._collector is not None:
+            self._collector.executed.append(executed)
+        if q.spill:  # held from here, even when only a verification asked for it
+            self._held.hold(node)
+        return self._graph.install(executed, self.revision)
+
+    def _load_value(self, node: Node, q: Query[..., Any], frames: list[Frame], memo: Memo) -> Memo:
+        return memo if self._read_value(node, memo) else self._execute(node, q, frames)
+
+    def _read_value(self, node: Node, memo: Memo) -> bool:
+        """Fill a memo's value from the store; False when it has none (it is computed again)."""
+        store = self._store
+        found, value = store.value(node, key_text(node.key), memo.fingerprint) if store is not None else (False, None)
+        if found:
+            self._emit("load", node)
+            memo.value = value
+            self._hold_if_spilling(node)
+        return found
+
+    def _frames(self) -> list[Frame]:
+        return self._stacks.frames
+
+    def _know(self, q: Query[..., Any]) -> None:
+        known = self._queries.setdefault(q.name, q)
+        if known is not q:
+            raise QueryError(f"two different queries are named {q.name}")
+
+    def _query_named(self, name: str) -> Query[..., Any] | None:
+        """The query of that name: one called in this database, or one in an imported module."""
+        known = self._queries.get(name) or find_query(name)
+        if known is not None:
+            self._queries[name] = known
+        return known
+
+    def _hold_if_spilling(self, node: Node) -> None:
+        known = self._query_named(node.name)
+        if known is not None and known.spill:
+            self._held.hold(node)
+
+    def _emit(self, event: str, node: Node) -> None:
+        if self._observe is not None:
+            self._observe(event, node)
