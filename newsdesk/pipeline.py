@@ -27,7 +27,7 @@ from newsdesk.incremental.fastpath import last_build_if_unchanged, read_back
 from newsdesk.incremental.records import BuildRecord
 from newsdesk.load.articles import Article, newest_change
 from newsdesk.load.config import SiteConfig, read_config
-from newsdesk.load.corpus import ArticleInputs, body_key, load_articles, loaded_keys
+from newsdesk.load.corpus import ArticleInputs, load_articles, loaded_keys
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.markdown import article_body
 from newsdesk.model import carried, ledger, lifecycle
@@ -238,10 +238,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     by_key = {a.key: a.url for a in index.articles}
     paths = {source.key: source.path for source in site.sources}
     digests = site.digests
-    inputs = {
-        a.key: ArticleInputs(corpus.parse_keys[a.key], body_key(digests[a.key]), paths[a.key], digests[a.key])
-        for a in articles
-    }
+    inputs = {a.key: ArticleInputs(corpus.parse_keys[a.key], paths[a.key], digests[a.key]) for a in articles}
 
     # validate: every article, whatever its state (an embargo lifting never fails a build)
     failed = {key: "" for key in unloaded}  # a link to a file that failed to load is that file's problem

@@ -10,8 +10,6 @@ Everything here is keyed by content hashes, so the cache can only ever say
   ``queries.sqlite`` beside this file: :attr:`Cache.queries` opens it.
 - converted bodies are the query layer's too (``markdown.article_body``).
 - ``entries``: feed entry HTML, keyed by a hash of what it is made from.
-- ``links``: per article URL, its body's links and what the site said about
-  them, so an unchanged body's links need not be resolved again.
 - ``pages``: what was written at each URL of ``output/`` last time: the hash of
   every input its rendering read, the digest of its bytes and the file's stat.
 
@@ -33,7 +31,7 @@ from typing import Any
 from newsdesk.errors import Diagnostic, warning
 from newsdesk.incremental.database import Database
 from newsdesk.incremental.digest import FileStat, digest
-from newsdesk.incremental.records import BuildRecord, LinkRow, PageRecord
+from newsdesk.incremental.records import BuildRecord, PageRecord
 from newsdesk.load.sources import Source, display_path
 from newsdesk.version import __version__
 
@@ -42,9 +40,9 @@ CACHE_DIR = ".newsdesk-cache"
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses; 14: related stories moved to the query
 # store, leaving their blobs behind; 16: urls.lock carried forward by queries, and no blobs table;
-# 17: story cards made by queries, a links table instead of the cards table):
+# 17: story cards made by queries; 18: link resolutions too, and no cards or links table):
 # an older cache is then discarded rather than trusted.
-SCHEMA = "17"
+SCHEMA = "18"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
@@ -52,7 +50,6 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
 CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS links (url TEXT PRIMARY KEY, body BLOB, links TEXT, summary INT, resolved BLOB, flagged INT);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, reads TEXT);
 """
@@ -178,7 +175,7 @@ class Cache:
             self.db = self._fresh(":memory:")
             self.db.execute("BEGIN")
             return
-        self.db.executescript("DELETE FROM files; DELETE FROM entries; DELETE FROM links; DELETE FROM pages;")
+        self.db.executescript("DELETE FROM files; DELETE FROM entries; DELETE FROM pages;")
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
     def release_queries(self) -> None:
@@ -284,26 +281,6 @@ class Cache:
                 "SELECT url, key, digest, size, mtime_ns, ctime_ns, ino, reads FROM pages"
             )
         }
-
-    def link_rows(self) -> dict[str, LinkRow]:
-        return {
-            row[0]: LinkRow(row[1], row[2], bool(row[3]), row[4], bool(row[5]))
-            for row in self.db.execute("SELECT url, body, links, summary, resolved, flagged FROM links")
-        }
-
-    def links_world(self) -> str | None:
-        """The digest of the site's link targets that the recorded links' ``resolved`` were made under."""
-        return self.get("links-world")
-
-    def record_links(self, rows: Mapping[str, LinkRow], before: Mapping[str, LinkRow], links_world: str) -> None:
-        if not self.writable:
-            return
-        self.db.executemany("DELETE FROM links WHERE url = ?", [(url,) for url in before if url not in rows])
-        self.db.executemany(
-            "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?)",
-            [(url, *row) for url, row in rows.items() if before.get(url) != row],
-        )
-        self.set("links-world", links_world)
 
     def record_output(self, pages: Mapping[str, PageRecord], before: Mapping[str, PageRecord]) -> None:
         """What the build left in output/ (only the rows that differ are written)."""

@@ -1,4 +1,4 @@
-"""The rows the build cache keeps: an article's links', a written page's, the last build's."""
+"""The rows the build cache keeps: a written page's, the last build's."""
 
 from __future__ import annotations
 
@@ -8,16 +8,6 @@ from typing import Any, NamedTuple
 
 from newsdesk.errors import Diagnostic
 from newsdesk.incremental.digest import FileStat
-
-
-class LinkRow(NamedTuple):
-    """What an article's body links to, and what the site said about those links."""
-
-    body: bytes  # the body's cache key
-    links: str  # the body's links (JSON), what the page's link resolution reads
-    summary: bool  # the body has a first paragraph to take a summary from
-    resolved: bytes  # digest of what the site said about its links (markdown.link_resolutions)
-    flagged: bool  # one of those links is worth a message (missing, hidden, not on the site)
 
 
 class PageRecord(NamedTuple):

@@ -130,16 +130,10 @@ def loaded_keys(sources: Sequence[Source], config: SiteConfig, digests: Mapping[
     return {s.key: cache_digest(settings, s.key, s.display, digests[s.key]) for s in sources if s.key in digests}
 
 
-def body_key(source_digest: bytes) -> bytes:
-    """The cache key of an article's converted body: its source's bytes fix its Markdown text."""
-    return cache_digest(__version__, "body", source_digest)
-
-
 class ArticleInputs(NamedTuple):
-    """Where an article came from, and the cache keys of its parse and its body."""
+    """Where an article came from, and the cache key of its parse."""
 
     parse: bytes
-    body: bytes
     path: Path
     source: bytes  # digest of the source file's bytes when it was discovered
 

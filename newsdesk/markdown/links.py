@@ -210,6 +210,14 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool
     return f"<{tag}{written}{' /' if self_closing else ''}>"
 
 
+Resolutions = tuple[tuple[str, str | bool | tuple[str, str] | None], ...]  # (href, where it leads), a link each
+
+
+def troubled(resolved: Resolutions) -> bool:
+    """Is one of these link resolutions worth a message (a missing or hidden story, an unknown URL)?"""
+    return any(target is None or target is False or isinstance(target, tuple) for _, target in resolved)
+
+
 def link_resolutions(
     links: tuple[str, ...],
     key: str,
@@ -217,7 +225,7 @@ def link_resolutions(
     known_urls: Container[str],
     hidden: Mapping[str, str] | None = None,
     page_url: str = "",
-) -> tuple[tuple[str, str | bool | tuple[str, str] | None], ...]:
+) -> Resolutions:
     """What the site says about each link of a body: everything :func:`resolve_links` reads.
 
     Part of an article page's cache key, so a page is rendered again exactly

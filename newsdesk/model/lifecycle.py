@@ -71,11 +71,7 @@ class Lifecycle:
         An embargoed one says until when (``embargoed until 2026-11-26T06:00:00+02:00``, in the site's
         time zone): a link to it is an error, as it is scheduled to appear (see :func:`is_embargo`).
         """
-        return {
-            key: embargoed_until(self.starts[key]) if state is State.EMBARGOED else state.value
-            for key, state in self.states.items()
-            if state is not State.LIVE
-        }
+        return hidden(self.states, self.starts)
 
     def not_live(self, articles: Iterable[Article]) -> list[Article]:
         """The ``articles`` that are not on the site at ``now``: every build checks them too."""
@@ -151,6 +147,15 @@ def living(now: dt.datetime, articles: Iterable[Article], schedule: Schedule) ->
 
 
 EMBARGOED_UNTIL = "embargoed until "
+
+
+def hidden(states: Mapping[str, State], starts: Mapping[str, dt.datetime]) -> dict[str, str]:
+    """:meth:`Lifecycle.hidden` of these states (a :class:`Schedule`'s)."""
+    return {
+        key: embargoed_until(starts[key]) if state is State.EMBARGOED else state.value
+        for key, state in states.items()
+        if state is not State.LIVE
+    }
 
 
 def embargoed_until(moment: dt.datetime) -> str:

@@ -14,7 +14,6 @@ lifts, an article expires, one leaves the news sitemap's window).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -23,15 +22,15 @@ from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.incremental import Record
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest as cache_digest
-from newsdesk.incremental.records import LinkRow
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.corpus import ArticleInputs, body_text
 from newsdesk.markdown.article_body import body_meta, converted
 from newsdesk.markdown.body import Body
 from newsdesk.markdown.convert import Converter, failing_block
-from newsdesk.markdown.links import UnreadableHTML, absolute_links, link_resolutions, resolve_links
+from newsdesk.markdown.links import UnreadableHTML, absolute_links, resolve_links
 from newsdesk.model.indexes import SiteIndex
+from newsdesk.model.targets import BodyLinks, Targets, body_links, link_targets, links_of
 from newsdesk.output import feeds
 from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
@@ -39,7 +38,7 @@ from newsdesk.progress import Progress
 from newsdesk.render.cards import BLANK, Cards, card, forget_others, with_body
 from newsdesk.render.renderer import Renderer
 from newsdesk.render.views import ArticleView, Link
-from newsdesk.validate.bodies import body_problems, summary_problems_of, troubled
+from newsdesk.validate.bodies import body_problems, summary_problems_of
 
 # ---------------------------------------------------------------------------
 # The no-change fast path
@@ -123,66 +122,50 @@ def yield_articles(
     """
     db = cache.queries
     common = renderer.settings_key()
-    before = cache.link_rows()
-    rows: dict[str, LinkRow] = {}
     keys: dict[str, bytes] = {}
     entries: dict[str, bytes] = {}
     page_feeds = feeds.page_feeds(config)
     cards = Cards(db, index.articles)
     forget_others(db, index.articles, ((t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors)))
+    # The queries' link targets are this build's unless its articles are not all on the timeline (see
+    # pipeline._load): then links are resolved against the build's own, without memos.
+    targets = Targets(dict(by_key), frozenset(known_urls), dict(hidden))
+    queried = link_targets(db) == targets
 
     def text_of(article: Article) -> str:
         """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""
         return article.body or body_text(inputs[article.key])
 
-    resolutions: dict[str, tuple[tuple[str, str | bool | tuple[str, str] | None], ...]] = {}
-    # What every link resolution reads: where each source lives, which URLs exist, which stories are
-    # hidden.  While it stays the same, an unchanged body's links resolve as they did last time.
-    links_world = cache_digest(repr(list(by_key.items())), repr(sorted(known_urls)), repr(sorted(hidden.items()))).hex()
-    same_links = cache.links_world() == links_world
+    def links(article: Article) -> BodyLinks:
+        return body_links(db, article.key) if queried else links_of(db, article.key, article.url, lambda: targets)
 
-    def resolve(article: Article, links: tuple[str, ...]) -> tuple[bytes, bool]:
-        """The digest of what the site says about the links, and whether one is worth a message."""
-        found = resolutions[article.url] = (
-            link_resolutions(links, article.key, by_key, known_urls, hidden, article.url) if links else ()
-        )
-        return cache_digest(repr(found)), troubled(found)
-
-    def keyed(article: Article, row: LinkRow) -> None:
-        rows[article.url] = row
-        entries[article.url] = cache_digest(cards.digests[article.url], row.body, row.resolved, config.root_url)
+    def keyed(article: Article, found: BodyLinks, body: bytes | None) -> None:
+        """The article's keys (its page's, its feed entry's), and what its body says."""
+        resolved = cache_digest(repr(found.resolved))
+        entries[article.url] = cache_digest(cards.digests[article.url], body or b"", resolved, config.root_url)
         keys[article.url] = cache_digest(common, entries[article.url])
+        check_links(article, found)
 
-    def settle(article: Article, body: Body) -> None:
-        """Resolve the links of a new or changed body, and make the article's keys."""
-        resolved, flagged = resolve(article, body.links)
-        keyed(article, LinkRow(inputs[article.key].body, json.dumps(body.links), bool(body.summary), resolved, flagged))
-        check_links(article, lambda: body.links, bool(body.summary), flagged)
-
-    def check_links(article: Article, links: Callable[[], tuple[str, ...]], has_summary: bool, flagged: bool) -> None:
+    def check_links(article: Article, found: BodyLinks) -> None:
         """A kept page is not rendered, but what its body says (a link to a hidden story, no summary) is."""
-        if not flagged:  # no link worth a message: body_problems would find only this
-            problems.extend(summary_problems_of(article, has_summary))
+        if not found.flagged:  # no link worth a message: body_problems would find only this
+            problems.extend(summary_problems_of(article, found.summary))
             return
-        resolved = resolutions.get(article.url)
+        meta = _or_blank(body_meta(db, article.key))
         text = lambda: text_of(article)  # noqa: E731 - read only for line numbers, rarely
-        problems.extend(body_problems(article, links(), has_summary, text, by_key, known_urls, hidden, resolved))
+        problems.extend(
+            body_problems(article, meta.links, found.summary, text, by_key, known_urls, hidden, found.resolved)
+        )
 
-    # The cards of the articles whose body is converted already; the others' after their page.
-    ready = db.fingerprints(body_meta, [(a.key,) for a in index.articles], run=False)
+    # The keys of the articles whose body is converted already; the others' once their page is rendered.
+    ready = db.fingerprints(converted, [(a.key,) for a in index.articles], run=False)
     known = [a for a in index.articles if (a.key,) in ready]
     cards.fingerprints(known)
+    found = db.memoised(body_links, [(a.key,) for a in known]) if queried else {}
     for article in known:
-        row = before.get(article.url)
-        if row is None or row.body != inputs[article.key].body:
-            meta = body_meta(db, article.key)
-            if isinstance(meta, Body):  # one that cannot be converted is reported when its page is rendered
-                settle(article, meta)
-            continue
-        links = _links_of(row)
-        resolved, flagged = (row.resolved, row.flagged) if same_links else resolve(article, links())
-        keyed(article, row._replace(resolved=resolved, flagged=flagged))
-        check_links(article, links, row.summary, flagged)
+        said = found.get((article.key,)) or links(article)
+        if not said.failed:  # a body that cannot be converted is reported when its page is rendered
+            keyed(article, said, ready[(article.key,)])
 
     tasks: list[int] = []
     for position, article in enumerate(index.articles):
@@ -227,11 +210,10 @@ def yield_articles(
         article = index.articles[done.position]
         problems.extend(done.problems)
         db.merge(done.card)
-        fresh = body_meta(db, article.key)
-        # A card not made before its page (as before bodies were queries: not for a page that failed).
-        if isinstance(fresh, Body) and not done.problems and article.url not in rows:
+        # The keys of an article whose body was converted for its page (not of a page that failed).
+        if not done.problems and article.url not in keys and not (said := links(article)).failed:
             cards.fingerprints([article])
-            settle(article, fresh)
+            keyed(article, said, db.fingerprints(converted, [(article.key,)], run=False).get((article.key,)))
         if done.entry is not None and cache.writable:  # a thousand entries are MBs: a feed reads them back
             cache.put_feed_entries({entries[article.url]: done.entry})
         elif done.entry is not None:
@@ -244,8 +226,6 @@ def yield_articles(
             out.note(done.placed)
         if progress:
             progress.advance()
-    if not any(p.is_error for p in problems):
-        cache.record_links(rows, before, links_world)
 
     def make_entries(wanted: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -286,10 +266,6 @@ def rendering_failed(article: Article, text: str, exc: Exception) -> Diagnostic:
         f"newsdesk could not render this article's page: {type(exc).__name__}: {exc} "
         "(expected front matter and Markdown it can show; this is likely a bug in newsdesk: please report it)",
     )
-
-
-def _links_of(row: LinkRow) -> Callable[[], tuple[str, ...]]:
-    return lambda: tuple(json.loads(row.links))
 
 
 def _or_blank(body: Body | Diagnostic) -> Body:

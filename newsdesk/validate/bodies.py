@@ -12,7 +12,7 @@ from newsdesk.load.corpus import ArticleInputs, body_text
 from newsdesk.markdown.article_body import body_metas
 from newsdesk.markdown.body import Body
 from newsdesk.markdown.convert import summary_problems
-from newsdesk.markdown.links import link_resolutions, resolve_links
+from newsdesk.markdown.links import link_resolutions, resolve_links, troubled
 from newsdesk.model.indexes import SiteIndex
 
 
@@ -41,11 +41,6 @@ def body_problems(
             stand_in, article.key, article.source, text(), article.body_line, by_key, known_urls, hidden, article.url
         )[1]
     return found + summary_problems_of(article, has_summary)
-
-
-def troubled(resolved: tuple[tuple[str, str | bool | tuple[str, str] | None], ...]) -> bool:
-    """Is one of these link resolutions worth a message (a missing or hidden story, an unknown URL)?"""
-    return any(target is None or target is False or isinstance(target, tuple) for _, target in resolved)
 
 
 def summary_problems_of(article: Article, has_summary: bool) -> list[Diagnostic]:

@@ -13,7 +13,7 @@ from newsdesk.incremental import Database
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest
 from newsdesk.load.config import SiteConfig
-from newsdesk.load.corpus import ArticleInputs, body_key, body_text, load_articles, loaded_keys
+from newsdesk.load.corpus import ArticleInputs, body_text, load_articles, loaded_keys
 from newsdesk.load.sources import Source, discover
 
 
@@ -91,15 +91,9 @@ def test_a_source_whose_bytes_are_unknown_has_no_key(sources: list[Source]):
     assert loaded_keys(sources, SiteConfig(), {}) == {}
 
 
-def test_a_body_s_key_is_not_its_parse_s(sources: list[Source]):
-    data = digest(sources[0].path.read_bytes())
-    assert body_key(data) != loaded_keys(sources[:1], SiteConfig(), {sources[0].key: data})[sources[0].key]
-    assert body_key(data) != body_key(digest(b"other"))
-
-
 def inputs_of(path: Path) -> ArticleInputs:
     data = path.read_bytes()
-    return ArticleInputs(b"parse", body_key(digest(data)), path, digest(data))
+    return ArticleInputs(b"parse", path, digest(data))
 
 
 def test_a_body_is_read_again_from_the_file_that_was_parsed(site: Site):

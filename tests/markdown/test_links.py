@@ -15,6 +15,7 @@ from newsdesk.markdown.links import (
     page_relative,
     resolve_links,
     source_target,
+    troubled,
 )
 from newsdesk.model import lifecycle
 
@@ -132,3 +133,12 @@ def test_text_without_tags_is_left_exactly_as_it_is(text: str):
 def test_html_the_parser_gives_up_on_is_the_article_s_error():
     with pytest.raises(UnreadableHTML):
         absolute_links("<![x[", PAGE, ROOT)
+
+
+@pytest.mark.parametrize(
+    ("target", "worth_a_message"),
+    [("/2024/03/03/port/", False), (True, False), (None, True), (False, True), (("hidden", "a draft"), True)],
+)
+def test_a_resolution_is_trouble_when_the_link_leads_nowhere_or_to_a_hidden_story(target, worth_a_message: bool):
+    assert troubled((("a.md", "/x/"), ("link", target))) is worth_a_message
+    assert troubled(()) is False

@@ -93,9 +93,9 @@ def test_cards_read_back_share_their_links_and_teasers(made):
     cards.make_all()
     desks: dict[str, set[int]] = {}
     teasers: dict[str, set[int]] = {}
-    for card in cards.made.values():
-        desks.setdefault(card.desk.url, set()).add(id(card.desk))
-        for t in card.related:
+    for view in cards.made.values():
+        desks.setdefault(view.desk.url, set()).add(id(view.desk))
+        for t in view.related:
             teasers.setdefault(t.url, set()).add(id(t))
             desks.setdefault(t.desk.url, set()).add(id(t.desk))
     assert len(teasers) == 3 and all(len(ids) == 1 for ids in (*desks.values(), *teasers.values()))

@@ -130,3 +130,37 @@ def test_a_page_that_shows_a_count_rerenders_when_that_count_changes_and_not_whe
     city = after["2024/03/02/city-one/index.html"]
     assert city != before["2024/03/02/city-one/index.html"] and b"City: 2" in city
     assert after["2024/03/02/sport-one/index.html"] == before["2024/03/02/sport-one/index.html"]
+
+
+def test_a_template_that_starts_reading_another_story_s_field_rerenders_when_that_field_changes_and_only_then(
+    site: Site,
+):
+    params_site(site)
+    site.write("layouts/article.html", ARTICLE)
+
+    def stories(dateline: str = "OSLO", body: str = "The ferry copy.\n") -> None:
+        site.article("2024/ferry.md", body, title="Ferry", desk="City", topics=["Ferries"], dateline=dateline)
+        site.article("2024/fares.md", title="Fares", desk="City", topics=["Ferries"])
+        site.article("2024/rowing.md", title="Rowing", desk="Sport", topics=["Rowing"])
+
+    stories()
+    site.build()
+    # The layout starts showing each related story's dateline: another article's field.
+    site.write("layouts/article.html", ARTICLE + "{% for r in article.related %}<i>{{ r.dateline }}</i>{% endfor %}\n")
+    site.build()
+    first = story_pages(site)
+    assert b"<i>OSLO</i>" in first["2024/03/02/fares/index.html"]
+
+    stories(body="The ferry copy, edited.\n")  # the ferry's body: no related story shows it
+    site.build()
+    after_body = story_pages(site)
+    assert {f for f in after_body if after_body[f] != first[f]} == {"2024/03/02/ferry/index.html"}
+
+    stories(dateline="BERGEN", body="The ferry copy, edited.\n")  # what the fares story now shows of it
+    site.build()
+    after = story_pages(site)
+    assert {f for f in after if after[f] != after_body[f]} == {
+        "2024/03/02/ferry/index.html",
+        "2024/03/02/fares/index.html",
+    }
+    assert b"<i>BERGEN</i>" in after["2024/03/02/fares/index.html"]

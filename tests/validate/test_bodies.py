@@ -6,19 +6,10 @@ import pytest
 from units import article
 
 from newsdesk.markdown.convert import Converter, article_body
-from newsdesk.validate.bodies import body_problems, summary_problems_of, troubled
+from newsdesk.validate.bodies import body_problems, summary_problems_of
 
 BY_KEY = {"2024/03/port.md": "/2024/03/03/port/"}
 KNOWN = {"/2024/03/03/port/", "/desks/"}
-
-
-@pytest.mark.parametrize(
-    ("target", "worth_a_message"),
-    [("/2024/03/03/port/", False), (True, False), (None, True), (False, True), (("hidden", "a draft"), True)],
-)
-def test_a_resolution_is_trouble_when_the_link_leads_nowhere_or_to_a_hidden_story(target, worth_a_message: bool):
-    assert troubled((("a.md", "/x/"), ("link", target))) is worth_a_message
-    assert troubled(()) is False
 
 
 @pytest.mark.parametrize(

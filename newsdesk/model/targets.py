@@ -1,0 +1,77 @@
+"""Where the links of a body lead, as queries: ``link_targets`` and ``body_links``.
+
+``link_targets`` is what every link resolution reads (``markdown.links.link_resolutions``):
+where each live story's source lives, every URL the site serves, and why each story that
+exists is not on the site.  It changes when a story is added, removed, moved or hidden.
+``body_links`` is one body's resolutions and whether it has a summary: what its page's key
+and the checks of a page kept without rendering read.  A body without links never reads the
+targets, and one with links is resolved again when they changed, cut off when what its
+links lead to did not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from newsdesk.errors import Diagnostic
+from newsdesk.incremental import Database, query
+from newsdesk.load.corpus import parsed
+from newsdesk.markdown.article_body import body_meta
+from newsdesk.markdown.links import Resolutions, link_resolutions, troubled
+from newsdesk.model import carried, lifecycle
+from newsdesk.model.timeline import live_timeline, schedule
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What links are resolved against."""
+
+    by_key: dict[str, str]  # content key -> URL, of every live story
+    known: frozenset[str]  # every URL the site serves: stories, generated pages, urls.lock's moves
+    hidden: dict[str, str]  # content key -> why that story is not on the site (lifecycle.hidden)
+
+
+@dataclass(frozen=True)
+class BodyLinks:
+    """What the site says about one body's links, and whether the body has a summary."""
+
+    summary: bool  # the body has a first paragraph to take a summary from
+    resolved: Resolutions  # markdown.links.link_resolutions of its links
+    failed: bool = False  # the body cannot be converted (its page says why)
+
+    @property
+    def flagged(self) -> bool:
+        """Is one of its links worth a message (a missing or hidden story, an unknown URL)?"""
+        return troubled(self.resolved)
+
+
+@query
+def link_targets(db: Database) -> Targets:
+    """What every link of every body is resolved against, at the build's moment."""
+    by_key = {t.key: t.url for t in live_timeline(db)}
+    _, moves = carried.resolution(db)
+    standing = schedule(db)
+    known = frozenset(carried.generated(db)).union(by_key.values(), moves.urls)
+    return Targets(by_key, known, lifecycle.hidden(standing.states, standing.starts))
+
+
+@query
+def body_links(db: Database, key: str) -> BodyLinks:
+    """A live story's body: its links' resolutions, and whether it has a summary."""
+    article = parsed(db, key).article
+    return links_of(db, key, article.url if article is not None else "", lambda: link_targets(db))
+
+
+def links_of(db: Database, key: str, url: str, targets: Callable[[], Targets]) -> BodyLinks:
+    """``body_links`` of the story at ``url``, its links resolved against ``targets()`` (read only
+    when it has links); called alone, for targets that are not the queries' (see ``pipeline._load``)."""
+    meta = body_meta(db, key)
+    if isinstance(meta, Diagnostic):
+        return BodyLinks(False, (), failed=True)
+    if not meta.links:
+        return BodyLinks(bool(meta.summary), ())
+    found = targets()
+    return BodyLinks(
+        bool(meta.summary), link_resolutions(meta.links, key, found.by_key, found.known, found.hidden, url)
+    )
