@@ -226,7 +226,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     # index: the site's list pages, feeds, sitemaps, and who owns every URL
     problems += site.indexer.missing() if not options.dry_run else []
     renderer.bind(index, search=site.indexer.available)
-    pages = list_pages(index, config, renderer)
+    pages = list_pages(index, config)
     problems += find_collisions(index.articles, pages, site.statics)
     site_feeds = feeds.plan_feeds(index, config)
     entries = sitemaps.entries(pages, index.articles)

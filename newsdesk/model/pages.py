@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,77 +57,84 @@ def front_page(index: SiteIndex) -> FrontPage | None:
 
 
 @dataclass(frozen=True)
-class ListPage:
-    url: str
+class Heading:
+    """What every page of one listing shares: its template, its heading, and what else it shows."""
+
     template: str
     kind: str
-    context: Callable[[Mapping[str, ArticleView]], dict[str, Any]]
+    title: str  # the first page's heading; later pages add "page N"
+    description: str
+    crumbs: tuple[Link, ...]
+    feeds: tuple[Link, ...] = ()
+    # What the template gets besides the page and the stories, by name: the front page's plan
+    # (FrontPage), an archive's months or days, a term's link, the terms of a terms page.
+    extra: tuple[tuple[str, Any], ...] = ()
+    robots: str = ""
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page that is not an article, as data: its context is :func:`page_context` of this and the
+    cards it shows, so this, the cards and the renderer's settings are all its rendering reads."""
+
+    url: str
+    heading: Heading
+    pager: Pager[str] | None = None  # the URLs of the stories it lists, and its place among the pages
     lastmod: dt.datetime | None = None  # the newest change among the stories it shows (for sitemaps)
-    # Everything ``context`` reads besides the renderer: a text describing the page, in two parts (its
-    # listing's, shared by the listing's pages, and its place in it: joined only to be hashed, as a big
-    # site's 80,000 pages would each hold a ~1 KB copy), and the URLs of the cards it shows.  With the
-    # cards' digests it is the page's cache key; None = hash the context.
-    inputs: tuple[str, str, tuple[str, ...]] | None = None
+
+    @property
+    def template(self) -> str:
+        return self.heading.template
+
+    @property
+    def kind(self) -> str:
+        return self.heading.kind
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The URLs of every story card the page shows."""
+        if self.pager is None:
+            return ()
+        front = next((v for _, v in self.heading.extra if isinstance(v, FrontPage)), None)
+        return self.pager.items + (front.urls if front is not None and self.pager.number == 1 else ())
 
 
-def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list[ListPage]:
+def list_pages(index: SiteIndex, config: SiteConfig) -> list[ListPage]:
     """Every page that is not an article: front, archives, desks, topics, authors, 404."""
     pages: list[ListPage] = []
     per = config.per_page
     # Each story's last change, as (POSIX time, datetime): comparing floats is what makes max() quick.
     modified = {a.url: (a.modified.timestamp(), a.modified) for a in index.articles}
 
-    def listing(
-        kind: str,
-        first_url: str,
-        title: str,
-        description: str,
-        crumbs: tuple[Link, ...],
-        articles: tuple[Article, ...],
-        template: str = "list.html",
-        extra: Mapping[str, Any] | None = None,
-        term: Term | None = None,
-    ) -> None:
-        feeds = page_feeds(config, term)
-        extra = extra or {}
-        described = repr((template, kind, title, description, crumbs, feeds, sorted(extra.items())))
-        front = next((v for v in extra.values() if isinstance(v, FrontPage)), None)
+    def listing(heading: Heading, first_url: str, articles: tuple[Article, ...]) -> None:
         for shown in paginate([a.url for a in articles], per, first_url):
-            cards = shown.items + (front.urls if front is not None and shown.number == 1 else ())
-            pages.append(
-                ListPage(
-                    shown.url,
-                    template,
-                    kind,
-                    _list_context(renderer, kind, title, description, crumbs, shown, extra, feeds),
-                    max((modified[u] for u in shown.items), default=(0.0, None))[1],
-                    (described, f"{shown.number},{shown.count},{shown.total},{shown.url}", cards),
-                )
-            )
+            lastmod = max((modified[u] for u in shown.items), default=(0.0, None))[1]
+            pages.append(ListPage(shown.url, heading, shown, lastmod))
 
-    front_extra = {"front": front_page(index)}
-    listing(
+    front = Heading(
+        "index.html",
         "front",
-        "/",
         config.title,
         config.description or f"The latest stories from {config.title}",
         (),
-        index.articles,
-        "index.html",
-        front_extra,
+        page_feeds(config),
+        (("front", front_page(index)),),
     )
+    listing(front, "/", index.articles)
 
     for archive in index.archives:
         title, crumbs = _archive_title(archive)
-        listing(
+        children = (("archive", archive_children(index, archive)),)
+        heading = Heading(
+            "list.html",
             archive.kind,
-            archive.url,
             title,
             f"Stories from {title} — {config.title}",
             crumbs,
-            archive.articles,
-            extra={"archive": archive_children(index, archive)},
+            page_feeds(config),
+            children,
         )
+        listing(heading, archive.url, archive.articles)
 
     sections = (
         ("desk", "Desks", urls.DESKS_URL, index.desks),
@@ -136,108 +143,65 @@ def list_pages(index: SiteIndex, config: SiteConfig, renderer: Renderer) -> list
     )
     for kind, plural, directory, terms in sections:
         for term in terms:
-            listing(
+            heading = Heading(
+                "list.html",
                 kind,
-                term.url,
                 term.name,
                 term.description or _term_description(kind, term, config),
                 (Link(plural, directory), Link(term.name, term.url)),
-                term.articles,
-                extra={"term": Link(term.name, term.url, len(term.articles), term.description)},
-                term=term,
+                page_feeds(config, term),
+                (("term", Link(term.name, term.url, len(term.articles), term.description)),),
             )
-        pages.append(
-            ListPage(
-                directory,
-                "terms.html",
-                f"{kind}s",
-                _terms_context(renderer, f"{kind}s", plural, directory, terms, config),
-                max((modified[a.url] for t in terms for a in t.articles), default=(0.0, None))[1],
-            )
+            listing(heading, term.url, term.articles)
+        everyone = Heading(
+            "terms.html",
+            f"{kind}s",
+            plural,
+            f"All {plural.lower()} of {config.title}",
+            (Link(plural, directory),),
+            page_feeds(config),
+            (("terms", term_links(terms)),),
         )
+        lastmod = max((modified[a.url] for t in terms for a in t.articles), default=(0.0, None))[1]
+        pages.append(ListPage(directory, everyone, None, lastmod))
 
-    pages.append(
-        ListPage(
-            search.SEARCH_URL,
-            "search.html",
-            "search",
-            lambda cards: {
-                "page": renderer.page(
-                    "search",
-                    "Search",
-                    search.SEARCH_URL,
-                    f"Search the stories of {config.title}",
-                    (Link("Search", search.SEARCH_URL),),
-                    page_feeds(config),
-                )
-            },
-        )
+    searching = Heading(
+        "search.html",
+        "search",
+        "Search",
+        f"Search the stories of {config.title}",
+        (Link("Search", search.SEARCH_URL),),
+        page_feeds(config),
     )
-    pages.append(
-        ListPage(
-            "/404.html",
-            "404.html",
-            "404",
-            lambda cards: {
-                "page": renderer.page(
-                    "404",
-                    "Page not found",
-                    "/404.html",
-                    "This page could not be found.",
-                    (),
-                    page_feeds(config),
-                    robots="noindex",
-                )
-            },
-        )
+    pages.append(ListPage(search.SEARCH_URL, searching))
+    missing = Heading(
+        "404.html", "404", "Page not found", "This page could not be found.", (), page_feeds(config), robots="noindex"
     )
+    pages.append(ListPage("/404.html", missing))
     return pages
 
 
-def _list_context(
-    renderer: Renderer,
-    kind: str,
-    title: str,
-    description: str,
-    crumbs: tuple[Link, ...],
-    pager: Pager[str],
-    extra: Mapping[str, Any],
-    feeds: tuple[Link, ...],
-) -> Callable[[Mapping[str, ArticleView]], dict[str, Any]]:
-    def make(cards: Mapping[str, ArticleView]) -> dict[str, Any]:
-        heading = title if pager.number == 1 else f"{title}, page {pager.number}"
-        page_crumbs = crumbs if pager.number == 1 else (*crumbs, Link(f"Page {pager.number}", pager.url))
+def page_context(page: ListPage, cards: Mapping[str, ArticleView], renderer: Renderer) -> dict[str, Any]:
+    """What a list page's template gets: the page, and the cards of the stories it shows."""
+    heading, pager = page.heading, page.pager
+    first = pager is None or pager.number == 1
+    title = heading.title if first or pager is None else f"{heading.title}, page {pager.number}"
+    crumbs = heading.crumbs if first or pager is None else (*heading.crumbs, Link(f"Page {pager.number}", pager.url))
+    context: dict[str, Any] = {
+        "page": renderer.page(heading.kind, title, page.url, heading.description, crumbs, heading.feeds, heading.robots)
+    }
+    if pager is not None:
         items = [cards[u] for u in pager.items]
-        context: dict[str, Any] = {
-            "page": renderer.page(kind, heading, pager.url, description, page_crumbs, feeds),
-            "pager": pager_of(pager, items),
-            "articles": items,
-        }
-        for key, value in extra.items():
-            if isinstance(value, FrontPage):
-                first = pager.number == 1
-                context["lead"] = cards[value.lead] if first else None
-                context["latest"] = [cards[u] for u in value.latest] if first else []
-                context["sections"] = [(desk, [cards[u] for u in members]) for desk, members in value.sections] * first
-            elif value is not None:
-                context[key] = value
-        return context
-
-    return make
-
-
-def _terms_context(
-    renderer: Renderer, kind: str, plural: str, url: str, terms: tuple[Term, ...], config: SiteConfig
-) -> Callable[[Mapping[str, ArticleView]], dict[str, Any]]:
-    def make(cards: Mapping[str, ArticleView]) -> dict[str, Any]:
-        return {
-            "page": renderer.page(
-                kind, plural, url, f"All {plural.lower()} of {config.title}", (Link(plural, url),), page_feeds(config)
-            ),
-            "terms": term_links(terms),
-        }
-
-    return make
+        context["pager"] = pager_of(pager, items)
+        context["articles"] = items
+    for key, value in heading.extra:
+        if isinstance(value, FrontPage):
+            context["lead"] = cards[value.lead] if first else None
+            context["latest"] = [cards[u] for u in value.latest] if first else []
+            context["sections"] = [(desk, [cards[u] for u in members]) for desk, members in value.sections] * first
+        elif value is not None:
+            context[key] = value
+    return context
 
 
 def _archive_title(archive: Archive) -> tuple[str, tuple[Link, ...]]:

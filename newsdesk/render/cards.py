@@ -15,7 +15,7 @@ story to a desk makes none of the desk's cards again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from markupsafe import Markup
 
@@ -207,33 +207,3 @@ class Cards(Mapping[str, ArticleView]):
 
     def __contains__(self, url: object) -> bool:
         return url in self.by_url
-
-    def refs(self) -> RefsRead:
-        return RefsRead(self.digests)
-
-
-@dataclass(frozen=True)
-class CardRef:
-    """Stands in for a card when a list page's inputs are hashed; pickles as the card's digest."""
-
-    digest: bytes
-
-
-@dataclass
-class RefsRead(Mapping[str, CardRef]):
-    """Card stand-ins (made from the cards' digests when read), remembering which were read
-    (the cards a page will need)."""
-
-    refs: Mapping[str, bytes]
-    read: list[str] = field(default_factory=list)
-
-    def __getitem__(self, url: str) -> CardRef:
-        ref = CardRef(self.refs[url])
-        self.read.append(url)
-        return ref
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.refs)
-
-    def __len__(self) -> int:
-        return len(self.refs)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import cast
+from collections.abc import Callable, Sequence
 
 from newsdesk import workers
 from newsdesk.incremental.digest import digest as cache_digest
 from newsdesk.incremental.digest import fingerprint_of
-from newsdesk.model.pages import ListPage
+from newsdesk.model.pages import ListPage, page_context
 from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
 from newsdesk.progress import Progress
 from newsdesk.render.cards import Cards
 from newsdesk.render.renderer import Renderer
-from newsdesk.render.views import ArticleView
 
 # List pages a worker process renders before a fresh fork replaces it (see workers.RENEW): each shows
 # twenty stories, so a thousand of them read about as many as workers.RENEW article pages do.
@@ -32,35 +30,22 @@ def write_pages(
 ) -> None:
     """Render and write every list page whose inputs changed since the last build.
 
-    A page's key hashes its template closure, the site view, the settings and
-    what its context is made from (:attr:`~newsdesk.model.pages.ListPage.inputs` and
-    the digests of the cards it shows, or else the context made from card
-    stand-ins), so deciding costs no card at all; a context that reads more of a
-    card than a stand-in has is never cached.
+    A page's context is :func:`~newsdesk.model.pages.page_context` of the page (plain data),
+    the cards it shows and the renderer, so its key hashes the page, the fingerprints of those
+    cards (``Cards.digests``) and the renderer's settings; deciding costs no card at all.
     """
     settings = renderer.settings_key()
-    common: dict[str, bytes] = {}
+    headings: dict[int, bytes] = {}  # id of a listing's Heading -> its digest, hashed once for its pages
     tasks: list[tuple[int, bytes | None]] = []
     days: list[str] = []  # the oldest story each task's page shows (its URL starts with the day)
     needed: set[str] = set()
-    refs = cards.refs()
     for position, page in enumerate(pages):
-        if page.template not in common:
-            common[page.template] = cache_digest(settings, page.template)
-        if page.inputs is not None:
-            listing, place, shown = page.inputs
-            key: bytes | None = cache_digest(common[page.template], listing + place, *(cards.digests[u] for u in shown))
-            read: Iterable[str] = shown
-        else:
-            refs.read.clear()
-            try:
-                # RefsRead hands out CardRef stand-ins, not cards: a context that reads more of one fails (not cached).
-                context = fingerprint_of(page.context(cast(Mapping[str, ArticleView], refs)))
-            except (AttributeError, TypeError, KeyError):
-                context = None
-            key = cache_digest(common[page.template], context) if context is not None else None
-            read = refs.read
-        shown = tuple(read)
+        heading = headings.get(id(page.heading))
+        if heading is None:
+            heading = headings[id(page.heading)] = fingerprint_of(page.heading) or b""
+        shown = page.shown
+        described = fingerprint_of(page, {id(page.heading): heading})
+        key = cache_digest(settings, described, *(cards.digests[u] for u in shown)) if described and heading else None
         if kept_as_is(out, page.url, key, renderer.reads_key):
             if progress:
                 progress.advance()
@@ -71,15 +56,12 @@ def write_pages(
     # A worker process copies every page of the parent's memory it reads (see workers): pages that show
     # stories of the same days, rendered one after another, read the same stretch of cards and articles.
     tasks = [task for _, task in sorted(zip(days, tasks, strict=True), key=lambda pair: pair[0])]
-    if jobs > 1 and len(tasks) >= workers.MIN_PARALLEL and any(key is None for _, key in tasks):
-        cards.make_all()  # workers inherit the cards (they cannot reach the cache); an unkeyed page may read any
-    else:
-        cards.make(sorted(needed))
+    cards.make(sorted(needed))  # workers inherit the cards (they cannot reach the cache)
 
     def render(task: tuple[int, bytes | None]) -> Placed:
         position, key = task
         page = pages[position]
-        rendered = renderer.render_watched(page.template, **page.context(cards))
+        rendered = renderer.render_watched(page.template, **page_context(page, cards, renderer))
         full = renderer.reads_key(key, rendered.reads) if key is not None else None
         return out.place(page.url, rendered.html.encode(), full, rendered.reads)
 

@@ -20,7 +20,6 @@ from newsdesk.model.pages import list_pages
 from newsdesk.model.resolution import resolve, was_public
 from newsdesk.model.timeline import CLOCK
 from newsdesk.output import feeds, redirects, sitemaps
-from newsdesk.render.renderer import Renderer
 
 NOW = dt.datetime(2024, 3, 20, 12, tzinfo=dt.UTC)
 CONFIG = SiteConfig(per_page=2)
@@ -70,7 +69,7 @@ def test_the_queries_find_what_resolve_finds_for_the_loaded_articles(site: Site)
     life = lifecycle.at(NOW, articles, CONFIG.tz)
     # The URLs the pipeline wrote before ``generated`` was a query, from the pages it plans.
     index = build_index(life.live, CONFIG)
-    pages = list_pages(index, CONFIG, Renderer(CONFIG, None))
+    pages = list_pages(index, CONFIG)
     listed = sitemaps.entries(pages, index.articles)
     expected = (
         page_owners(((p.url, p.kind) for p in pages), {"/static/site.css": "static/site.css"})

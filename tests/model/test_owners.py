@@ -16,7 +16,6 @@ from newsdesk.model.owners import ASSETS, find_collisions, page_owners, sitemap_
 from newsdesk.model.pages import list_pages
 from newsdesk.options import BuildOptions
 from newsdesk.output import sitemaps
-from newsdesk.render.renderer import Renderer
 
 
 @pytest.mark.parametrize("count", [0, 1, sitemaps.MAX_URLS])
@@ -35,7 +34,7 @@ def test_a_bigger_site_has_an_index_and_as_many_parts_as_it_takes(count: int):
 
 
 def pages_of(*articles):
-    return list_pages(build_index(articles, UTC), UTC, Renderer(UTC, None))
+    return list_pages(build_index(articles, UTC), UTC)
 
 
 def kinds(pages):

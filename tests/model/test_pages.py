@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from units import UTC, article
 
+from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.load.config import DeskInfo, SiteConfig
 from newsdesk.model.indexes import build_index, lists_of
 from newsdesk.model.pages import (
@@ -17,10 +18,12 @@ from newsdesk.model.pages import (
     archive_children,
     front_page,
     list_pages,
+    page_context,
     page_kinds,
     plan_urls,
 )
 from newsdesk.render.renderer import Renderer
+from newsdesk.render.views import Link
 
 
 def newsroom(count: int, pictures: frozenset[int] = frozenset(), desks: int = 3):
@@ -86,7 +89,7 @@ def test_a_year_lists_its_months_and_a_month_its_days_in_order():
 def test_every_listing_has_as_many_pages_as_its_stories_fill():
     config = SiteConfig(per_page=4)
     index = newsroom(10, desks=2)
-    pages = list_pages(index, config, Renderer(config, None))
+    pages = list_pages(index, config)
     found = list(plan_urls(pages))
     assert len(found) == len(set(found))
     fronts = [p for p in pages if p.kind == "front"]
@@ -98,11 +101,32 @@ def test_every_listing_has_as_many_pages_as_its_stories_fill():
 
 def test_a_page_s_inputs_name_the_cards_it_shows_and_its_last_change():
     index = newsroom(3, desks=1)
-    pages = list_pages(index, UTC, Renderer(UTC, None))
+    pages = list_pages(index, UTC)
     desk = next(p for p in pages if p.kind == "desk")
-    assert desk.inputs is not None
-    assert desk.inputs[2] == tuple(a.url for a in index.articles)
+    assert desk.shown == tuple(a.url for a in index.articles)
     assert desk.lastmod == max(a.modified for a in index.articles)
+
+
+def test_a_list_page_is_the_data_its_context_is_made_of():
+    config = SiteConfig(per_page=4)
+    index = newsroom(10, pictures=frozenset({9}), desks=1)
+    pages = list_pages(index, config)
+    assert [fingerprint_of(p) for p in pages] == [fingerprint_of(p) for p in list_pages(index, config)]
+    cards = {a.url: f"card of {a.url}" for a in index.articles}  # what the context shows of each, as it is given
+    renderer = Renderer(config, None)
+    desk = [p for p in pages if p.kind == "desk"]
+    second = page_context(desk[1], cards, renderer)
+    assert second["page"].title == f"{index.desks[0].name}, page 2"
+    assert second["page"].breadcrumbs[-1] == Link("Page 2", desk[1].url)
+    assert second["articles"] == [cards[u] for u in desk[1].shown] and second["pager"].number == 2
+    assert second["term"].count == 10
+    front = page_context(pages[0], cards, renderer)
+    plan = front_page(index)
+    assert plan is not None and front["lead"] == cards[plan.lead] and "front" not in front
+    assert set(pages[0].shown) == {*pages[0].pager.items, *plan.urls}
+    assert page_context(pages[1], cards, renderer)["lead"] is None  # the front page's page 2
+    missing = page_context(pages[-1], cards, renderer)
+    assert pages[-1].url == "/404.html" and missing["page"].robots == "noindex" and "articles" not in missing
 
 
 @settings(max_examples=40, deadline=None)
@@ -124,5 +148,5 @@ def test_the_url_plan_of_the_lists_is_the_pages_list_pages_makes(count, desks, p
         )
         for n in range(count)
     ]
-    pages = list_pages(build_index(stories, config), config, Renderer(config, None))
+    pages = list_pages(build_index(stories, config), config)
     assert list(page_kinds(lists_of(stories, config), per_page)) == [(p.url, p.kind) for p in pages]

@@ -1,23 +1,20 @@
-"""Story cards as queries: read only when a page needs one, made again only when what they show changed,
-and the stand-ins list pages are keyed by."""
+"""Story cards as queries: read only when a page needs one, made again only when what they show changed."""
 
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 
 import pytest
 from conftest import Site
 
 from newsdesk.incremental import Database
-from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.corpus import load_articles
 from newsdesk.load.sources import discover
 from newsdesk.model import lifecycle
 from newsdesk.model.indexes import build_index
 from newsdesk.model.timeline import CLOCK, schedule
-from newsdesk.render.cards import CardRef, Cards, card, forget_others, story_related
+from newsdesk.render.cards import Cards, card, forget_others, story_related
 from newsdesk.render.views import CountReads
 
 NOW = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
@@ -136,19 +133,6 @@ def test_a_card_is_made_again_when_a_related_story_is_retitled_and_not_when_a_de
     changed = {u for u in before if cards.digests[u] != before[u]}
     assert changed == {a, c, *(u for u, x in cards.by_url.items() if x.title == "B")}
     assert "Fares rise again" in [t.title for t in cards[c].related]
-
-
-def test_stand_ins_hash_as_the_card_s_digest_and_remember_which_were_read(made):
-    cards, runs = made
-    urls = list(cards)
-    for n, url in enumerate(urls):
-        cards.digests[url] = bytes([n]) * 16
-    refs = cards.refs()
-    assert refs[urls[2]] == CardRef(bytes([2]) * 16)
-    refs[urls[0]]
-    assert refs.read == [urls[2], urls[0]]
-    assert fingerprint_of(refs[urls[1]]) == fingerprint_of(pickle.loads(pickle.dumps(CardRef(bytes([1]) * 16))))
-    assert "card" not in runs  # no card was made to key a page
 
 
 def test_the_cards_of_stories_gone_from_the_site_are_forgotten(site: Site):
