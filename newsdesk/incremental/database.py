@@ -133,6 +133,7 @@ class Database(Evaluator):
         frames = self._frames()
         if not frames:
             self._confirm()
+            self._settle(q)
         try:
             memo = self._up_to_date(node, q, frames)
             assert memo is not None
@@ -159,7 +160,7 @@ class Database(Evaluator):
         Asked at the top level only: nothing is recorded.
         """
         found: dict[tuple[Any, ...], R] = {}
-        for key, node, memo, prefetched in self._memos(q, keys, run=False):
+        for key, node, memo, prefetched in self._memos(q, keys, run=False, values=True):
             if memo.value is UNLOADED:
                 if not self._read_value(node, memo):
                     continue
@@ -177,19 +178,22 @@ class Database(Evaluator):
         """The fingerprints of ``q``'s values at ``keys``, no value read from the store: with ``run``,
         each computed or verified as calling ``q`` would; without, those :meth:`memoised` finds."""
         found: dict[tuple[Any, ...], bytes | None] = {}
-        for key, _, memo, _ in self._memos(q, keys, run):
+        for key, _, memo, _ in self._memos(q, keys, run, values=False):
             found[key] = memo.fingerprint
             self._spill()
         return found
 
-    def _memos(self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]], run: bool) -> Iterator[tuple[Any, ...]]:
+    def _memos(
+        self, q: Query[..., Any], keys: Iterable[tuple[Any, ...]], run: bool, values: bool
+    ) -> Iterator[tuple[Any, ...]]:
         """(key, node, memo, whether it was read from the store now) for each memo of ``q`` at ``keys``
         that is up to date: verified, or (with ``run``) computed, its stored memos read in one pass."""
         self._between_queries("ask for memos")
         self._know(q)
         self._confirm()
+        self._settle(q)
         keys = list(keys)
-        prefetched = self._graph.prefetch(q.name, keys)
+        prefetched = self._graph.prefetch(q.name, keys, values)
         for key in keys:
             node = node_of(q.name, key)
             if not run and node in self._failed:

@@ -28,15 +28,32 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+# Every firewall query declared (see :func:`query`), by name, with its place in the order of
+# declaration: filled at import time.  A query reads queries declared before it (in its own
+# module above it, or in a module it imports), so this order puts what a firewall reads first.
+FIREWALLS: dict[str, int] = {}
+
+
 class Query(Generic[P, R]):
     """A memoised function of a Database and a key (see :func:`query`)."""
 
-    def __init__(self, fn: Callable[Concatenate[Database, P], R], *, spill: bool = False) -> None:
+    def __init__(
+        self,
+        fn: Callable[Concatenate[Database, P], R],
+        *,
+        spill: bool = False,
+        firewall: bool = False,
+        source: bool = False,
+    ) -> None:
         self.fn = fn
         self.spill = spill
+        self.firewall = firewall
+        self.source = source
         # Module and qualified name, as pickle names a function: a store written by one
         # process can name the query to another, which finds it among its imported modules.
         self.name = f"{fn.__module__}:{fn.__qualname__}"
+        if firewall:
+            FIREWALLS.setdefault(self.name, len(FIREWALLS))
         functools.update_wrapper(self, fn)
 
     def __call__(self, db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -54,11 +71,18 @@ def query(fn: Callable[Concatenate[Database, P], R], /) -> Query[P, R]: ...
 
 
 @overload
-def query(*, spill: bool) -> Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]: ...
+def query(
+    *, spill: bool = False, firewall: bool = False, source: bool = False
+) -> Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]: ...
 
 
 def query(
-    fn: Callable[Concatenate[Database, P], R] | None = None, /, *, spill: bool = False
+    fn: Callable[Concatenate[Database, P], R] | None = None,
+    /,
+    *,
+    spill: bool = False,
+    firewall: bool = False,
+    source: bool = False,
 ) -> Query[P, R] | Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]:
     """Declare ``fn(db, *key)`` a query: memoised per key, its reads recorded as it runs.
 
@@ -67,10 +91,19 @@ def query(
     memory; the others are let go once the store has them (read back when asked)
     or, with no store that can take them, computed again when asked.  Their traces
     and fingerprints stay, so verifying a reader never needs the value.
+
+    ``@query(firewall=True)`` is for a query that many others read, directly or not, and whose
+    value changes less often than what it reads (the schedule, which reads the clock; the
+    site's lists, which read every parse): a change stops at it.  Its readers are marked stale
+    only when it is computed again to a new value, and before any question but a ``source``
+    one is answered, the Database brings every firewall a change reached up to date, in the
+    order they were declared (a firewall must read only queries declared before it).
+    ``@query(source=True)`` is for a query of the sources alone (a parse, a body), which reads
+    inputs and other source queries only: a question about it waits for no firewall.
     """
     if fn is None:
-        return lambda f: Query(f, spill=spill)
-    return Query(fn, spill=spill)
+        return lambda f: Query(f, spill=spill, firewall=firewall, source=source)
+    return Query(fn, spill=spill, firewall=firewall, source=source)
 
 
 def find_query(name: str) -> Query[..., Any] | None:

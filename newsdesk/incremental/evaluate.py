@@ -6,10 +6,11 @@ Database adds the inputs, the questions stages ask, workers' records and the sto
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from typing import Any, cast
 
-from newsdesk.incremental.declare import Query, find_query
+from newsdesk.incremental.declare import FIREWALLS, Query, find_query
 from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.incremental.errors import CycleError, QueryError
 from newsdesk.incremental.frames import Collector, Frame, Stacks, enter
@@ -34,6 +35,39 @@ class Evaluator:
     _stacks: Stacks
     _collector: Collector | None
     _held: Held
+
+    def _settle(self, asked: Query[..., Any]) -> None:
+        """Before a question that may read them (about any but a source query), bring every
+        pending firewall up to date, in the order they were declared, so that what one reads is
+        settled before it; one that changed marks its readers (``Graph.install``), and those of
+        them that are firewalls join the queue."""
+        graph = self._graph
+        if asked.source or not graph.pending:
+            return
+        graph.newly_pending.clear()
+        queue = [(FIREWALLS[node.name], n, node) for n, node in enumerate(graph.pending)]
+        heapq.heapify(queue)
+        count = len(queue)
+        while queue:
+            _, _, node = heapq.heappop(queue)
+            if node in graph.pending:
+                self._resolve(node)
+            for later in graph.newly_pending:
+                heapq.heappush(queue, (FIREWALLS[later.name], count, later))
+                count += 1
+            graph.newly_pending.clear()
+
+    def _resolve(self, node: Node) -> None:
+        graph = self._graph
+        q = self._query_named(node.name)
+        if q is None or graph.memo(node) is None:  # it cannot be computed here, or its memo is gone
+            graph.release(node)
+            return
+        try:
+            self._up_to_date(node, q, self._frames())
+        except Exception:
+            graph.release(node)  # it fails now: its readers run again and meet the failure
+        graph.pending.discard(node)
 
     def _up_to_date(self, node: Node, q: Query[..., Any], frames: list[Frame], run: bool = True) -> Memo | None:
         """The memo of ``node``, verified or computed; None when it would have to run and ``run`` is False."""

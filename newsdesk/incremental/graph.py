@@ -5,7 +5,12 @@ only up-to-date dependencies**.  Every change goes through the operations here,
 which keep it:
 
 - :meth:`Graph.mark_stale` marks a node's readers, and theirs, when it changed; it
-  stops at a node already stale, whose readers the invariant says are marked too.
+  stops at a node already stale, whose readers the invariant says are marked too, and at
+  a firewall (``declare.FIREWALLS``), which it marks and notes as ``pending``: a pending
+  firewall's readers are not marked.  The invariant is then "up-to-date dependencies, or
+  pending firewalls": the Database brings those up to date before it answers a question
+  that may read them, and a firewall computed to a new value marks its readers
+  (:meth:`Graph.install`).
 - :meth:`Graph.install` puts a computed memo in (early cutoff: a fingerprint equal
   to the old one keeps the old ``changed_at``) and re-links its reverse edges.
 - :meth:`Graph.forget` drops the memo of a query that failed.
@@ -22,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
+from newsdesk.incremental.declare import FIREWALLS
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node
 from newsdesk.incremental.rows import Changes, key_text
 from newsdesk.incremental.store import Damaged, InputRow, Store
@@ -53,8 +59,11 @@ class Graph:
         self.touched: set[Node] | None = set() if store is not None else None
         # An empty store (a first build) has no readers to look up for each new input.
         self._stored_edges = store is not None and store.has_edges()
+        self.pending: set[Node] = set()  # stale firewalls, whose readers are not marked
+        self.newly_pending: list[Node] = []  # firewalls marked since the Database last looked
         if store is not None:
             self.stale = self._guard(store.stale_nodes, set())
+            self.pending |= {node for node in self.stale if node.name in FIREWALLS}
 
     # -- reading, from memory or the store ----------------------------------------------
 
@@ -97,13 +106,14 @@ class Graph:
                 self.memos[node] = memo
         return memo
 
-    def prefetch(self, name: str, keys: Iterable[Hashable]) -> set[Node]:
-        """Read the stored memos of one query at those keys not in memory yet, values included, in one pass."""
+    def prefetch(self, name: str, keys: Iterable[Hashable], values: bool = True) -> set[Node]:
+        """Read the stored memos of one query at those keys not in memory yet, in one pass (with
+        their values unless ``values`` is False: they are read when asked for)."""
         if self._store is None:
             return set()
         nodes = [Node(name, key) for key in keys]
         wanted = {key_text(node.key): node.key for node in nodes if node not in self.memos and node not in self._absent}
-        found = dict(self._store.memos_of(name, wanted)) if wanted else {}
+        found = dict(self._store.memos_of(name, wanted, values)) if wanted else {}
         self.memos.update(found)
         return set(found)
 
@@ -114,6 +124,7 @@ class Graph:
             del self.memos[node]
             self._absent.add(node)
             self.stale.discard(node)
+            self.pending.discard(node)
         if self._store is not None:
             self.sweeps[name] = keep
 
@@ -162,7 +173,11 @@ class Graph:
                 continue  # its readers are stale already (the invariant)
             self.stale.add(node)
             self.unsaved_marks.add(node)
-            todo.extend(self.readers(node))
+            if node.name in FIREWALLS:
+                self.pending.add(node)  # its readers are marked when it changes (install)
+                self.newly_pending.append(node)
+            else:
+                todo.extend(self.readers(node))
 
     def verified(self, node: Node, revision: int) -> None:
         """A stale memo found valid at ``revision``: every dependency of it is up to date."""
@@ -188,6 +203,8 @@ class Graph:
         self.memos[node] = memo
         self._clean(node)
         self.unsaved.add(node)
+        if old is not None and not cut_off and node.name in FIREWALLS:
+            self.mark_stale(self.readers(node))  # the change goes through now
         if not cut_off:  # the same fingerprint: any stored value is this one (it is not written twice)
             self.fresh_values.add(node)
         return memo
@@ -205,10 +222,18 @@ class Graph:
             self._absent.add(node)
             self.unsaved.add(node)
         self._clean(node)
+        if node.name in FIREWALLS:
+            self.release(node)
+
+    def release(self, node: Node) -> None:
+        """Let a change through a firewall whatever it computes to (it failed, or cannot be computed here)."""
+        self.pending.discard(node)
+        self.mark_stale(self.readers(node))
 
     def _clean(self, node: Node) -> None:
         if node in self.stale:
             self.stale.discard(node)
+            self.pending.discard(node)
             self.unsaved_marks.add(node)
 
     def _link(self, node: Node, reads: Iterable[Node]) -> None:
@@ -288,6 +313,7 @@ class Graph:
         for node in [n for n, m in self.memos.items() if m.value is UNLOADED]:
             del self.memos[node]
         self.stale |= set(self.memos)
+        self.pending |= {node for node in self.memos if node.name in FIREWALLS}
         self.unsaved_inputs |= set(self.inputs)
         self.unsaved |= set(self.memos)
         self.fresh_values |= set(self.memos)

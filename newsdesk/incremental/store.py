@@ -270,13 +270,15 @@ class Store:
             self._warn(f"query store is corrupt (the row of {node}: {exc}); computing it again")
             return None
 
-    def memos_of(self, name: str, wanted: Mapping[str, Hashable]) -> Iterator[tuple[Node, Memo]]:
-        """The stored memos of one query at the keys ``wanted`` (by key text), values included:
-        in one pass over its rows when they are most of them, else by key; traces stay packed."""
+    def memos_of(self, name: str, wanted: Mapping[str, Hashable], values: bool = True) -> Iterator[tuple[Node, Memo]]:
+        """The stored memos of one query at the keys ``wanted`` (by key text), values included unless
+        not ``values``: in one pass over its rows when they are most of them, else by key; traces stay packed."""
         db = self._connection()
         select = (
             "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
             " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?"
+            if values
+            else "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, NULL FROM memos m WHERE m.name = ?"
         )
         texts = list(wanted)
         rows: Iterable[tuple[str, bytes | None, bytes, int, int, bytes | None]]

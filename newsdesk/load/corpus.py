@@ -28,7 +28,7 @@ SETTINGS: Input[str, SiteConfig] = Input("settings")  # "site" -> the site's set
 CONTENT: Input[str, tuple[str, ...]] = Input("content")  # "keys" -> the key of every source found, in order
 
 
-@query
+@query(source=True)
 def parsed(db: Database, key: str) -> Loaded:
     """One source's article, without its Markdown body, and the problems found in it.
 

@@ -27,7 +27,7 @@ from newsdesk.markdown.convert import Converter, convert_text
 _own = threading.local()  # one Python-Markdown instance per thread (building one costs more than a body)
 
 
-@query(spill=True)
+@query(spill=True, source=True)
 def converted(db: Database, key: str) -> Body | Diagnostic:
     """The Markdown body of source ``key`` converted, or the error that it cannot be."""
     display, text = source_text(db, key)
@@ -43,7 +43,7 @@ def converted(db: Database, key: str) -> Body | Diagnostic:
     return convert_text(converter, parts.body, display, parts.body_line)
 
 
-@query(spill=True)
+@query(spill=True, source=True)
 def body_meta(db: Database, key: str) -> Body | Diagnostic:
     """``converted`` without its HTML."""
     body = converted(db, key)

@@ -53,7 +53,7 @@ def lock_state(path: Path) -> tuple[bytes, bytes | OSError | None]:
     return (f"unreadable: {data}".encode() if isinstance(data, OSError) else digest(data)), data
 
 
-@query
+@query(firewall=True)
 def claims(db: Database) -> Claims:
     """What the ledger reads of every source's parse, in the order the sources were found."""
     found, failed = [], []
@@ -66,7 +66,7 @@ def claims(db: Database) -> Claims:
     return tuple(found), tuple(failed)
 
 
-@query
+@query(firewall=True)
 def public_once(db: Database) -> frozenset[str]:
     """The keys of the articles taken down that were on the site once (``resolution.was_public``).
 
@@ -77,7 +77,7 @@ def public_once(db: Database) -> frozenset[str]:
     return frozenset(t.key for t in timeline(db) if was_public(t, states[t.key], now))
 
 
-@query
+@query(firewall=True)
 def generated(db: Database) -> dict[str, str]:
     """Every URL the build writes that is not an article, and what it is (:func:`generated_of`)."""
     return generated_of(site_lists(db), SETTINGS(db, "site").per_page, STATICS(db, "site"))
@@ -98,21 +98,21 @@ def _lock_bytes(db: Database) -> bytes | OSError | None:
     return data
 
 
-@query
+@query(firewall=True)
 def recorded(db: Database) -> tuple[Ledger, tuple[Diagnostic, ...]]:
     """The entries of urls.lock (without its text), and what is wrong with the file."""
     read, found = ledger.of_file(_lock_bytes(db), LEDGER(db, "lock")[0])
     return replace(read, text=""), tuple(found)
 
 
-@query
+@query(firewall=True)
 def ledger_text(db: Database) -> str:
     """urls.lock's text, for the line numbers of messages."""
     data = _lock_bytes(db)
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
 
 
-@query
+@query(firewall=True)
 def resolution(db: Database) -> tuple[tuple[Diagnostic, ...], Resolution]:
     """What is wrong with urls.lock, and what every URL in it serves after this build."""
     lock, content, _, _, allow_removal = LEDGER(db, "lock")

@@ -9,7 +9,7 @@ from newsdesk.model.indexes import RelatedState, related_state
 from newsdesk.model.timeline import topic_lists
 
 
-@query
+@query(firewall=True)
 def ranking(db: Database) -> RelatedState:
     """:func:`~newsdesk.model.indexes.related_state` of the live stories.
 
@@ -21,7 +21,7 @@ def ranking(db: Database) -> RelatedState:
     return related_state(topic_lists(db), previous if isinstance(previous, RelatedState) else None)
 
 
-@query
+@query(firewall=True)
 def related_stories(db: Database) -> Mapping[str, tuple[str, ...]]:
     """Each live story's related stories, by URL (:func:`~newsdesk.model.indexes.related_articles`):
     what a build reads back, without the ranking's lists (a third of the state)."""

@@ -46,7 +46,7 @@ class BodyLinks:
         return troubled(self.resolved)
 
 
-@query
+@query(firewall=True)
 def link_targets(db: Database) -> Targets:
     """What every link of every body is resolved against, at the build's moment."""
     by_key = {t.key: t.url for t in live_timeline(db)}

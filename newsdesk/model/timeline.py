@@ -45,7 +45,7 @@ class Timed:
         return self.publish_at or self.date
 
 
-@query
+@query(firewall=True)
 def timeline(db: Database) -> tuple[Timed, ...]:
     """Every article that loaded, in the order its source was found, as the schedule reads it."""
     found = []
@@ -57,7 +57,7 @@ def timeline(db: Database) -> tuple[Timed, ...]:
     return tuple(found)
 
 
-@query
+@query(firewall=True)
 def schedule(db: Database) -> lifecycle.Schedule:
     """Where every article stands at the build's moment, and the plan after it."""
     now, drafts, future = CLOCK(db, "build")
@@ -65,7 +65,7 @@ def schedule(db: Database) -> lifecycle.Schedule:
     return lifecycle.scheduled(now, timeline(db), tz, drafts=drafts, future=future)
 
 
-@query
+@query(firewall=True)
 def site_lists(db: Database) -> indexes.Lists:
     """Every list of the live stories (``model.indexes.lists_of``): the site index by content key."""
     return indexes.lists_of(live_timeline(db), SETTINGS(db, "site"))
@@ -77,7 +77,7 @@ def live_timeline(db: Database) -> list[Timed]:
     return [t for t in timeline(db) if states[t.key] is lifecycle.State.LIVE]
 
 
-@query
+@query(firewall=True)
 def topic_lists(db: Database) -> indexes.TopicLists:
     """Each topic's live stories with their dates (``model.indexes.TopicLists``), newest first."""
     when = {t.key: (t.url, t.date.timestamp()) for t in timeline(db)}

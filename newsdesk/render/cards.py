@@ -36,7 +36,7 @@ BLANK = Body("", "", 0, ())  # a body that cannot be converted: reported when it
 # -- the queries -------------------------------------------------------------------------
 
 
-@query
+@query(firewall=True)
 def term_link(db: Database, kind: str, slug: str) -> CountedLink:
     """The link to a desk's, topic's or author's page (its count as it was made: see the module)."""
     lists = site_lists(db)
@@ -45,13 +45,13 @@ def term_link(db: Database, kind: str, slug: str) -> CountedLink:
     return CountedLink(listing.name, listing.url, len(listing.keys), listing.description)
 
 
-@query
+@query(firewall=True)
 def live_keys(db: Database) -> dict[str, str]:
     """The content key of every story on the site, by URL."""
     return {t.url: t.key for t in live_timeline(db)}
 
 
-@query
+@query(firewall=True)
 def story_related(db: Database, key: str) -> tuple[str, ...]:
     """The content keys of a live story's related stories, in order (``model.related``)."""
     found = related_stories(db).get(_article(db, key).url, ())

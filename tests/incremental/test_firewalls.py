@@ -1,0 +1,140 @@
+"""Firewall queries: a change that leaves a firewall's value as it was goes no further, not even
+as a verification of what reads it; one that changes it reaches its readers, across sessions too.
+
+The toy: a clock read by a schedule (a firewall), read by a thousand cards.  Each query counts its
+runs in ``RUNS`` and the database's observer counts verifications, so a test can say what a
+question cost.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from newsdesk.incremental import Database, Input, query
+
+CLOCK: Input[str, int] = Input("toy_clock")  # "now" -> the hour
+EMBARGO: Input[str, int] = Input("toy_embargo")  # a story -> the hour it goes live
+TEXT: Input[str, str] = Input("toy_text")  # a story -> its text
+
+RUNS: Counter[str] = Counter()
+
+
+@query(source=True)
+def parse(db: Database, story: str) -> str:
+    RUNS["parse"] += 1
+    return TEXT(db, story).upper()
+
+
+@query(firewall=True)
+def live(db: Database) -> frozenset[str]:
+    """The stories live at the clock's hour: the same value for most hours."""
+    RUNS["live"] += 1
+    now = CLOCK(db, "now")
+    return frozenset(story for story in STORIES if EMBARGO(db, story) <= now)
+
+
+@query
+def story_card(db: Database, story: str) -> str:
+    RUNS["story_card"] += 1
+    return f"{parse(db, story)} ({'live' if story in live(db) else 'embargoed'})"
+
+
+@query(firewall=True)
+def broken_when_late(db: Database) -> int:
+    RUNS["broken_when_late"] += 1
+    if CLOCK(db, "now") > 100:
+        raise ValueError("too late")
+    return 0
+
+
+@query
+def reads_broken(db: Database) -> int:
+    RUNS["reads_broken"] += 1
+    return broken_when_late(db) + 1
+
+
+STORIES = tuple(f"s{n}" for n in range(1000))
+
+
+class Verified(Counter[str]):
+    def __call__(self, event: str, node: object) -> None:
+        self[event] += 1
+
+
+def desk(db: Database, now: int, late: str = "s999", text: str = "copy") -> list[str]:
+    CLOCK.set(db, "now", now)
+    for story in STORIES:
+        EMBARGO.set(db, story, 20 if story == late else 0)
+        TEXT.set(db, story, f"{text} of {story}" if story == "s0" else f"copy of {story}")
+    return [story_card(db, story) for story in STORIES]
+
+
+@pytest.fixture(autouse=True)
+def _runs() -> None:
+    RUNS.clear()
+
+
+def test_a_clock_that_moves_the_schedule_to_the_same_value_stops_there():
+    seen = Verified()
+    db = Database(observe=seen)
+    desk(db, 1)
+    RUNS.clear()
+    seen.clear()
+    cards = desk(db, 2)  # an hour later, nothing goes live
+    assert RUNS == {"live": 1}
+    assert seen["verify"] <= 2  # the schedule, not its thousand readers
+    assert cards[999].endswith("(embargoed)")
+
+
+def test_a_schedule_computed_to_a_new_value_reaches_its_readers():
+    db = Database()
+    desk(db, 1)
+    RUNS.clear()
+    cards = desk(db, 21)  # the embargo lifts
+    assert cards[999].endswith("(live)")
+    assert RUNS["live"] == 1 and RUNS["story_card"] == 1000 and RUNS["parse"] == 0
+
+
+def test_a_change_below_a_firewall_reaches_its_own_readers_and_only_them():
+    db = Database()
+    desk(db, 1)
+    RUNS.clear()
+    cards = desk(db, 1, text="new copy")
+    assert cards[0].startswith("NEW COPY") and RUNS == {"parse": 1, "story_card": 1}
+
+
+def test_a_firewall_left_pending_in_one_session_is_settled_in_the_next(tmp_path: Path):
+    with Database.open(tmp_path) as db:
+        desk(db, 1)
+    with Database.open(tmp_path) as db:
+        CLOCK.set(db, "now", 21)  # the lifting embargo is set, and the session ends before a question
+        for story in STORIES:
+            EMBARGO.set(db, story, 20 if story == "s999" else 0)
+            TEXT.set(db, story, f"copy of {story}")
+    RUNS.clear()
+    with Database.open(tmp_path) as db:
+        cards = desk(db, 21)
+        assert cards[999].endswith("(live)") and RUNS["live"] == 1
+
+
+def test_a_question_about_a_source_query_does_not_wait_for_the_firewalls():
+    db = Database()
+    desk(db, 1)
+    RUNS.clear()
+    CLOCK.set(db, "now", 21)
+    assert parse(db, "s1") == "COPY OF S1" and RUNS == {}  # the schedule waits for a question that may read it
+    assert story_card(db, "s999").endswith("(live)") and RUNS["live"] == 1
+
+
+def test_a_firewall_that_fails_lets_the_change_through_to_readers_that_meet_the_failure():
+    db = Database()
+    CLOCK.set(db, "now", 1)
+    assert reads_broken(db) == 1
+    CLOCK.set(db, "now", 101)
+    with pytest.raises(ValueError, match="too late"):
+        reads_broken(db)
+    CLOCK.set(db, "now", 2)
+    assert reads_broken(db) == 1
