@@ -42,8 +42,9 @@ from newsdesk.load.sources import display_path
 from newsdesk.version import __version__
 
 FILE = "queries.sqlite"
-# Bump when the tables, or the way a trace or key is written into them, change.
-FORMAT = "2"
+# Bump when the tables, or the way a trace or key is written into them, change, or when a query's
+# value is made of another class than the one a store holds (3: story cards, link targets).
+FORMAT = "3"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);

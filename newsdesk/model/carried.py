@@ -67,14 +67,16 @@ def claims(db: Database) -> Claims:
 
 
 @query(firewall=True)
-def public_once(db: Database) -> frozenset[str]:
-    """The keys of the articles taken down that were on the site once (``resolution.was_public``).
+def public_once(db: Database) -> tuple[str, ...]:
+    """The keys of the articles taken down that were on the site once (``resolution.was_public``),
+    in the order their sources were found (a tuple, not a set: a set's pickle, so its fingerprint,
+    changes from one process to the next, and the value would never be cut off).
 
     It reads the clock, so it runs on every build; its value changes only when the schedule does.
     """
     now = CLOCK(db, "build")[0]
     states = schedule(db).states
-    return frozenset(t.key for t in timeline(db) if was_public(t, states[t.key], now))
+    return tuple(t.key for t in timeline(db) if was_public(t, states[t.key], now))
 
 
 @query(firewall=True)
@@ -122,7 +124,7 @@ def resolution(db: Database) -> tuple[tuple[Diagnostic, ...], Resolution]:
         replace(old, read_text=lambda: ledger_text(db)),
         claimed,
         [t.key for t in live_timeline(db)],
-        public_once(db),
+        frozenset(public_once(db)),
         generated(db),
         ledger.Place(lock, content),
         allow_removal=allow_removal,

@@ -11,7 +11,7 @@ links lead to did not.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from newsdesk.errors import Diagnostic
@@ -23,13 +23,34 @@ from newsdesk.model import carried, lifecycle
 from newsdesk.model.timeline import live_timeline, schedule
 
 
-@dataclass(frozen=True)
 class Targets:
-    """What links are resolved against."""
+    """What links are resolved against.
 
-    by_key: dict[str, str]  # content key -> URL, of every live story
-    known: frozenset[str]  # every URL the site serves: stories, generated pages, urls.lock's moves
-    hidden: dict[str, str]  # content key -> why that story is not on the site (lifecycle.hidden)
+    Every URL the site serves is kept sorted: a set's pickle, so its fingerprint, changes from one
+    process to the next, and the targets would never be cut off.  ``known`` is a set made from it.
+    """
+
+    def __init__(self, by_key: dict[str, str], known: Iterable[str], hidden: dict[str, str]) -> None:
+        self.by_key = by_key  # content key -> URL, of every live story
+        self.served = tuple(sorted(set(known)))  # every URL the site serves: stories, generated pages, moves
+        self.hidden = hidden  # content key -> why that story is not on the site (lifecycle.hidden)
+        self.known = frozenset(self.served)
+
+    def __getstate__(self) -> tuple[dict[str, str], tuple[str, ...], dict[str, str]]:
+        return self.by_key, self.served, self.hidden
+
+    def __setstate__(self, state: tuple[dict[str, str], tuple[str, ...], dict[str, str]]) -> None:
+        self.by_key, self.served, self.hidden = state
+        self.known = frozenset(self.served)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Targets) and (self.by_key, self.served, self.hidden) == (
+            other.by_key,
+            other.served,
+            other.hidden,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,7 @@ def link_targets(db: Database) -> Targets:
     by_key = {t.key: t.url for t in live_timeline(db)}
     _, moves = carried.resolution(db)
     standing = schedule(db)
-    known = frozenset(carried.generated(db)).union(by_key.values(), moves.urls)
+    known = [*carried.generated(db), *by_key.values(), *moves.urls]
     return Targets(by_key, known, lifecycle.hidden(standing.states, standing.starts))
 
 

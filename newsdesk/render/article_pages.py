@@ -129,7 +129,7 @@ def yield_articles(
     forget_others(db, index.articles, ((t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors)))
     # The queries' link targets are this build's unless its articles are not all on the timeline (see
     # pipeline._load): then links are resolved against the build's own, without memos.
-    targets = Targets(dict(by_key), frozenset(known_urls), dict(hidden))
+    targets = Targets(dict(by_key), known_urls, dict(hidden))
     queried = link_targets(db) == targets
 
     def text_of(article: Article) -> str:

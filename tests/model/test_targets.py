@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pickle
+import subprocess
+import sys
 
 from conftest import Site, fragile_markdown
 
@@ -13,7 +17,7 @@ from newsdesk.load.sources import discover
 from newsdesk.markdown.links import link_resolutions, troubled
 from newsdesk.model import carried, ledger, lifecycle
 from newsdesk.model.indexes import build_index
-from newsdesk.model.targets import BodyLinks, body_links, link_targets
+from newsdesk.model.targets import BodyLinks, Targets, body_links, link_targets
 from newsdesk.model.timeline import CLOCK, schedule
 
 NOW = dt.datetime(2024, 3, 20, 12, tzinfo=dt.UTC)
@@ -96,3 +100,23 @@ def test_a_body_that_cannot_be_converted_says_so_and_is_not_flagged(site: Site, 
     found = asked(site, Database())
     assert found["plain.md"] == BodyLinks(False, (), failed=True) and not found["plain.md"].flagged
     assert found["ferry.md"].failed is False
+
+
+def test_the_targets_fingerprint_is_the_same_in_every_process():
+    """A set's pickle follows the process's string hashing: the targets would never be cut off."""
+    program = (
+        "from newsdesk.model.targets import Targets\n"
+        "from newsdesk.incremental.digest import fingerprint_of\n"
+        "known = {f'/2024/03/{n:02d}/story/' for n in range(40)} | {'/', '/desks/'}\n"
+        "print(fingerprint_of(Targets({'a.md': '/a/'}, known, {'b.md': 'a draft'})).hex())\n"
+    )
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(found) == 1 and len(next(iter(found)).strip()) == 32
+    targets = Targets({"a.md": "/a/"}, ["/b/", "/a/", "/b/"], {})
+    assert targets.served == ("/a/", "/b/") and "/b/" in targets.known
+    assert pickle.loads(pickle.dumps(targets)) == targets and "/a/" in pickle.loads(pickle.dumps(targets)).known
