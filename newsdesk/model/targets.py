@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from newsdesk.errors import Diagnostic
 from newsdesk.incremental import Database, query
-from newsdesk.load.corpus import parsed
 from newsdesk.markdown.article_body import body_meta
 from newsdesk.markdown.links import Resolutions, link_resolutions, troubled
 from newsdesk.model import carried, lifecycle
@@ -79,12 +78,12 @@ def link_targets(db: Database) -> Targets:
 
 @query
 def body_links(db: Database, key: str) -> BodyLinks:
-    """A live story's body: its links' resolutions, and whether it has a summary."""
-    article = parsed(db, key).article
-    return links_of(db, key, article.url if article is not None else "", lambda: link_targets(db))
+    """A live story's body: its links' resolutions, and whether it has a summary (its URL, which
+    page-relative links are read from, is the targets', so that no parse is read)."""
+    return links_of(db, key, lambda: link_targets(db).by_key.get(key, ""), lambda: link_targets(db))
 
 
-def links_of(db: Database, key: str, url: str, targets: Callable[[], Targets]) -> BodyLinks:
+def links_of(db: Database, key: str, url: Callable[[], str], targets: Callable[[], Targets]) -> BodyLinks:
     """``body_links`` of the story at ``url``, its links resolved against ``targets()`` (read only
     when it has links); called alone, for targets that are not the queries' (see ``pipeline._load``)."""
     meta = body_meta(db, key)
@@ -94,5 +93,5 @@ def links_of(db: Database, key: str, url: str, targets: Callable[[], Targets]) -
         return BodyLinks(bool(meta.summary), ())
     found = targets()
     return BodyLinks(
-        bool(meta.summary), link_resolutions(meta.links, key, found.by_key, found.known, found.hidden, url)
+        bool(meta.summary), link_resolutions(meta.links, key, found.by_key, found.known, found.hidden, url())
     )

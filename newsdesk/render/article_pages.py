@@ -126,7 +126,8 @@ def yield_articles(
     entries: dict[str, bytes] = {}
     page_feeds = feeds.page_feeds(config)
     cards = Cards(db, index.articles)
-    forget_others(db, index.articles, ((t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors)))
+    terms = [(t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors) if t.articles]
+    forget_others(db, index.articles, terms)
     # The queries' link targets are this build's unless its articles are not all on the timeline (see
     # pipeline._load): then links are resolved against the build's own, without memos.
     targets = Targets(dict(by_key), known_urls, dict(hidden))
@@ -137,7 +138,9 @@ def yield_articles(
         return article.body or body_text(inputs[article.key])
 
     def links(article: Article) -> BodyLinks:
-        return body_links(db, article.key) if queried else links_of(db, article.key, article.url, lambda: targets)
+        return (
+            body_links(db, article.key) if queried else links_of(db, article.key, lambda: article.url, lambda: targets)
+        )
 
     def keyed(article: Article, found: BodyLinks, body: bytes | None) -> None:
         """The article's keys (its page's, its feed entry's), and what its body says."""
@@ -206,6 +209,8 @@ def yield_articles(
         return _Rendered(position, placed, meta, (), entry, rendered.reads)
 
     made_entries: dict[str, str] = {}
+    if tasks:
+        cards.prepare(terms)
     for done in workers.run(render, tasks, jobs):
         article = index.articles[done.position]
         problems.extend(done.problems)

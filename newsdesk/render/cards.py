@@ -52,9 +52,15 @@ def live_keys(db: Database) -> dict[str, str]:
 
 
 @query(firewall=True)
+def live_urls(db: Database) -> dict[str, str]:
+    """The URL of every story on the site, by content key."""
+    return {t.key: t.url for t in live_timeline(db)}
+
+
+@query(firewall=True)
 def story_related(db: Database, key: str) -> tuple[str, ...]:
     """The content keys of a live story's related stories, in order (``model.related``)."""
-    found = related_stories(db).get(_article(db, key).url, ())
+    found = related_stories(db).get(live_urls(db).get(key, ""), ())
     if not found:
         return ()
     keys = live_keys(db)
@@ -167,6 +173,15 @@ class Cards(Mapping[str, ArticleView]):
         self.digests: dict[str, bytes] = {}  # url -> the card's fingerprint, for every article
         self._links: dict[Link, Link] = {}
         self._teasers: dict[Teaser, Teaser] = {}
+
+    def prepare(self, terms: Iterable[tuple[str, str]]) -> None:
+        """Ask what the cards read of the whole site (every story's key, related stories, the term
+        links), so that worker processes making cards inherit it in memory rather than each
+        reading it from the store."""
+        live_keys(self.db)
+        related_stories(self.db)
+        for kind, slug in terms:
+            term_link(self.db, kind, slug)
 
     def fingerprints(self, articles: Sequence[Article]) -> None:
         """Make (or verify) these articles' cards, keeping their fingerprints."""
