@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
 from newsdesk.errors import Diagnostic
-from newsdesk.incremental.declare import Input, Query
+from newsdesk.incremental.declare import ENTRY, Input, Query
 from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.incremental.errors import MissingInput, QueryError
 from newsdesk.incremental.evaluate import Evaluator, Observer
@@ -150,6 +150,23 @@ class Database(Evaluator):
             self._held.hold(node)
         self._spill()
         return cast(R, value)
+
+    def read_entry(self, q: Query[..., Any], entry: str) -> Any:
+        """``q.at(self, entry)``: one entry of a key-less mapping query, recorded as a read of it alone."""
+        node, frames = node_of(q.name, ()), self._frames()
+        self._know(q)
+        if not frames:
+            self._confirm()
+            self._settle(q)
+        read = Node(q.name + ENTRY, (entry,))
+        try:
+            found = self._entry_of(node, q, entry, frames, run=True)
+        except Exception:
+            note_read(frames, Dep(read, None, False))
+            raise
+        note_read(frames, Dep(read, fingerprint_of(found[1]), False))
+        self._spill()
+        return found[1]
 
     def memoised(self, q: Query[..., R], keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], R]:
         """The values of ``q`` at those keys that are had without running any query.

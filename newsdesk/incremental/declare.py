@@ -32,6 +32,9 @@ V = TypeVar("V")
 # declaration: filled at import time.  A query reads queries declared before it (in its own
 # module above it, or in a module it imports), so this order puts what a firewall reads first.
 FIREWALLS: dict[str, int] = {}
+# The firewalls whose value is a mapping read one entry at a time (``Query.at``), by name.
+ENTRIES: set[str] = set()
+ENTRY = "@"  # the name of an entry's node is its query's with this after it
 
 
 class Query(Generic[P, R]):
@@ -44,6 +47,7 @@ class Query(Generic[P, R]):
         spill: bool = False,
         firewall: bool = False,
         source: bool = False,
+        entries: bool = False,
     ) -> None:
         self.fn = fn
         self.spill = spill
@@ -52,8 +56,10 @@ class Query(Generic[P, R]):
         # Module and qualified name, as pickle names a function: a store written by one
         # process can name the query to another, which finds it among its imported modules.
         self.name = f"{fn.__module__}:{fn.__qualname__}"
-        if firewall:
+        if firewall or entries:
             FIREWALLS.setdefault(self.name, len(FIREWALLS))
+        if entries:
+            ENTRIES.add(self.name)
         functools.update_wrapper(self, fn)
 
     def __call__(self, db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -61,6 +67,12 @@ class Query(Generic[P, R]):
             # A key must be one tuple: f(db, a=1) and f(db, 1) would otherwise be two memos.
             raise TypeError(f"{self.name} takes its key as positional arguments, not {', '.join(kwargs)}=")
         return db.fetch(self, args)
+
+    def at(self, db: Database, entry: str) -> Any:
+        """``self(db).get(entry)`` of a key-less query declared with ``entries=True``, read as a
+        dependency on that entry alone: a change of the mapping reaches this reader only when the
+        entry's value changed."""
+        return db.read_entry(self, entry)
 
     def __repr__(self) -> str:
         return f"<query {self.name}>"
@@ -72,7 +84,7 @@ def query(fn: Callable[Concatenate[Database, P], R], /) -> Query[P, R]: ...
 
 @overload
 def query(
-    *, spill: bool = False, firewall: bool = False, source: bool = False
+    *, spill: bool = False, firewall: bool = False, source: bool = False, entries: bool = False
 ) -> Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]: ...
 
 
@@ -83,6 +95,7 @@ def query(
     spill: bool = False,
     firewall: bool = False,
     source: bool = False,
+    entries: bool = False,
 ) -> Query[P, R] | Callable[[Callable[Concatenate[Database, P], R]], Query[P, R]]:
     """Declare ``fn(db, *key)`` a query: memoised per key, its reads recorded as it runs.
 
@@ -100,10 +113,13 @@ def query(
     order they were declared (a firewall must read only queries declared before it).
     ``@query(source=True)`` is for a query of the sources alone (a parse, a body), which reads
     inputs and other source queries only: a question about it waits for no firewall.
+    ``@query(entries=True)`` is a firewall whose value is a mapping that its readers read one
+    entry at a time (``q.at(db, entry)``): when it changes, the old and new mappings are compared
+    entry by entry, and only the readers of the entries that changed are marked.
     """
     if fn is None:
-        return lambda f: Query(f, spill=spill, firewall=firewall, source=source)
-    return Query(fn, spill=spill, firewall=firewall, source=source)
+        return lambda f: Query(f, spill=spill, firewall=firewall, source=source, entries=entries)
+    return Query(fn, spill=spill, firewall=firewall, source=source, entries=entries)
 
 
 def find_query(name: str) -> Query[..., Any] | None:

@@ -10,13 +10,13 @@ import heapq
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, cast
 
-from newsdesk.incremental.declare import FIREWALLS, Query, find_query
+from newsdesk.incremental.declare import ENTRY, FIREWALLS, Query, find_query
 from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.incremental.errors import CycleError, QueryError
 from newsdesk.incremental.frames import Collector, Frame, Stacks, enter
 from newsdesk.incremental.graph import Graph
 from newsdesk.incremental.held import Held
-from newsdesk.incremental.memo import Dep, Executed, Memo, Node
+from newsdesk.incremental.memo import UNLOADED, Dep, Executed, Memo, Node, node_of
 from newsdesk.incremental.rows import key_text
 from newsdesk.incremental.store import Store
 
@@ -106,7 +106,32 @@ class Evaluator:
                 self._collector.verified.append(node)
         return green
 
+    def _entry_of(self, node: Node, q: Query[..., Any], entry: str, frames: list[Frame], run: bool) -> tuple[bool, Any]:
+        """(found, the value at ``entry`` of the mapping query ``q``, brought up to date): found is
+        False when that would run a query and ``run`` is False."""
+        memo = self._up_to_date(node, q, frames, run)
+        if memo is None:
+            return False, None
+        if memo.value is UNLOADED:
+            if run:
+                memo = self._load_value(node, q, frames, memo)
+            elif not self._read_value(node, memo):
+                return False, None
+        return True, memo.value.get(entry)
+
     def _unchanged(self, dep: Dep, memo: Memo, frames: list[Frame], run: bool) -> bool:
+        if dep.node.name.endswith(ENTRY):  # one entry of a mapping query (Query.at)
+            mapping = self._query_named(dep.node.name[: -len(ENTRY)])
+            if mapping is None:
+                return False
+            try:
+                (entry,) = cast(tuple[str], dep.node.key)
+                found, value = self._entry_of(node_of(mapping.name, ()), mapping, entry, frames, run)
+            except CycleError:
+                raise
+            except Exception:
+                return False
+            return found and fingerprint_of(value) == dep.fingerprint
         if dep.is_input:
             slot = self._graph.input_slot(dep.node)
             return (None if slot is None else slot.fingerprint) == dep.fingerprint

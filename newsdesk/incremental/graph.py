@@ -24,10 +24,10 @@ notes every row it changed, so that :meth:`changes` hands a save only those.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
 
-from newsdesk.incremental.declare import FIREWALLS
+from newsdesk.incremental.declare import ENTRIES, ENTRY, FIREWALLS
 from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node
 from newsdesk.incremental.rows import Changes, key_text
 from newsdesk.incremental.store import Damaged, InputRow, Store
@@ -205,9 +205,33 @@ class Graph:
         self.unsaved.add(node)
         if old is not None and not cut_off and node.name in FIREWALLS:
             self.mark_stale(self.readers(node))  # the change goes through now
+            if node.name in ENTRIES:
+                self._mark_entries(node, old, value)
         if not cut_off:  # the same fingerprint: any stored value is this one (it is not written twice)
             self.fresh_values.add(node)
         return memo
+
+    def _mark_entries(self, node: Node, old: Memo, new: Any) -> None:
+        """The readers of the entries of a mapping query that changed (all of them when its old
+        value cannot be had: not in memory, and not in the store)."""
+        before = old.value
+        if before is UNLOADED and self._store is not None:
+            found, before = self._store.value(node, key_text(node.key), old.fingerprint)
+            before = before if found else UNLOADED
+        name = node.name + ENTRY
+        if before is UNLOADED or not isinstance(before, Mapping) or not isinstance(new, Mapping):
+            self.mark_stale(self.readers_named(name))
+            return
+        for entry in before.keys() | new.keys():
+            if before.get(entry) != new.get(entry):
+                self.mark_stale(self.readers(Node(name, (entry,))))
+
+    def readers_named(self, name: str) -> list[Node]:
+        """The readers of every node of that name (the entries of a mapping query), in memory or stored."""
+        found = {r for n, readers in self.dependents.items() if n.name == name for r in readers}
+        if self._stored_edges and self._store is not None:
+            found.update(self._guard(lambda: self._store.readers_named(name), NOBODY))  # type: ignore[union-attr]
+        return list(found)
 
     def forget(self, node: Node, reads: Iterable[Dep]) -> None:
         """A query failed: it leaves no memo, and it is not stale either.

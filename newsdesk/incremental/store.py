@@ -303,15 +303,18 @@ class Store:
 
     def readers(self, node: Node, text: str) -> list[Node]:
         """The nodes whose last trace read ``node``."""
-        rows = (
-            self._connection()
-            .execute("SELECT reader, reader_key FROM edges WHERE name = ? AND key = ?", (node.name, text))
-            .fetchall()
-        )
+        return self._readers("SELECT reader, reader_key FROM edges WHERE name = ? AND key = ?", (node.name, text), node)
+
+    def readers_named(self, name: str) -> list[Node]:
+        """The nodes whose last trace read any node of that name."""
+        return self._readers("SELECT reader, reader_key FROM edges WHERE name = ?", (name,), name)
+
+    def _readers(self, select: str, args: tuple[str, ...], what: object) -> list[Node]:
+        rows = self._connection().execute(select, args).fetchall()
         try:
-            return [_node(name, key) for name, key in rows]
+            return [_node(reader, key) for reader, key in rows]
         except ValueError as exc:
-            raise Damaged(f"a reader of {node}: {exc}") from exc
+            raise Damaged(f"a reader of {what}: {exc}") from exc
 
     def value(self, node: Node, text: str, fingerprint: bytes | None) -> tuple[bool, Any]:
         """(True, value) for the stored value of the memo with that fingerprint; (False, None) when

@@ -21,8 +21,10 @@ def ranking(db: Database) -> RelatedState:
     return related_state(topic_lists(db), previous if isinstance(previous, RelatedState) else None)
 
 
-@query(firewall=True)
+@query(entries=True)
 def related_stories(db: Database) -> Mapping[str, tuple[str, ...]]:
     """Each live story's related stories, by URL (:func:`~newsdesk.model.indexes.related_articles`):
-    what a build reads back, without the ranking's lists (a third of the state)."""
+    what a build reads back, without the ranking's lists (a third of the state).  A story card
+    reads its own entry (``related_stories.at``): a ranking that moved a few stories' related
+    stories makes only their cards again."""
     return ranking(db).related

@@ -11,15 +11,16 @@ links lead to did not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from newsdesk.errors import Diagnostic
-from newsdesk.incremental import Database, query
+from newsdesk.incremental import Database, Query, query
 from newsdesk.markdown.article_body import body_meta
 from newsdesk.markdown.links import Resolutions, link_resolutions, troubled
 from newsdesk.model import carried, lifecycle
-from newsdesk.model.timeline import live_timeline, schedule
+from newsdesk.model.timeline import live_urls, schedule
 
 
 class Targets:
@@ -66,24 +67,80 @@ class BodyLinks:
         return troubled(self.resolved)
 
 
+@query(entries=True)
+def served(db: Database) -> dict[str, bool]:
+    """Every URL the site serves (stories, generated pages, urls.lock's moves), sorted: a link to
+    one reads its entry (``served.at``)."""
+    _, moves = carried.resolution(db)
+    return dict.fromkeys(sorted({*carried.generated(db), *live_urls(db).values(), *moves.urls}), True)
+
+
+@query(entries=True)
+def hidden_stories(db: Database) -> dict[str, str]:
+    """Why each story that exists is not on the site, by content key (``lifecycle.hidden``)."""
+    standing = schedule(db)
+    return lifecycle.hidden(standing.states, standing.starts)
+
+
 @query(firewall=True)
 def link_targets(db: Database) -> Targets:
-    """What every link of every body is resolved against, at the build's moment."""
-    by_key = {t.key: t.url for t in live_timeline(db)}
-    _, moves = carried.resolution(db)
-    standing = schedule(db)
-    known = [*carried.generated(db), *by_key.values(), *moves.urls]
-    return Targets(by_key, known, lifecycle.hidden(standing.states, standing.starts))
+    """What every link of every body is resolved against, at the build's moment, whole."""
+    return Targets(live_urls(db), served(db), hidden_stories(db))
+
+
+class Lookups(Protocol):
+    """What a resolution looks up (``markdown.links.link_resolutions``)."""
+
+    @property
+    def by_key(self) -> Mapping[str, str]: ...
+    @property
+    def known(self) -> Container[str]: ...
+    @property
+    def hidden(self) -> Mapping[str, str]: ...
+
+
+class _Entries(Mapping[str, Any]):
+    """A mapping query read an entry at a time (``Query.at``): what a body's resolution reads of it
+    is the entries its links name, so another story added reaches only the bodies that link to it."""
+
+    def __init__(self, db: Database, q: Query[[], Any]) -> None:
+        self.db, self.q = db, q
+
+    def __getitem__(self, key: str) -> Any:
+        found = self.q.at(self.db, key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.q.at(self.db, key) is not None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("read a mapping query an entry at a time")
+
+    def __len__(self) -> int:
+        raise TypeError("read a mapping query an entry at a time")
+
+
+@dataclass(frozen=True)
+class _Read:
+    by_key: Mapping[str, str]
+    known: Container[str]
+    hidden: Mapping[str, str]
 
 
 @query
 def body_links(db: Database, key: str) -> BodyLinks:
-    """A live story's body: its links' resolutions, and whether it has a summary (its URL, which
-    page-relative links are read from, is the targets', so that no parse is read)."""
-    return links_of(db, key, lambda: link_targets(db).by_key.get(key, ""), lambda: link_targets(db))
+    """A live story's body: its links' resolutions, and whether it has a summary.  What the site
+    says is read an entry at a time: its own URL, and what each of its links names."""
+    found = _Read(_Entries(db, live_urls), _Entries(db, served), _Entries(db, hidden_stories))
+    return links_of(db, key, lambda: live_urls.at(db, key) or "", lambda: found)
 
 
-def links_of(db: Database, key: str, url: Callable[[], str], targets: Callable[[], Targets]) -> BodyLinks:
+def links_of(db: Database, key: str, url: Callable[[], str], targets: Callable[[], Lookups]) -> BodyLinks:
     """``body_links`` of the story at ``url``, its links resolved against ``targets()`` (read only
     when it has links); called alone, for targets that are not the queries' (see ``pipeline._load``)."""
     meta = body_meta(db, key)

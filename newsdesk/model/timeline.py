@@ -77,6 +77,18 @@ def live_timeline(db: Database) -> list[Timed]:
     return [t for t in timeline(db) if states[t.key] is lifecycle.State.LIVE]
 
 
+@query(entries=True)
+def live_keys(db: Database) -> dict[str, str]:
+    """The content key of every story on the site, by URL (read an entry at a time: ``live_keys.at``)."""
+    return {t.url: t.key for t in live_timeline(db)}
+
+
+@query(entries=True)
+def live_urls(db: Database) -> dict[str, str]:
+    """The URL of every story on the site, by content key (read an entry at a time: ``live_urls.at``)."""
+    return {t.key: t.url for t in live_timeline(db)}
+
+
 @query(firewall=True)
 def topic_lists(db: Database) -> indexes.TopicLists:
     """Each topic's live stories with their dates (``model.indexes.TopicLists``), newest first."""

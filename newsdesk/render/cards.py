@@ -3,8 +3,8 @@
 A card is an :class:`~newsdesk.render.views.ArticleView` without its body's HTML.  The
 query ``card`` makes it from the article's parse, its body's summary and length
 (``body_meta``), the links of its desk, topics and authors (``term_link``) and its related
-stories (``story_related``, each read as its parse), so a card is made again only when
-one of those changed, and its fingerprint (what the keys of its page and of the list
+stories (its entry of ``related_stories``, each story read as its parse), so a card is made
+again only when one of those changed, and its fingerprint (what the keys of its page and of the list
 pages showing it hash) changes only when what it shows did.
 
 A term link is cut off on its name, URL and description: the story count it shows is
@@ -27,7 +27,7 @@ from newsdesk.load.corpus import SETTINGS, parsed
 from newsdesk.markdown.article_body import body_meta
 from newsdesk.markdown.body import Body
 from newsdesk.model.related import related_stories
-from newsdesk.model.timeline import live_timeline, site_lists
+from newsdesk.model.timeline import live_keys, site_lists
 from newsdesk.model.urls import slugify
 from newsdesk.render.views import ArticleView, CountedLink, Link, Teaser
 
@@ -45,28 +45,6 @@ def term_link(db: Database, kind: str, slug: str) -> CountedLink:
     return CountedLink(listing.name, listing.url, len(listing.keys), listing.description)
 
 
-@query(firewall=True)
-def live_keys(db: Database) -> dict[str, str]:
-    """The content key of every story on the site, by URL."""
-    return {t.url: t.key for t in live_timeline(db)}
-
-
-@query(firewall=True)
-def live_urls(db: Database) -> dict[str, str]:
-    """The URL of every story on the site, by content key."""
-    return {t.key: t.url for t in live_timeline(db)}
-
-
-@query(firewall=True)
-def story_related(db: Database, key: str) -> tuple[str, ...]:
-    """The content keys of a live story's related stories, in order (``model.related``)."""
-    found = related_stories(db).get(live_urls(db).get(key, ""), ())
-    if not found:
-        return ()
-    keys = live_keys(db)
-    return tuple(keys[url] for url in found)
-
-
 @query(spill=True)
 def card(db: Database, key: str) -> ArticleView:
     """A live story's card: its view without the body's HTML."""
@@ -75,16 +53,15 @@ def card(db: Database, key: str) -> ArticleView:
     def link(kind: str, name: str) -> CountedLink:
         return term_link(db, kind, slugify(name))
 
-    meta = body_meta(db, key)
-    related = tuple(teaser(config, _article(db, other), link) for other in story_related(db, key))
-    return article_view(config, _article(db, key), BLANK if isinstance(meta, Diagnostic) else meta, link, related)
+    article, meta = _article(db, key), body_meta(db, key)
+    others = related_stories.at(db, article.url) or ()
+    related = tuple(teaser(config, _article(db, live_keys.at(db, url)), link) for url in others)
+    return article_view(config, article, BLANK if isinstance(meta, Diagnostic) else meta, link, related)
 
 
 def forget_others(db: Database, articles: Sequence[Article], terms: Iterable[tuple[str, str]]) -> None:
     """Forget the cards of the stories not live now, and the links of terms no story has."""
-    keys = [(a.key,) for a in articles]
-    db.sweep(card, keys)
-    db.sweep(story_related, keys)
+    db.sweep(card, [(a.key,) for a in articles])
     db.sweep(term_link, terms)
 
 

@@ -138,3 +138,38 @@ def test_a_firewall_that_fails_lets_the_change_through_to_readers_that_meet_the_
         reads_broken(db)
     CLOCK.set(db, "now", 2)
     assert reads_broken(db) == 1
+
+
+@query(entries=True)
+def embargoes(db: Database) -> dict[str, int]:
+    """Each story's hour of going live: a mapping its readers read one entry of."""
+    RUNS["embargoes"] += 1
+    return {story: EMBARGO(db, story) for story in STORIES}
+
+
+@query
+def when(db: Database, story: str) -> str:
+    RUNS["when"] += 1
+    return f"{story} at {embargoes.at(db, story)}"
+
+
+def schedule_desk(db: Database, late: str) -> list[str]:
+    CLOCK.set(db, "now", 1)
+    for story in STORIES:
+        EMBARGO.set(db, story, 20 if story == late else 0)
+    return [when(db, story) for story in STORIES]
+
+
+def test_a_mapping_read_an_entry_at_a_time_reaches_only_the_readers_of_the_entries_that_changed(tmp_path: Path):
+    seen = Verified()
+    with Database.open(tmp_path, observe=seen) as db:
+        schedule_desk(db, late="s999")
+        RUNS.clear()
+        seen.clear()
+        found = schedule_desk(db, late="s998")  # two entries change: s998's and s999's
+        assert RUNS == {"embargoes": 1, "when": 2} and seen["verify"] <= 3
+        assert found[998] == "s998 at 20" and found[999] == "s999 at 0"
+    RUNS.clear()
+    with Database.open(tmp_path) as db:  # the old mapping read back from the store to be compared
+        found = schedule_desk(db, late="s0")
+        assert RUNS == {"embargoes": 1, "when": 2} and found[0] == "s0 at 20" and found[998] == "s998 at 0"

@@ -14,7 +14,7 @@ from newsdesk.load.sources import discover
 from newsdesk.model import lifecycle
 from newsdesk.model.indexes import build_index
 from newsdesk.model.timeline import CLOCK, schedule
-from newsdesk.render.cards import Cards, card, forget_others, story_related
+from newsdesk.render.cards import Cards, card, forget_others
 from newsdesk.render.views import CountReads
 
 NOW = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
@@ -144,5 +144,5 @@ def test_the_cards_of_stories_gone_from_the_site_are_forgotten(site: Site):
     (site.content / "d.md").unlink()
     cards = cards_of(site, db)
     forget_others(db, list(cards.by_url.values()), [("desk", "city"), ("topic", "ferries")])
-    assert db.changed_at(card, "d.md") is None and db.changed_at(story_related, "d.md") is None
+    assert db.changed_at(card, "d.md") is None
     assert db.changed_at(card, "a.md") is not None
