@@ -15,6 +15,7 @@ input value lives in a Database, never here (STYLE.md rule 4).
 from __future__ import annotations
 
 import functools
+import itertools
 import sys
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
@@ -29,9 +30,10 @@ V = TypeVar("V")
 
 
 # Every firewall query declared (see :func:`query`), by name, with its place in the order of
-# declaration: filled at import time.  A query reads queries declared before it (in its own
-# module above it, or in a module it imports), so this order puts what a firewall reads first.
+# declaration (``Query.rank``): filled at import time.  A query reads queries declared before it
+# (in its own module above it, or in a module it imports), so this order puts what one reads first.
 FIREWALLS: dict[str, int] = {}
+_DECLARED = itertools.count()
 # The firewalls whose value is a mapping read one entry at a time (``Query.at``), by name.
 ENTRIES: set[str] = set()
 ENTRY = "@"  # the name of an entry's node is its query's with this after it
@@ -56,8 +58,9 @@ class Query(Generic[P, R]):
         # Module and qualified name, as pickle names a function: a store written by one
         # process can name the query to another, which finds it among its imported modules.
         self.name = f"{fn.__module__}:{fn.__qualname__}"
+        self.rank = next(_DECLARED)  # its place in the order queries were declared
         if firewall or entries:
-            FIREWALLS.setdefault(self.name, len(FIREWALLS))
+            FIREWALLS.setdefault(self.name, self.rank)
         if entries:
             ENTRIES.add(self.name)
         functools.update_wrapper(self, fn)
@@ -109,8 +112,9 @@ def query(
     value changes less often than what it reads (the schedule, which reads the clock; the
     site's lists, which read every parse): a change stops at it.  Its readers are marked stale
     only when it is computed again to a new value, and before any question but a ``source``
-    one is answered, the Database brings every firewall a change reached up to date, in the
-    order they were declared (a firewall must read only queries declared before it).
+    one is answered, the Database brings every firewall a change reached that was declared before
+    the query asked about up to date, in the order they were declared (a query must read only
+    queries declared before it: in its module above it, or in a module its module imports).
     ``@query(source=True)`` is for a query of the sources alone (a parse, a body), which reads
     inputs and other source queries only: a question about it waits for no firewall.
     ``@query(entries=True)`` is a firewall whose value is a mapping that its readers read one

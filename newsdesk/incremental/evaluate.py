@@ -38,9 +38,9 @@ class Evaluator:
 
     def _settle(self, asked: Query[..., Any]) -> None:
         """Before a question that may read them (about any but a source query), bring every
-        pending firewall up to date, in the order they were declared, so that what one reads is
-        settled before it; one that changed marks its readers (``Graph.install``), and those of
-        them that are firewalls join the queue."""
+        pending firewall declared before the query asked about up to date, in the order they were
+        declared, so that what one reads is settled before it; one that changed marks its readers
+        (``Graph.install``), and those of them that are firewalls join the queue."""
         graph = self._graph
         if asked.source or not graph.pending:
             return
@@ -49,7 +49,7 @@ class Evaluator:
         heapq.heapify(queue)
         self._prefetch(graph.pending)
         count = len(queue)
-        while queue:
+        while queue and queue[0][0] <= asked.rank:  # one declared later cannot be read by what is asked
             _, _, node = heapq.heappop(queue)
             if node in graph.pending:
                 self._resolve(node)

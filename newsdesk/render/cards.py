@@ -31,6 +31,7 @@ from newsdesk.model.timeline import live_keys, site_lists
 from newsdesk.model.urls import slugify
 from newsdesk.render.views import ArticleView, CountedLink, Link, Teaser
 
+CARDS_AT_ONCE = 200  # cards read back from the store in one pass (fewer than the layer holds: see held.py)
 BLANK = Body("", "", 0, ())  # a body that cannot be converted: reported when its page is rendered
 
 # -- the queries -------------------------------------------------------------------------
@@ -173,12 +174,15 @@ class Cards(Mapping[str, ArticleView]):
         return found
 
     def make(self, urls: list[str]) -> None:
-        """Read the cards not read yet (the stored ones in one pass)."""
+        """Read the cards not read yet, the stored ones a few hundred to a pass (so that the query
+        layer lets each batch go before the next: the cards kept are the shared copies)."""
         missing = [(self.by_url[u].key,) for u in urls if u not in self.made]
-        found = self.db.memoised(card, missing)
-        for key in missing:
-            view = found.get(key) or card(self.db, *key)
-            self.made[view.url] = self._shared(view)
+        for start in range(0, len(missing), CARDS_AT_ONCE):
+            batch = missing[start : start + CARDS_AT_ONCE]
+            found = self.db.memoised(card, batch)
+            for key in batch:
+                view = found.get(key) or card(self.db, *key)
+                self.made[view.url] = self._shared(view)
 
     def make_all(self) -> None:
         self.make(list(self.by_url))
@@ -189,7 +193,15 @@ class Cards(Mapping[str, ArticleView]):
         desk = links.setdefault(view.desk, view.desk)
         topics = tuple(links.setdefault(t, t) for t in view.topics)
         authors = tuple(links.setdefault(a, a) for a in view.authors)
-        return replace(view, desk=desk, topics=topics, authors=authors, related=related)
+        # The article's own strings and objects where the card's are equal (they are, but for a build
+        # whose articles are not all on the timeline): the index holds them anyway.
+        a = self.by_url[view.url]
+        same = {
+            f: getattr(a, f)
+            for f in ("title", "url", "source", "dateline", "image", "meta")
+            if getattr(a, f) == getattr(view, f)
+        }
+        return replace(view, desk=desk, topics=topics, authors=authors, related=related, **same)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.by_url)
