@@ -326,11 +326,11 @@ def test_an_article_on_the_url_of_a_list_page_names_both():
     from newsdesk.load.article_fields import load
     from newsdesk.load.config import SiteConfig
     from newsdesk.model.owners import find_collisions
-    from newsdesk.model.pages import ListPage
+    from newsdesk.model.pages import Heading, ListPage
 
     article = load("a.md", "content/a.md", GOOD, SiteConfig()).article
     assert article is not None
-    page = ListPage("/desks/", "terms.html", "desks", lambda cards: {})
+    page = ListPage("/desks/", Heading("terms.html", "desks", "Desks", "", ()))
     found = find_collisions([replace(article, url="/desks/")], [page], {"/static/x.txt": Path("static/x.txt")})
     assert [d.format() for d in found] == [
         "content/a.md:1: error: URL /desks/ is also used by the desks page (expected a unique slug: set slug: in the front matter)"
