@@ -131,7 +131,8 @@ class Evaluator:
                 raise
             except Exception:
                 return False
-            return found and fingerprint_of(value) == dep.fingerprint
+            now = fingerprint_of(value)
+            return found and now is not None and now == dep.fingerprint
         if dep.is_input:
             slot = self._graph.input_slot(dep.node)
             return (None if slot is None else slot.fingerprint) == dep.fingerprint

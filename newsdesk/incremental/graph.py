@@ -203,10 +203,12 @@ class Graph:
         self.memos[node] = memo
         self._clean(node)
         self.unsaved.add(node)
-        if old is not None and not cut_off and node.name in FIREWALLS:
+        if not cut_off and node.name in FIREWALLS:
             self.mark_stale(self.readers(node))  # the change goes through now
-            if node.name in ENTRIES:
+            if node.name in ENTRIES and old is not None:
                 self._mark_entries(node, old, value)
+            elif node.name in ENTRIES:  # computed again after a failure, or a damaged memo: no old value
+                self.mark_stale(self.readers_named(node.name + ENTRY))
         if not cut_off:  # the same fingerprint: any stored value is this one (it is not written twice)
             self.fresh_values.add(node)
         return memo
@@ -253,6 +255,8 @@ class Graph:
         """Let a change through a firewall whatever it computes to (it failed, or cannot be computed here)."""
         self.pending.discard(node)
         self.mark_stale(self.readers(node))
+        if node.name in ENTRIES:
+            self.mark_stale(self.readers_named(node.name + ENTRY))
 
     def _clean(self, node: Node) -> None:
         if node in self.stale:

@@ -315,7 +315,7 @@ def related_state(lists: TopicLists, previous: RelatedState | None = None, limit
                 at = positions[slug][url]
                 touched.update(listed[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1])
     state.related.update((url, found) for url, found in previous.related.items() if url not in touched)
-    state.related.update(_ranked(touched & topics_of.keys(), state))
+    state.related.update(_ranked(sorted(touched & topics_of.keys()), state))
     return state
 
 

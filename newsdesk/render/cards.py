@@ -27,6 +27,7 @@ from newsdesk.load.corpus import SETTINGS, parsed
 from newsdesk.markdown.article_body import body_meta
 from newsdesk.markdown.body import Body
 from newsdesk.model.related import related_stories
+from newsdesk.model.targets import body_links
 from newsdesk.model.timeline import live_keys, site_lists
 from newsdesk.model.urls import slugify
 from newsdesk.render.views import ArticleView, CountedLink, Link, Teaser
@@ -42,7 +43,9 @@ def term_link(db: Database, kind: str, slug: str) -> CountedLink:
     """The link to a desk's, topic's or author's page (its count as it was made: see the module)."""
     lists = site_lists(db)
     terms = {"desk": lists.desks, "topic": lists.topics, "author": lists.authors}[kind]
-    listing = next(t for t in terms if t.slug == slug)
+    listing = next((t for t in terms if t.slug == slug), None)
+    if listing is None:
+        raise KeyError(f"no {kind} {slug!r} on the site")
     return CountedLink(listing.name, listing.url, len(listing.keys), listing.description)
 
 
@@ -56,13 +59,16 @@ def card(db: Database, key: str) -> ArticleView:
 
     article, meta = _article(db, key), body_meta(db, key)
     others = related_stories.at(db, article.url) or ()
-    related = tuple(teaser(config, _article(db, live_keys.at(db, url)), link) for url in others)
+    keys = [found for url in others if (found := live_keys.at(db, url)) is not None]
+    related = tuple(teaser(config, _article(db, other), link) for other in keys)
     return article_view(config, article, BLANK if isinstance(meta, Diagnostic) else meta, link, related)
 
 
 def forget_others(db: Database, articles: Sequence[Article], terms: Iterable[tuple[str, str]]) -> None:
     """Forget the cards of the stories not live now, and the links of terms no story has."""
-    db.sweep(card, [(a.key,) for a in articles])
+    keys = [(a.key,) for a in articles]
+    db.sweep(card, keys)
+    db.sweep(body_links, keys)
     db.sweep(term_link, terms)
 
 

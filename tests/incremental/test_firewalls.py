@@ -173,3 +173,31 @@ def test_a_mapping_read_an_entry_at_a_time_reaches_only_the_readers_of_the_entri
     with Database.open(tmp_path) as db:  # the old mapping read back from the store to be compared
         found = schedule_desk(db, late="s0")
         assert RUNS == {"embargoes": 1, "when": 2} and found[0] == "s0 at 20" and found[998] == "s998 at 0"
+
+
+@query(entries=True)
+def fragile_embargoes(db: Database) -> dict[str, int]:
+    """The embargoes, unless the clock says the file cannot be read."""
+    if CLOCK(db, "now") == 13:
+        raise ValueError("unreadable")
+    return {story: EMBARGO(db, story) for story in STORIES[:3]}
+
+
+@query
+def fragile_when(db: Database, story: str) -> str:
+    RUNS["fragile_when"] += 1
+    return f"{story} at {fragile_embargoes.at(db, story)}"
+
+
+def test_a_mapping_that_failed_reaches_its_entries_readers_when_it_is_back():
+    db = Database()
+    CLOCK.set(db, "now", 1)
+    for story in STORIES[:3]:
+        EMBARGO.set(db, story, 0)
+    assert fragile_when(db, "s1") == "s1 at 0"
+    CLOCK.set(db, "now", 13)
+    with pytest.raises(ValueError, match="unreadable"):
+        fragile_embargoes(db)  # it fails, and nobody who reads an entry of it is asked meanwhile
+    CLOCK.set(db, "now", 14)
+    EMBARGO.set(db, "s1", 5)  # changed while the mapping could not be read
+    assert fragile_when(db, "s1") == "s1 at 5"
