@@ -1,19 +1,18 @@
-"""Where the links of a body lead, as queries: ``link_targets`` and ``body_links``.
+"""Where the links of a body lead, as queries: ``served``, ``hidden_stories`` and ``body_links``.
 
-``link_targets`` is what every link resolution reads (``markdown.links.link_resolutions``):
-where each live story's source lives, every URL the site serves, and why each story that
-exists is not on the site.  It changes when a story is added, removed, moved or hidden.
-``body_links`` is one body's resolutions and whether it has a summary: what its page's key
-and the checks of a page kept without rendering read.  A body without links never reads the
-targets, and one with links is resolved again when they changed, cut off when what its
-links lead to did not.
+A link resolution (``markdown.links.link_resolutions``) looks up each live story's URL by its
+source (``model.timeline.live_urls``), every URL the site serves (``served``) and why each story
+that exists is not on the site (``hidden_stories``).  ``body_links`` is one body's resolutions
+and whether it has a summary: what its page's key and the checks of a page kept without
+rendering read.  It reads those mappings an entry at a time, the entries its links name, so a
+story added, removed, moved or hidden re-resolves only the bodies that link to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from newsdesk.errors import Diagnostic
 from newsdesk.incremental import Database, Query, query
@@ -23,34 +22,13 @@ from newsdesk.model import carried, lifecycle
 from newsdesk.model.timeline import live_urls, schedule
 
 
+@dataclass(frozen=True)
 class Targets:
-    """What links are resolved against.
+    """What a link resolution looks up (``markdown.links.link_resolutions``)."""
 
-    Every URL the site serves is kept sorted: a set's pickle, so its fingerprint, changes from one
-    process to the next, and the targets would never be cut off.  ``known`` is a set made from it.
-    """
-
-    def __init__(self, by_key: dict[str, str], known: Iterable[str], hidden: dict[str, str]) -> None:
-        self.by_key = by_key  # content key -> URL, of every live story
-        self.served = tuple(sorted(set(known)))  # every URL the site serves: stories, generated pages, moves
-        self.hidden = hidden  # content key -> why that story is not on the site (lifecycle.hidden)
-        self.known = frozenset(self.served)
-
-    def __getstate__(self) -> tuple[dict[str, str], tuple[str, ...], dict[str, str]]:
-        return self.by_key, self.served, self.hidden
-
-    def __setstate__(self, state: tuple[dict[str, str], tuple[str, ...], dict[str, str]]) -> None:
-        self.by_key, self.served, self.hidden = state
-        self.known = frozenset(self.served)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Targets) and (self.by_key, self.served, self.hidden) == (
-            other.by_key,
-            other.served,
-            other.hidden,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
+    by_key: Mapping[str, str]  # content key -> URL, of every live story
+    known: Container[str]  # every URL the site serves: stories, generated pages, urls.lock's moves
+    hidden: Mapping[str, str]  # content key -> why that story is not on the site (lifecycle.hidden)
 
 
 @dataclass(frozen=True)
@@ -67,12 +45,18 @@ class BodyLinks:
         return troubled(self.resolved)
 
 
+def served_urls(urls: Iterable[str]) -> dict[str, bool]:
+    """``served``'s value: the URLs sorted, a set's pickle (so its fingerprint) changing from one
+    process to the next."""
+    return dict.fromkeys(sorted(set(urls)), True)
+
+
 @query(entries=True)
 def served(db: Database) -> dict[str, bool]:
-    """Every URL the site serves (stories, generated pages, urls.lock's moves), sorted: a link to
-    one reads its entry (``served.at``)."""
+    """Every URL the site serves (stories, generated pages, urls.lock's moves): a link to one reads
+    its entry (``served.at``)."""
     _, moves = carried.resolution(db)
-    return dict.fromkeys(sorted({*carried.generated(db), *live_urls(db).values(), *moves.urls}), True)
+    return served_urls([*carried.generated(db), *live_urls(db).values(), *moves.urls])
 
 
 @query(entries=True)
@@ -82,21 +66,9 @@ def hidden_stories(db: Database) -> dict[str, str]:
     return lifecycle.hidden(standing.states, standing.starts)
 
 
-@query(firewall=True)
-def link_targets(db: Database) -> Targets:
-    """What every link of every body is resolved against, at the build's moment, whole."""
-    return Targets(live_urls(db), served(db), hidden_stories(db))
-
-
-class Lookups(Protocol):
-    """What a resolution looks up (``markdown.links.link_resolutions``)."""
-
-    @property
-    def by_key(self) -> Mapping[str, str]: ...
-    @property
-    def known(self) -> Container[str]: ...
-    @property
-    def hidden(self) -> Mapping[str, str]: ...
+def targets_of(db: Database) -> Targets:
+    """The three mappings whole (asked at the top level: the build compares them with its own)."""
+    return Targets(live_urls(db), frozenset(served(db)), hidden_stories(db))
 
 
 class _Entries(Mapping[str, Any]):
@@ -125,22 +97,15 @@ class _Entries(Mapping[str, Any]):
         raise TypeError("read a mapping query an entry at a time")
 
 
-@dataclass(frozen=True)
-class _Read:
-    by_key: Mapping[str, str]
-    known: Container[str]
-    hidden: Mapping[str, str]
-
-
 @query
 def body_links(db: Database, key: str) -> BodyLinks:
     """A live story's body: its links' resolutions, and whether it has a summary.  What the site
     says is read an entry at a time: its own URL, and what each of its links names."""
-    found = _Read(_Entries(db, live_urls), _Entries(db, served), _Entries(db, hidden_stories))
+    found = Targets(_Entries(db, live_urls), _Entries(db, served), _Entries(db, hidden_stories))
     return links_of(db, key, lambda: live_urls.at(db, key) or "", lambda: found)
 
 
-def links_of(db: Database, key: str, url: Callable[[], str], targets: Callable[[], Lookups]) -> BodyLinks:
+def links_of(db: Database, key: str, url: Callable[[], str], targets: Callable[[], Targets]) -> BodyLinks:
     """``body_links`` of the story at ``url``, its links resolved against ``targets()`` (read only
     when it has links); called alone, for targets that are not the queries' (see ``pipeline._load``)."""
     meta = body_meta(db, key)

@@ -30,7 +30,7 @@ from newsdesk.markdown.body import Body
 from newsdesk.markdown.convert import Converter, failing_block
 from newsdesk.markdown.links import UnreadableHTML, absolute_links, resolve_links
 from newsdesk.model.indexes import SiteIndex
-from newsdesk.model.targets import BodyLinks, Targets, body_links, link_targets, links_of
+from newsdesk.model.targets import BodyLinks, Targets, body_links, links_of, targets_of
 from newsdesk.output import feeds
 from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
@@ -130,8 +130,8 @@ def yield_articles(
     forget_others(db, index.articles, terms)
     # The queries' link targets are this build's unless its articles are not all on the timeline (see
     # pipeline._load): then links are resolved against the build's own, without memos.
-    targets = Targets(dict(by_key), known_urls, dict(hidden))
-    queried = link_targets(db) == targets
+    targets = Targets(by_key, frozenset(known_urls), hidden)
+    queried = targets_of(db) == targets
 
     def text_of(article: Article) -> str:
         """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""

@@ -194,20 +194,18 @@ class Cards(Mapping[str, ArticleView]):
         self.make(list(self.by_url))
 
     def _shared(self, view: ArticleView) -> ArticleView:
-        links, teasers = self._links, self._teasers
-        related = tuple(teasers.setdefault(t, replace(t, desk=links.setdefault(t.desk, t.desk))) for t in view.related)
+        links = self._links
         desk = links.setdefault(view.desk, view.desk)
         topics = tuple(links.setdefault(t, t) for t in view.topics)
         authors = tuple(links.setdefault(a, a) for a in view.authors)
-        # The article's own strings and objects where the card's are equal (they are, but for a build
-        # whose articles are not all on the timeline): the index holds them anyway.
-        a = self.by_url[view.url]
-        same = {
-            f: getattr(a, f)
-            for f in ("title", "url", "source", "dateline", "image", "meta")
-            if getattr(a, f) == getattr(view, f)
-        }
-        return replace(view, desk=desk, topics=topics, authors=authors, related=related, **same)
+        return replace(view, desk=desk, topics=topics, authors=authors, related=tuple(map(self._teaser, view.related)))
+
+    def _teaser(self, teaser: Teaser) -> Teaser:
+        """The one copy of an equal teaser, its desk link shared too (made once per story)."""
+        found = self._teasers.get(teaser)
+        if found is None:
+            found = self._teasers[teaser] = replace(teaser, desk=self._links.setdefault(teaser.desk, teaser.desk))
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.by_url)
