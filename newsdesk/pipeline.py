@@ -27,7 +27,7 @@ from newsdesk.incremental.fastpath import last_build_if_unchanged, read_back
 from newsdesk.incremental.records import BuildRecord
 from newsdesk.load.articles import Article, newest_change
 from newsdesk.load.config import SiteConfig, read_config
-from newsdesk.load.corpus import ArticleInputs, load_articles, loaded_keys
+from newsdesk.load.corpus import ArticleInputs, load_articles
 from newsdesk.load.sources import Source, discover, display_path
 from newsdesk.markdown import article_body
 from newsdesk.model import carried, ledger, lifecycle
@@ -163,7 +163,6 @@ def _read(options: BuildOptions, cache: Cache) -> _Site:
 class _Corpus:
     articles: list[Article]  # every article that loaded, whatever its state
     life: lifecycle.Lifecycle
-    parse_keys: dict[str, bytes]  # content key -> what its parse is made from (load.corpus.loaded_keys)
     index: SiteIndex  # the live stories' lists, with their related stories
     unloaded: frozenset[str]  # the keys of the sources that failed to load
     generated: dict[str, str]  # every URL the build writes that is not an article, and what it is
@@ -173,7 +172,6 @@ class _Corpus:
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     options, config = site.options, site.config
     progress.stage("reading", len(site.sources))
-    parse_keys = loaded_keys(site.sources, config, site.digests)
     db = cache.queries
     CLOCK.set(db, "build", (site.now, options.drafts, options.future))
     place = ledger_place(options)
@@ -204,7 +202,7 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
         if a.image is not None
         for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, site.statics)
     )
-    return _Corpus(articles, life, parse_keys, index, unloaded, generated, settled)
+    return _Corpus(articles, life, index, unloaded, generated, settled)
 
 
 @dataclass(frozen=True)
@@ -215,7 +213,6 @@ class _Made:
     pages: int
     saving: bytes | None  # the urls.lock to write once the site is swapped in
     host_files: dict[str, bytes]  # the build metadata beside site.yaml (nothing in output/ names what is to come)
-    used: set[bytes]  # the feed entry keys this build asked for
 
 
 def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progress: Progress) -> _Made:
@@ -238,7 +235,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     by_key = {a.key: a.url for a in index.articles}
     paths = {source.key: source.path for source in site.sources}
     digests = site.digests
-    inputs = {a.key: ArticleInputs(corpus.parse_keys[a.key], paths[a.key], digests[a.key]) for a in articles}
+    inputs = {a.key: ArticleInputs(paths[a.key], digests[a.key]) for a in articles}
 
     # validate: every article, whatever its state (an embargo lifting never fails a build)
     failed = {key: "" for key in unloaded}  # a link to a file that failed to load is that file's problem
@@ -261,16 +258,15 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     fallback = newest_change(index.articles) or site.now  # an empty feed's <updated>, the same on every rebuild
     settings = fingerprint_of(config) or b""
     progress.stage("pages", len(pages))
-    news_key = cache_digest(settings, repr([(inputs[a.key][0], a.url) for a in news]))
+    news_key = cache_digest(settings, fingerprint_of(news) or repr(news))
     the_rest = partial(write_the_rest, out, config, settings, entries, news, news_key, site.statics, moves, renderer)
-    chores: list[Callable[[], None]] = [*feed_writers(site_feeds, written, config, fallback, inputs, out), the_rest]
+    chores: list[Callable[[], None]] = [*feed_writers(site_feeds, written, config, fallback, out), the_rest]
     write_pages(pages, written.cards, renderer, out, options.jobs, progress, chores)
 
     host_files = {**redirects.host_rules(moves), metadata.SCHEDULE: lifecycle.schedule_json(life.changes)}
-    used = set(written.entries.values())
     saving = None if options.dry_run or options.preview else ledger.pending(options.ledger_path, moves)
     cache.release_queries()  # no stage after this one asks a query yet
-    return _Made(index.articles, len(index.articles) + len(pages), saving, host_files, used)
+    return _Made(index.articles, len(index.articles) + len(pages), saving, host_files)
 
 
 def _search(site: _Site, made: _Made, out: OutputWriter, progress: Progress) -> search.SearchOutcome:
@@ -321,5 +317,4 @@ def _finish(
             valid_from=site.now.timestamp(),
         )  # fmt: skip
         cache.record_build(record)
-        cache.forget_unused(made.used)
     return replace(report, warnings=(*cache.warnings, *report.warnings))

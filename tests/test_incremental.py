@@ -434,7 +434,7 @@ def test_a_damaged_row_is_discarded_with_a_warning(
 
 
 @pytest.mark.parametrize(
-    "damage", ["DROP TABLE entries", "ALTER TABLE pages DROP COLUMN reads", "CREATE TABLE extra (x INT)"]
+    "damage", ["DROP TABLE files", "ALTER TABLE pages DROP COLUMN reads", "CREATE TABLE extra (x INT)"]
 )
 def test_a_cache_whose_tables_are_not_ours_is_discarded_with_a_warning(site: Site, tmp_path: Path, damage: str):
     built_then_damaged(site, damage)

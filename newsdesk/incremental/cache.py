@@ -8,8 +8,7 @@ Everything here is keyed by content hashes, so the cache can only ever say
   than the moment it was hashed (git's "racy" rule), is not read again.
 - the parse of each source is the query layer's (``load.corpus.parsed``), in
   ``queries.sqlite`` beside this file: :attr:`Cache.queries` opens it.
-- converted bodies are the query layer's too (``markdown.article_body``).
-- ``entries``: feed entry HTML, keyed by a hash of what it is made from.
+- converted bodies, story cards and feed entries are the query layer's too.
 - ``pages``: what was written at each URL of ``output/`` last time: the hash of
   every input its rendering read, the digest of its bytes and the file's stat.
 
@@ -40,16 +39,16 @@ CACHE_DIR = ".newsdesk-cache"
 # __version__ stays (9: slugs without currency letters, articles' date-only flags, the image
 # line and alt-text checks, front matter near misses; 14: related stories moved to the query
 # store, leaving their blobs behind; 16: urls.lock carried forward by queries, and no blobs table;
-# 17: story cards made by queries; 18: link resolutions too, and no cards or links table):
+# 17: story cards made by queries; 18: link resolutions too, and no cards or links table;
+# 19: feed entries too, and no entries table):
 # an older cache is then discarded rather than trusted.
-SCHEMA = "18"
+SCHEMA = "19"
 RACY_NS = 2_000_000_000  # a file modified this close to when it was hashed is hashed again
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     key TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT, digest BLOB, hashed_ns INT);
-CREATE TABLE IF NOT EXISTS entries (digest BLOB PRIMARY KEY, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, key BLOB, digest BLOB, size INT, mtime_ns INT, ctime_ns INT, ino INT, reads TEXT);
 """
@@ -175,7 +174,7 @@ class Cache:
             self.db = self._fresh(":memory:")
             self.db.execute("BEGIN")
             return
-        self.db.executescript("DELETE FROM files; DELETE FROM entries; DELETE FROM pages;")
+        self.db.executescript("DELETE FROM files; DELETE FROM pages;")
         self.db.execute("DELETE FROM meta WHERE name NOT IN ('engine', 'schema')")
 
     def release_queries(self) -> None:
@@ -244,32 +243,6 @@ class Cache:
             gone = set(known) - set(found)
             self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k in gone])
         return found
-
-    # -- pure results by content hash -------------------------------------------------
-
-    def feed_entries(self, digests: Iterable[bytes]) -> dict[bytes, str]:
-        """Feed entry HTML by the hash of what it is made from (see incremental.Articles.entries)."""
-        wanted = list(set(digests))
-        found: dict[bytes, str] = {}
-        for start in range(0, len(wanted), 500):  # SQLite limits the parameters of one query
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, html in self.db.execute(f"SELECT digest, html FROM entries WHERE digest IN ({marks})", chunk):
-                found[key] = html.decode()
-        return found
-
-    def put_feed_entries(self, made: Mapping[bytes, str]) -> None:
-        if self.writable and made:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(k, v.encode()) for k, v in made.items()]
-            )
-
-    def forget_unused(self, entries: set[bytes]) -> None:
-        """Drop the feed entries no current article makes, so the cache does not grow forever."""
-        if not self.writable:
-            return
-        stale = [(k,) for (k,) in self.db.execute("SELECT digest FROM entries") if k not in entries]
-        self.db.executemany("DELETE FROM entries WHERE digest = ?", stale)
 
     # -- the output folder ---------------------------------------------------------------
 

@@ -12,14 +12,12 @@ from newsdesk.errors import BuildFailed, Diagnostic, error
 from newsdesk.incremental import Database, Input, Record, query
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest as cache_digest
-from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.load import frontmatter
 from newsdesk.load.article_fields import load
 from newsdesk.load.articles import Article, Loaded
 from newsdesk.load.config import SiteConfig
 from newsdesk.load.sources import Source, decode, display_path
 from newsdesk.progress import Progress
-from newsdesk.version import __version__
 
 # content key -> (how messages name the file, its path, the digest of its bytes when it was found).
 # A plain tuple: a build sets one for every source, and its fingerprint must be cheap.
@@ -120,20 +118,9 @@ def load_articles(
     return articles, problems
 
 
-def loaded_keys(sources: Sequence[Source], config: SiteConfig, digests: Mapping[str, bytes]) -> dict[str, bytes]:
-    """A hash of what each source's parse is made from: the engine, the settings, its path and its bytes.
-
-    The writers' hand-made keys (cards, feeds) use it to stand for an article until
-    they are queries too; the parse itself is the ``parsed`` query.
-    """
-    settings = cache_digest(__version__, fingerprint_of(config) or b"")
-    return {s.key: cache_digest(settings, s.key, s.display, digests[s.key]) for s in sources if s.key in digests}
-
-
 class ArticleInputs(NamedTuple):
-    """Where an article came from, and the cache key of its parse."""
+    """Where an article came from."""
 
-    parse: bytes
     path: Path
     source: bytes  # digest of the source file's bytes when it was discovered
 

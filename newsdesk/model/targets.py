@@ -97,11 +97,16 @@ class _Entries(Mapping[str, Any]):
         raise TypeError("read a mapping query an entry at a time")
 
 
+def read_targets(db: Database) -> Targets:
+    """The three mappings as a query reads them: an entry at a time, the entries its links name."""
+    return Targets(_Entries(db, live_urls), _Entries(db, served), _Entries(db, hidden_stories))
+
+
 @query
 def body_links(db: Database, key: str) -> BodyLinks:
     """A live story's body: its links' resolutions, and whether it has a summary.  What the site
     says is read an entry at a time: its own URL, and what each of its links names."""
-    found = Targets(_Entries(db, live_urls), _Entries(db, served), _Entries(db, hidden_stories))
+    found = read_targets(db)
     return links_of(db, key, lambda: live_urls.at(db, key) or "", lambda: found)
 
 

@@ -12,7 +12,6 @@ from newsdesk.incremental.digest import digest as cache_digest
 from newsdesk.incremental.digest import fingerprint_of
 from newsdesk.load.articles import Article
 from newsdesk.load.config import SiteConfig
-from newsdesk.load.corpus import ArticleInputs
 from newsdesk.model import ledger, urls
 from newsdesk.model.owners import sitemap_urls
 from newsdesk.output import feeds, redirects, sitemaps
@@ -28,16 +27,19 @@ def feed_writers(
     written: Articles,
     config: SiteConfig,
     fallback: dt.datetime,
-    inputs: Mapping[str, ArticleInputs],
     out: OutputWriter,
 ) -> list[Callable[[], None]]:
-    """One call per Atom feed and one for the JSON feed, each rewriting its file only when one of
-    its entries or the settings changed."""
+    """One call per Atom feed and one for the JSON feed, each rewriting its file only when the feed's
+    own fields, the settings, or one of its stories' card or entry (their queries' fingerprints) changed."""
     settings = fingerprint_of(config) or b""
 
-    def key_of(feed: feeds.Feed, kind: str) -> bytes:
+    def key_of(feed: feeds.Feed, kind: str) -> bytes | None:
         scalars = (kind, feed.kind, feed.title, feed.url, feed.page_url, feed.subtitle, fallback.isoformat())
-        members = [(inputs[a.key].parse, written.entries[a.url]) for a in feed.articles]
+        stories = [a.url for a in feed.articles]
+        entries = written.entry_fingerprints(stories)
+        members = [(url, written.cards.digests.get(url), entries[url]) for url in stories]
+        if any(card is None or entry is None for _, card, entry in members):
+            return None  # not known from the queries: written again
         return cache_digest(__version__, settings, repr(scalars), repr(members))
 
     def atom(feed: feeds.Feed) -> None:

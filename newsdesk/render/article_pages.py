@@ -36,6 +36,7 @@ from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
 from newsdesk.progress import Progress
 from newsdesk.render.cards import BLANK, Cards, card, forget_others, with_body
+from newsdesk.render.entries import feed_entry
 from newsdesk.render.renderer import Renderer
 from newsdesk.render.views import ArticleView, Link
 from newsdesk.validate.bodies import body_problems, summary_problems_of
@@ -56,7 +57,7 @@ class _Rendered:
     placed: Placed | None
     card: Record[ArticleView]  # its card, with the body the worker converted on the way
     problems: tuple[Diagnostic, ...]
-    entry: str | None  # the feed entry HTML, for articles some feed carries
+    entry: Record[str] | str | None  # the feed entry (its query's, or made without one), for articles some feed carries
     reads: str = ""  # what its render read by name (templates, params keys): its key includes their values
 
 
@@ -65,8 +66,8 @@ class Articles:
     """What writing the article pages leaves for the list pages and feeds."""
 
     cards: Cards
-    entries: Mapping[str, bytes]  # url -> hash of what the article's feed entry is made from
     contents: Contents
+    entry_fingerprints: Callable[[Iterable[str]], dict[str, bytes | None]]  # url -> its feed entry's (None: unknown)
 
 
 class Contents(Mapping[str, str]):
@@ -123,11 +124,11 @@ def yield_articles(
     db = cache.queries
     common = renderer.settings_key()
     keys: dict[str, bytes] = {}
-    entries: dict[str, bytes] = {}
     page_feeds = feeds.page_feeds(config)
     cards = Cards(db, index.articles)
     terms = [(t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors) if t.articles]
     forget_others(db, index.articles, terms)
+    db.sweep(feed_entry, [(a.key,) for a in index.articles if a.url in in_feeds])
     # The queries' link targets are this build's unless its articles are not all on the timeline (see
     # pipeline._load): then links are resolved against the build's own, without memos.
     targets = Targets(by_key, frozenset(known_urls), hidden)
@@ -145,8 +146,7 @@ def yield_articles(
     def keyed(article: Article, found: BodyLinks, body: bytes | None) -> None:
         """The article's keys (its page's, its feed entry's), and what its body says."""
         resolved = cache_digest(repr(found.resolved))
-        entries[article.url] = cache_digest(cards.digests[article.url], body or b"", resolved, config.root_url)
-        keys[article.url] = cache_digest(common, entries[article.url])
+        keys[article.url] = cache_digest(common, cards.digests[article.url], body or b"", resolved, config.root_url)
         check_links(article, found)
 
     def check_links(article: Article, found: BodyLinks) -> None:
@@ -200,7 +200,9 @@ def yield_articles(
             crumbs = (view.desk, Link(view.title, view.url))
             page = renderer.page("article", view.title, view.url, view.summary, crumbs, page_feeds, article=view)
             rendered = renderer.render_watched("article.html", page=page, article=view)
-            entry = feeds.entry_html(view, config) if article.url in in_feeds else None
+            entry: Record[str] | str | None = None
+            if article.url in in_feeds:
+                entry = db.traced(feed_entry, article.key) if queried else feeds.entry_html(view, config)
         except BuildFailed as failed:
             return _Rendered(position, None, meta, tuple(failed.diagnostics), None)
         except Exception as exc:  # no article may stop the build: it is this article's error
@@ -219,8 +221,8 @@ def yield_articles(
         if not done.problems and article.url not in keys and not (said := links(article)).failed:
             cards.fingerprints([article])
             keyed(article, said, db.fingerprints(converted, [(article.key,)], run=False).get((article.key,)))
-        if done.entry is not None and cache.writable:  # a thousand entries are MBs: a feed reads them back
-            cache.put_feed_entries({entries[article.url]: done.entry})
+        if isinstance(done.entry, Record):  # a thousand entries are MBs: the layer keeps a few, a feed reads them back
+            db.merge(done.entry)
         elif done.entry is not None:
             made_entries[article.url] = done.entry
         if done.placed is not None and done.placed.record is not None:
@@ -233,20 +235,26 @@ def yield_articles(
             progress.advance()
 
     def make_entries(wanted: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        remembered = cache.feed_entries(entries[url] for url in wanted if url not in made_entries)
-        fresh: dict[bytes, str] = {}
+        keys = [(cards.by_url[url].key,) for url in wanted]
+        if queried:
+            found = db.memoised(feed_entry, keys)
+            return {url: found.get(key) or feed_entry(db, *key) for url, key in zip(wanted, keys, strict=True)}
+        made: dict[str, str] = {}
         for url in wanted:
-            if url in made_entries or entries[url] in remembered:
-                found[url] = made_entries.get(url) or remembered[entries[url]]
-                continue
             article = cards.by_url[url]
             body = _or_blank(converted(db, article.key))
-            found[url] = fresh[entries[url]] = feeds.entry_html(view_of(article, body)[0], config)
-        cache.put_feed_entries(fresh)
-        return found
+            made[url] = made_entries.get(url) or feeds.entry_html(view_of(article, body)[0], config)
+        return made
 
-    return Articles(cards, entries, Contents(sorted(in_feeds), make_entries))
+    def entry_fingerprints(wanted: Iterable[str]) -> dict[str, bytes | None]:
+        """What a feed's key is made of; unknown (so the feed is written again) when the links were not the queries'."""
+        urls = list(wanted)
+        if not queried:
+            return dict.fromkeys(urls)
+        found = db.fingerprints(feed_entry, [(cards.by_url[url].key,) for url in urls], run=True)
+        return {url: found[(cards.by_url[url].key,)] for url in urls}
+
+    return Articles(cards, Contents(sorted(in_feeds), make_entries), entry_fingerprints)
 
 
 # ---------------------------------------------------------------------------

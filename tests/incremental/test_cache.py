@@ -13,27 +13,29 @@ from newsdesk.incremental.records import BuildRecord, PageRecord
 from newsdesk.incremental.store import FILE
 from newsdesk.load.sources import discover
 
+PAGE = PageRecord(b"key", b"digest", FileStat(1, 2, 3, 4))
+
 
 def test_what_one_build_stores_the_next_one_finds(tmp_path: Path):
     with Cache.open(tmp_path) as cache:
-        cache.put_feed_entries({b"entry": "<p>An entry</p>"})
+        cache.record_output({"/": PAGE}, {})
         cache.record_build(BuildRecord("fp", 10.0, 1, 2, ()))
     assert (tmp_path / CACHE_DIR / "cache.sqlite").is_file()
     with Cache.open(tmp_path) as cache:
-        assert cache.feed_entries([b"entry", b"other"]) == {b"entry": "<p>An entry</p>"}
+        assert cache.pages() == {"/": PAGE}
         assert cache.last_build() == BuildRecord("fp", 10.0, 1, 2, ())
         assert cache.warnings == []
 
 
 def test_a_read_only_cache_reads_but_never_writes(tmp_path: Path):
     with Cache.open(tmp_path) as cache:
-        cache.put_feed_entries({b"k": "stored"})
+        cache.record_output({"/": PAGE}, {})
     with Cache.open(tmp_path, writable=False) as cache:
-        assert cache.feed_entries([b"k"]) == {b"k": "stored"}
-        cache.put_feed_entries({b"k2": "not stored"})
+        assert cache.pages() == {"/": PAGE}
+        cache.record_output({"/": PAGE, "/b/": PAGE}, {"/": PAGE})
         cache.record_build(None)
     with Cache.open(tmp_path) as cache:
-        assert cache.feed_entries([b"k", b"k2"]) == {b"k": "stored"}
+        assert cache.pages() == {"/": PAGE}
 
 
 def test_a_read_only_cache_of_a_site_never_built_creates_nothing(tmp_path: Path):
@@ -76,17 +78,17 @@ def test_a_damaged_cache_file_is_discarded_with_a_warning(tmp_path: Path):
     (tmp_path / CACHE_DIR / "cache.sqlite").write_bytes(b"not a database at all" * 100)
     with Cache.open(tmp_path) as cache:
         assert [w.message.split(" (")[0] for w in cache.warnings] == ["build cache is unreadable"]
-        cache.put_feed_entries({b"k": "fresh"})
-        assert cache.feed_entries([b"k"]) == {b"k": "fresh"}
+        cache.record_output({"/": PAGE}, {})
+        assert cache.pages() == {"/": PAGE}
 
 
 def test_a_row_that_cannot_be_decoded_empties_the_cache_with_one_warning():
     cache = Cache.in_memory()
-    cache.put_feed_entries({b"entry": "kept until the damage is found"})
+    cache.record_output({"/": PAGE}, {})  # kept until the damage is found
     cache.set("last_build", "00ff")
     assert cache.last_build() is None
     assert len(cache.warnings) == 1 and "build cache is corrupt" in cache.warnings[0].message
-    assert cache.feed_entries([b"entry"]) == {}
+    assert cache.pages() == {}
 
 
 SETTING: Input[str, str] = Input("setting")

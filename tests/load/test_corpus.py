@@ -13,7 +13,7 @@ from newsdesk.incremental import Database
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.digest import digest
 from newsdesk.load.config import SiteConfig
-from newsdesk.load.corpus import ArticleInputs, body_text, load_articles, loaded_keys
+from newsdesk.load.corpus import ArticleInputs, body_text, load_articles
 from newsdesk.load.sources import Source, discover
 
 
@@ -73,27 +73,9 @@ def test_without_bodies_the_articles_come_without_their_markdown(sources: list[S
     assert [replace(a, body="") for a in full] == articles
 
 
-def test_a_parse_s_key_changes_with_the_bytes_the_settings_or_the_path(sources: list[Source]):
-    digests = {s.key: digest(s.path.read_bytes()) for s in sources}
-    keys = loaded_keys(sources, SiteConfig(), digests)
-    assert len(set(keys.values())) == len(sources)
-    assert loaded_keys(sources, SiteConfig(), digests) == keys
-    edited = loaded_keys(sources, SiteConfig(), {**digests, "2024/03/ferry.md": digest(b"other bytes")})
-    assert {k for k in keys if edited[k] != keys[k]} == {"2024/03/ferry.md"}
-    retimed = loaded_keys(sources, SiteConfig(timezone="Europe/Kyiv"), digests)
-    assert all(retimed[k] != keys[k] for k in keys)
-    moved = [replace(s, key="moved/" + s.key) for s in sources]
-    moved_keys = loaded_keys(moved, SiteConfig(), {"moved/" + k: d for k, d in digests.items()})
-    assert all(moved_keys["moved/" + k] != keys[k] for k in keys)
-
-
-def test_a_source_whose_bytes_are_unknown_has_no_key(sources: list[Source]):
-    assert loaded_keys(sources, SiteConfig(), {}) == {}
-
-
 def inputs_of(path: Path) -> ArticleInputs:
     data = path.read_bytes()
-    return ArticleInputs(b"parse", path, digest(data))
+    return ArticleInputs(path, digest(data))
 
 
 def test_a_body_is_read_again_from_the_file_that_was_parsed(site: Site):
