@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from newsdesk.incremental.declare import ENTRIES, ENTRY, FIREWALLS
-from newsdesk.incremental.memo import UNLOADED, Dep, Executed, InputSlot, Memo, Node
+from newsdesk.incremental.memo import UNLOADED, UNREAD, Dep, Executed, InputSlot, Memo, Node
 from newsdesk.incremental.rows import Changes, key_text
 from newsdesk.incremental.store import Damaged, InputRow, Store
 
@@ -108,14 +108,23 @@ class Graph:
 
     def prefetch(self, name: str, keys: Iterable[Hashable], values: bool = True) -> set[Node]:
         """Read the stored memos of one query at those keys not in memory yet, in one pass (with
-        their values unless ``values`` is False: they are read when asked for)."""
+        their values unless ``values`` is False: they are read when asked for); with ``values``, the
+        values of those in memory without theirs too.  The nodes whose value or memo was read."""
         if self._store is None:
             return set()
         nodes = [Node(name, key) for key in keys]
         wanted = {key_text(node.key): node.key for node in nodes if node not in self.memos and node not in self._absent}
         found = dict(self._store.memos_of(name, wanted, values)) if wanted else {}
+        filled: set[Node] = set()
+        if values:  # memos read before for their fingerprints alone (Database.fingerprints)
+            bare = {key_text(n.key): (n, m) for n in nodes if (m := self.memos.get(n)) and m.value is UNLOADED}
+            if bare:
+                for text, value in self._store.values_of(name, {t: m.fingerprint for t, (_, m) in bare.items()}):
+                    node, memo = bare[text]
+                    memo.value = value
+                    filled.add(node)
         self.memos.update(found)
-        return set(found)
+        return set(found) | filled
 
     def sweep(self, name: str, keep: set[Hashable]) -> None:
         """Forget every memo of one query but those at the keys ``keep`` (the store's rows at the
@@ -129,11 +138,18 @@ class Graph:
             self.sweeps[name] = keep
 
     def trace(self, node: Node, memo: Memo) -> tuple[Dep, ...] | None:
-        """A memo's trace, decoded from the store's row when first needed (None: it was damaged)."""
+        """A memo's trace, read from the store's row and decoded when first needed (None: it was
+        damaged, or the row is gone)."""
         if memo.packed is not None:
-            assert self._store is not None
-            deps = self._store.unpack(node, memo.packed)
-            if deps is None:  # damaged: the memo is gone (its edges stay, which is harmless)
+            store = self._store
+            assert store is not None
+            packed = (
+                self._guard(lambda: store.trace(node, key_text(node.key)), None)
+                if memo.packed == UNREAD
+                else memo.packed
+            )
+            deps = store.unpack(node, packed) if packed is not None else None
+            if deps is None:  # damaged or gone: the memo is gone (its edges stay, which is harmless)
                 self.memos.pop(node, None)
                 self._absent.add(node)
                 return None
@@ -182,6 +198,8 @@ class Graph:
     def verified(self, node: Node, revision: int) -> None:
         """A stale memo found valid at ``revision``: every dependency of it is up to date."""
         memo = self.memo(node)
+        if memo is not None and memo.packed == UNREAD and self.trace(node, memo) is None:
+            return  # verified elsewhere (a worker), its row gone here: computed again when asked
         if memo is not None and node in self.stale:
             self._clean(node)
             memo.verified_at = revision
@@ -315,8 +333,10 @@ class Graph:
                     self._stored_edges = True
 
     def unload(self) -> None:
-        """Let go of every memo and reader in memory, all of them saved: read again when needed."""
-        self.memos.clear()
+        """Let go of every memo and reader in memory, all of them saved: read again when needed.
+        The firewalls' memos stay (a few, read by thousands of others: read back, each would be
+        unpickled again whole)."""
+        self.memos = {node: memo for node, memo in self.memos.items() if node.name in FIREWALLS}
         self.dependents.clear()
         self._merged.clear()
         self._absent.clear()
@@ -338,7 +358,7 @@ class Graph:
         save all of it next time.  Values still in the (emptied) file are gone: computed again."""
         self._families.clear()
         self._stored_edges = False
-        for node in [n for n, m in self.memos.items() if m.value is UNLOADED]:
+        for node in [n for n, m in self.memos.items() if m.value is UNLOADED or m.packed == UNREAD]:
             del self.memos[node]
         self.stale |= set(self.memos)
         self.pending |= {node for node in self.memos if node.name in FIREWALLS}

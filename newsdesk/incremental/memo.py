@@ -55,6 +55,9 @@ class _Unloaded:
 
 
 UNLOADED: Any = _Unloaded()
+# A memo's ``packed`` trace not read from the store yet: read when first needed (``Graph.trace``).  Memos
+# read in bulk are mostly wanted for their fingerprints or values, and their traces never looked at.
+UNREAD = b""
 
 
 # Mutable on purpose: a rebuild touches the revisions of many memos, and replacing a frozen
@@ -66,8 +69,9 @@ class Memo:
     deps: tuple[Dep, ...]
     changed_at: int
     verified_at: int
-    # The trace as the store holds it, while nobody has needed it (Graph.trace decodes it): most
-    # memos read in bulk are returned unchanged, and their traces are never looked at.
+    # The trace as the store holds it, while nobody has needed it (Graph.trace decodes it), or UNREAD
+    # when not even read from the store: most memos read in bulk are returned unchanged, and their
+    # traces are never looked at.
     packed: bytes | None = None
 
 

@@ -1,9 +1,11 @@
-"""How the graph's nodes become the store's rows: a key's text, and the rows one save writes."""
+"""How the graph's nodes become the store's rows: a key's text, the rows one save writes, and writing them."""
 
 from __future__ import annotations
 
 import json.encoder
+import os
 import pickle
+import sqlite3
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -88,3 +90,55 @@ class Changes:
     def edge(self, dep: Node, reader: Node, linked: bool) -> None:
         row = (dep.name, self.text(dep), reader.name, self.text(reader))
         (self.links if linked else self.unlinks).append(row)
+
+
+def write_rows(db: sqlite3.Connection, revision: int, changes: Changes) -> str:
+    """Write one save's rows into the store's tables, in one transaction; the save's new token."""
+    db.execute("BEGIN")
+    try:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (str(revision),))
+        token = os.urandom(8).hex()
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
+        db.executemany("DELETE FROM inputs WHERE name = ? AND key = ?", changes.gone_inputs)
+        db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changes.inputs)
+        db.executemany("DELETE FROM memos WHERE name = ? AND key = ?", changes.gone_memos)
+        db.executemany("DELETE FROM memo_values WHERE name = ? AND key = ?", changes.gone_values)
+        db.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?)", changes.memos)
+        db.executemany("INSERT OR REPLACE INTO memo_values VALUES (?, ?, ?)", changes.values)
+        db.executemany("DELETE FROM stale WHERE name = ? AND key = ?", changes.clean)
+        db.executemany("INSERT OR IGNORE INTO stale VALUES (?, ?)", changes.stale)
+        db.executemany(
+            "DELETE FROM edges WHERE name = ? AND key = ? AND reader = ? AND reader_key = ?", changes.unlinks
+        )
+        db.executemany("INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?)", changes.links)
+        for name, keep in changes.sweeps:
+            _sweep(db, name, keep)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return token
+
+
+def _sweep(db: sqlite3.Connection, name: str, keep: set[Hashable]) -> None:
+    """Delete the rows of every memo of ``name`` whose key is not in ``keep`` (when there are any)."""
+    count = count_memos(db, name)
+    (orphans,) = db.execute(  # stale marks of no memo (the marks of an edit's readers have one)
+        "SELECT count(*) FROM stale s WHERE s.name = ?"
+        " AND NOT EXISTS (SELECT 1 FROM memos m WHERE m.name = s.name AND m.key = s.key)",
+        (name,),
+    ).fetchone()
+    if count <= len(keep) and orphans == 0:
+        return  # nothing to sweep (counting runs in SQLite, not here)
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("DELETE FROM temp.keep")
+    db.executemany("INSERT OR IGNORE INTO temp.keep VALUES (?)", ((key_text(key),) for key in keep))
+    for table in ("memos", "memo_values", "stale"):
+        db.execute(f"DELETE FROM {table} WHERE name = ? AND key NOT IN (SELECT key FROM temp.keep)", (name,))
+    db.execute("DELETE FROM edges WHERE reader = ? AND reader_key NOT IN (SELECT key FROM temp.keep)", (name,))
+    db.execute("DELETE FROM temp.keep")
+
+
+def count_memos(db: sqlite3.Connection, name: str) -> int:
+    """How many memos of the query ``name`` the store holds."""
+    return int(db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()[0])

@@ -36,8 +36,8 @@ from typing import Any
 
 from newsdesk.errors import Diagnostic, warning
 from newsdesk.incremental.errors import QueryError
-from newsdesk.incremental.memo import UNLOADED, Dep, Memo, Node
-from newsdesk.incremental.rows import Changes, key_text
+from newsdesk.incremental.memo import UNLOADED, UNREAD, Dep, Memo, Node
+from newsdesk.incremental.rows import Changes, count_memos, write_rows
 from newsdesk.load.sources import display_path
 from newsdesk.version import __version__
 
@@ -273,17 +273,18 @@ class Store:
 
     def memos_of(self, name: str, wanted: Mapping[str, Hashable], values: bool = True) -> Iterator[tuple[Node, Memo]]:
         """The stored memos of one query at the keys ``wanted`` (by key text), values included unless
-        not ``values``: in one pass over its rows when they are most of them, else by key; traces stay packed."""
+        not ``values``: in one pass over its rows when they are most of them, else by key; their traces
+        are left in the file (``memo.UNREAD``: :meth:`trace` reads one when it is needed)."""
         db = self._connection()
         select = (
-            "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, v.value FROM memos m"
+            "SELECT m.key, m.fingerprint, m.changed_at, m.verified_at, v.value FROM memos m"
             " LEFT JOIN memo_values v ON v.name = m.name AND v.key = m.key WHERE m.name = ?"
             if values
-            else "SELECT m.key, m.fingerprint, m.deps, m.changed_at, m.verified_at, NULL FROM memos m WHERE m.name = ?"
+            else "SELECT m.key, m.fingerprint, m.changed_at, m.verified_at, NULL FROM memos m WHERE m.name = ?"
         )
         texts = list(wanted)
-        rows: Iterable[tuple[str, bytes | None, bytes, int, int, bytes | None]]
-        if len(texts) >= LOOKUPS and 2 * len(texts) > _count(db, name):  # most of them: one pass
+        rows: Iterable[tuple[str, bytes | None, int, int, bytes | None]]
+        if len(texts) >= LOOKUPS and 2 * len(texts) > count_memos(db, name):  # most of them: one pass
             rows = db.execute(select, (name,))
         else:  # by key, LOOKUPS at a time: a pass would read every value of the query with it
             chunks = [texts[start : start + LOOKUPS] for start in range(0, len(texts), LOOKUPS)]
@@ -292,14 +293,37 @@ class Store:
                 for chunk in chunks
                 for row in db.execute(select + f" AND m.key IN ({','.join('?' * len(chunk))})", (name, *chunk))
             )
-        for text, fingerprint, deps, changed_at, verified_at, value in rows:
+        for text, fingerprint, changed_at, verified_at, value in rows:
             if text not in wanted:
                 continue
             node = Node(name, wanted[text])
-            memo = Memo(UNLOADED, fingerprint, (), int(changed_at), int(verified_at), bytes(deps))
+            memo = Memo(UNLOADED, fingerprint, (), int(changed_at), int(verified_at), UNREAD)
             if value is not None:
                 memo.value = self._unpickled(node, value)
             yield node, memo
+
+    def values_of(self, name: str, wanted: Mapping[str, bytes | None]) -> Iterator[tuple[str, Any]]:
+        """(key text, value) of the stored values of one query at the keys ``wanted`` (key text ->
+        the fingerprint of the memo in memory: only a value of that memo is its value), by key."""
+        db = self._connection()
+        texts = list(wanted)
+        select = (
+            "SELECT v.key, m.fingerprint, v.value FROM memo_values v JOIN memos m ON m.name = v.name AND m.key = v.key"
+            " WHERE v.name = ? AND v.key IN "
+        )
+        for start in range(0, len(texts), LOOKUPS):
+            chunk = texts[start : start + LOOKUPS]
+            for text, fingerprint, data in db.execute(select + f"({','.join('?' * len(chunk))})", (name, *chunk)):
+                if fingerprint is not None and fingerprint == wanted[text]:
+                    value = self._unpickled(Node(name, text), data)
+                    if value is not UNLOADED:
+                        yield text, value
+
+    def trace(self, node: Node, text: str) -> bytes | None:
+        """A memo's trace as stored (None: the memo is not in the file any more)."""
+        row = self._connection().execute("SELECT deps FROM memos WHERE name = ? AND key = ?", (node.name, text))
+        found = row.fetchone()
+        return None if found is None else bytes(found[0])
 
     def readers(self, node: Node, text: str) -> list[Node]:
         """The nodes whose last trace read ``node``."""
@@ -343,55 +367,7 @@ class Store:
             raise QueryError("a forked worker does not write the store: send its records to the parent")
         if not self.writable:
             return
-        db = self._db
-        db.execute("BEGIN")
-        try:
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (str(revision),))
-            token = os.urandom(8).hex()
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
-            db.executemany("DELETE FROM inputs WHERE name = ? AND key = ?", changes.gone_inputs)
-            db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changes.inputs)
-            db.executemany("DELETE FROM memos WHERE name = ? AND key = ?", changes.gone_memos)
-            db.executemany("DELETE FROM memo_values WHERE name = ? AND key = ?", changes.gone_values)
-            db.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?)", changes.memos)
-            db.executemany("INSERT OR REPLACE INTO memo_values VALUES (?, ?, ?)", changes.values)
-            db.executemany("DELETE FROM stale WHERE name = ? AND key = ?", changes.clean)
-            db.executemany("INSERT OR IGNORE INTO stale VALUES (?, ?)", changes.stale)
-            db.executemany(
-                "DELETE FROM edges WHERE name = ? AND key = ? AND reader = ? AND reader_key = ?", changes.unlinks
-            )
-            db.executemany("INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?)", changes.links)
-            for name, keep in changes.sweeps:
-                self._sweep(db, name, keep)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        self.token = token
-
-    @staticmethod
-    def _sweep(db: sqlite3.Connection, name: str, keep: set[Hashable]) -> None:
-        """Delete the rows of every memo of ``name`` whose key is not in ``keep`` (when there are any)."""
-        count = _count(db, name)
-        (orphans,) = db.execute(  # stale marks of no memo (the marks of an edit's readers have one)
-            "SELECT count(*) FROM stale s WHERE s.name = ?"
-            " AND NOT EXISTS (SELECT 1 FROM memos m WHERE m.name = s.name AND m.key = s.key)",
-            (name,),
-        ).fetchone()
-        if count <= len(keep) and orphans == 0:
-            return  # nothing to sweep (counting runs in SQLite, not here)
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM temp.keep")
-        db.executemany("INSERT OR IGNORE INTO temp.keep VALUES (?)", ((key_text(key),) for key in keep))
-        for table in ("memos", "memo_values", "stale"):
-            db.execute(f"DELETE FROM {table} WHERE name = ? AND key NOT IN (SELECT key FROM temp.keep)", (name,))
-        db.execute("DELETE FROM edges WHERE reader = ? AND reader_key NOT IN (SELECT key FROM temp.keep)", (name,))
-        db.execute("DELETE FROM temp.keep")
+        self.token = write_rows(self._db, revision, changes)
 
     def close(self) -> None:
         self._db.close()
-
-
-def _count(db: sqlite3.Connection, name: str) -> int:
-    """How many memos of the query ``name`` the store holds."""
-    return int(db.execute("SELECT count(*) FROM memos WHERE name = ?", (name,)).fetchone()[0])

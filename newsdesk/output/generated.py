@@ -45,12 +45,14 @@ def feed_writers(
     def atom(feed: feeds.Feed) -> None:
         key = key_of(feed, "atom")
         if not kept_as_is(out, feed.url, key):
+            written.cards.make([a.url for a in feed.articles])
             written.contents.prefetch(a.url for a in feed.articles)
             out.write(feed.url, feeds.atom(feed, written.cards, written.contents, config, fallback), key)
 
     def json_feed() -> None:
         key = key_of(site_feeds[0], "json")
         if not kept_as_is(out, urls.JSON_FEED_URL, key):
+            written.cards.make([a.url for a in site_feeds[0].articles])
             written.contents.prefetch(a.url for a in site_feeds[0].articles)
             out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], written.cards, written.contents, config), key)
 

@@ -50,6 +50,10 @@ from newsdesk.validate.bodies import body_problems, summary_problems_of
 # Article pages
 # ---------------------------------------------------------------------------
 
+# Article pages merged (their card's, body's and entry's traces) between two saves of the query store,
+# each letting them go from memory: a cold build of 100,000 would otherwise hold 3 million reads.
+UNLOAD_EVERY = 2_000
+
 
 @dataclass(frozen=True)
 class _Rendered:
@@ -213,9 +217,11 @@ def yield_articles(
     made_entries: dict[str, str] = {}
     if tasks:
         cards.prepare(terms)
-    for done in workers.run(render, tasks, jobs):
+    for merged, done in enumerate(workers.run(render, tasks, jobs), start=1):
         article = index.articles[done.position]
         problems.extend(done.problems)
+        if merged % UNLOAD_EVERY == 0:  # the traces merged so far go to the store, and from memory
+            cache.unload_queries()
         db.merge(done.card)
         # The keys of an article whose body was converted for its page (not of a page that failed).
         if not done.problems and article.url not in keys and not (said := links(article)).failed:

@@ -14,6 +14,7 @@ story to a desk makes none of the desk's cards again.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -33,6 +34,7 @@ from newsdesk.model.urls import slugify
 from newsdesk.render.views import ArticleView, CountedLink, Link, Teaser
 
 CARDS_AT_ONCE = 200  # cards read back from the store in one pass (fewer than the layer holds: see held.py)
+CARDS_HELD = 2_000  # cards a Cards keeps at most, besides those of the batch asked for last
 BLANK = Body("", "", 0, ())  # a body that cannot be converted: reported when its page is rendered
 
 # -- the queries -------------------------------------------------------------------------
@@ -144,10 +146,13 @@ def with_body(view: ArticleView, html: str) -> ArticleView:
 
 
 class Cards(Mapping[str, ArticleView]):
-    """URL → card for every live story, in index order; a card is read from its query when first read.
+    """URL → card for every live story, in index order; a card is read from its query when read.
 
-    Cards read back share their links and teasers (one of each per build, as a hundred
-    thousand cards hold half a million of them); ``digests`` are the cards' fingerprints.
+    It keeps the cards read last (:data:`CARDS_HELD`), not every card: a list page or a feed
+    asks for the cards it shows (:meth:`make`) and gets them in one pass of the store, in this
+    process or in a worker's.  Cards read back share their links and teasers (one of each per
+    build, as a hundred thousand cards hold half a million of them); ``digests`` are the cards'
+    fingerprints.
     """
 
     def __init__(self, db: Database, articles: Sequence[Article]) -> None:
@@ -183,6 +188,11 @@ class Cards(Mapping[str, ArticleView]):
         """Read the cards not read yet, the stored ones a few hundred to a pass (so that the query
         layer lets each batch go before the next: the cards kept are the shared copies)."""
         missing = [(self.by_url[u].key,) for u in urls if u not in self.made]
+        excess = len(self.made) + len(missing) - CARDS_HELD
+        if excess > 0 and missing:  # let the oldest go, but not those asked for now
+            wanted = set(urls)
+            for url in list(itertools.islice((u for u in self.made if u not in wanted), excess)):
+                del self.made[url]
         for start in range(0, len(missing), CARDS_AT_ONCE):
             batch = missing[start : start + CARDS_AT_ONCE]
             found = self.db.memoised(card, batch)

@@ -38,7 +38,6 @@ def write_pages(
     headings: dict[int, bytes] = {}  # id of a listing's Heading -> its digest, hashed once for its pages
     tasks: list[tuple[int, bytes | None]] = []
     days: list[str] = []  # the oldest story each task's page shows (its URL starts with the day)
-    needed: set[str] = set()
     for position, page in enumerate(pages):
         heading = headings.get(id(page.heading))
         if heading is None:
@@ -50,17 +49,16 @@ def write_pages(
             if progress:
                 progress.advance()
             continue
-        needed.update(shown)
         tasks.append((position, key))
         days.append(min(shown, default=""))
     # A worker process copies every page of the parent's memory it reads (see workers): pages that show
     # stories of the same days, rendered one after another, read the same stretch of cards and articles.
     tasks = [task for _, task in sorted(zip(days, tasks, strict=True), key=lambda pair: pair[0])]
-    cards.make(sorted(needed))  # workers inherit the cards (they cannot reach the cache)
 
     def render(task: tuple[int, bytes | None]) -> Placed:
         position, key = task
         page = pages[position]
+        cards.make(list(page.shown))  # in one pass of the query store (a worker reads it too)
         rendered = renderer.render_watched(page.template, **page_context(page, cards, renderer))
         full = renderer.reads_key(key, rendered.reads) if key is not None else None
         return out.place(page.url, rendered.html.encode(), full, rendered.reads)

@@ -201,3 +201,17 @@ def test_a_mapping_that_failed_reaches_its_entries_readers_when_it_is_back():
     CLOCK.set(db, "now", 14)
     EMBARGO.set(db, "s1", 5)  # changed while the mapping could not be read
     assert fragile_when(db, "s1") == "s1 at 5"
+
+
+def test_unloading_between_stages_keeps_the_firewalls_and_lets_the_rest_go(tmp_path: Path):
+    loads: list[str] = []
+    with Database.open(
+        tmp_path, observe=lambda event, node: loads.append(str(node)) if event == "load" else None
+    ) as db:
+        first = desk(db, 1)
+        db.unload()  # saved, and let go from memory: but for the schedule every card reads
+        edited = desk(db, 1, text="edited")  # s0's card runs again, and reads the schedule
+        assert edited[0] != first[0] and edited[1:] == first[1:]
+        assert RUNS["live"] == 1 and RUNS["story_card"] == len(STORIES) + 1
+        # The other cards were read back from the store; the schedule was not.
+        assert len(loads) == len(STORIES) - 1 and all(":story_card(" in node for node in loads)

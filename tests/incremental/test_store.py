@@ -319,3 +319,18 @@ def test_a_value_recomputed_the_same_is_not_written_again(folder: Path) -> None:
         assert front_page(db, PAGES) == FRONT
     assert RUNS["title a.md"] == 1
     assert value_rows() == before  # INSERT OR REPLACE would have given the row a new rowid
+
+
+def test_memos_read_for_their_fingerprints_alone_get_their_values_in_one_pass_later(folder: Path) -> None:
+    first_run(folder)
+    events: list[str] = []
+    with Database.open(folder, observe=lambda event, node: events.append(f"{event} {node.key[0]}")) as db:
+        desk(db, a=A, b=B)
+        keys = [("a.md",), ("b.md",)]
+        prints = db.fingerprints(card, keys, run=False)
+        assert set(prints) == set(keys) and all(prints.values()) and events == []  # no value read
+        assert db.memoised(card, keys) == {
+            ("a.md",): "Storm hits coast (7 words)",
+            ("b.md",): "Budget passes (5 words)",
+        }
+        assert sorted(events) == ["load a.md", "load b.md"] and RUNS == {}

@@ -14,6 +14,7 @@ from newsdesk.load.sources import discover
 from newsdesk.model import lifecycle
 from newsdesk.model.indexes import build_index
 from newsdesk.model.timeline import CLOCK, schedule
+from newsdesk.render import cards as cards_module
 from newsdesk.render.cards import Cards, card, forget_others
 from newsdesk.render.views import CountReads
 
@@ -146,3 +147,15 @@ def test_the_cards_of_stories_gone_from_the_site_are_forgotten(site: Site):
     forget_others(db, list(cards.by_url.values()), [("desk", "city"), ("topic", "ferries")])
     assert db.changed_at(card, "d.md") is None
     assert db.changed_at(card, "a.md") is not None
+
+
+def test_cards_keep_the_last_ones_read_not_every_card(made, monkeypatch):
+    monkeypatch.setattr(cards_module, "CARDS_HELD", 2)
+    cards, runs = made
+    a, b, c = list(cards)
+    cards.make([a])
+    cards.make([b, c])
+    assert list(cards.made) == [b, c]  # the oldest let go
+    cards.make([a, b, c])  # a batch asked for is kept whole, whatever the bound
+    assert set(cards.made) == {a, b, c} and cards[a].url == a
+    assert runs.count("card") == 3  # read back from the query layer, never made again
