@@ -167,6 +167,7 @@ class _Corpus:
     unloaded: frozenset[str]  # the keys of the sources that failed to load
     generated: dict[str, str]  # every URL the build writes that is not an article, and what it is
     ledger: tuple[tuple[Diagnostic, ...], ledger.Resolution]  # what is wrong with urls.lock; it carried forward
+    queried: bool  # the lists, URLs and link targets are the queries' (every article is on the timeline)
 
 
 def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
@@ -186,7 +187,8 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
     site.problems.extend(found)
     found_of = partial(related_of, found=related)
     unloaded = frozenset(s.key for s in site.sources) - {a.key for a in articles}
-    if all(a.key in standing.states for a in articles):
+    queried = all(a.key in standing.states for a in articles)
+    if queried:
         life = lifecycle.living(site.now, articles, standing)
     else:  # a file that vanished after it was found, and is back: not on the timeline
         life = lifecycle.at(site.now, articles, config.tz, drafts=options.drafts, future=options.future)
@@ -202,7 +204,7 @@ def _load(site: _Site, cache: Cache, progress: Progress) -> _Corpus:
         if a.image is not None
         for p in images.lead_image_problems(a.source, a.line_of("image"), a.image.src, site.statics)
     )
-    return _Corpus(articles, life, index, unloaded, generated, settled)
+    return _Corpus(articles, life, index, unloaded, generated, settled, queried)
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ def _make(site: _Site, corpus: _Corpus, cache: Cache, out: OutputWriter, progres
     progress.stage("articles", len(index.articles))
     written = article_pages.yield_articles(
         index, config, renderer, out, by_key, known_urls, problems, feeds.articles_in_feeds(site_feeds),
-        life.hidden(), cache, inputs, options.jobs, progress,
+        life.hidden(), cache, inputs, options.jobs, progress, corpus.queried,
     )  # fmt: skip
     stop_on_errors(problems)
     fallback = newest_change(index.articles) or site.now  # an empty feed's <updated>, the same on every rebuild

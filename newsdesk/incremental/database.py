@@ -195,9 +195,13 @@ class Database(Evaluator):
         """The fingerprints of ``q``'s values at ``keys``, no value read from the store: with ``run``,
         each computed or verified as calling ``q`` would; without, those :meth:`memoised` finds."""
         found: dict[tuple[Any, ...], bytes | None] = {}
-        for key, _, memo, _ in self._memos(q, keys, run, values=False):
+        read: list[Node] = []  # memos read from the store for this alone: let go again (the store has them)
+        for key, node, memo, prefetched in self._memos(q, keys, run, values=False):
             found[key] = memo.fingerprint
+            if prefetched:
+                read.append(node)
             self._spill()
+        self._graph.drop_unchanged(read)
         return found
 
     def _memos(

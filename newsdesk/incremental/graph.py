@@ -332,6 +332,21 @@ class Graph:
                     self._merged.discard(read)
                     self._stored_edges = True
 
+    def drop_unchanged(self, nodes: Iterable[Node]) -> None:
+        """Let these memos go from memory if they are as the store holds them (read, not verified,
+        computed or marked since, their values not read): asked again, they are read again."""
+        for node in nodes:
+            memo = self.memos.get(node)
+            if (
+                memo is not None
+                and memo.value is UNLOADED
+                and memo.packed == UNREAD
+                and node not in self.stale
+                and node not in self.unsaved
+                and node not in self.unsaved_marks
+            ):
+                del self.memos[node]
+
     def unload(self) -> None:
         """Let go of every memo and reader in memory, all of them saved: read again when needed.
         The firewalls' memos stay (a few, read by thousands of others: read back, each would be

@@ -30,7 +30,7 @@ from newsdesk.markdown.body import Body
 from newsdesk.markdown.convert import Converter, failing_block
 from newsdesk.markdown.links import UnreadableHTML, absolute_links, resolve_links
 from newsdesk.model.indexes import SiteIndex
-from newsdesk.model.targets import BodyLinks, Targets, body_links, links_of, targets_of
+from newsdesk.model.targets import BodyLinks, Targets, body_links, links_of
 from newsdesk.output import feeds
 from newsdesk.output.kept import kept_as_is
 from newsdesk.output.write import OutputWriter, Placed
@@ -116,6 +116,7 @@ def yield_articles(
     inputs: Mapping[str, ArticleInputs],
     jobs: int = 1,
     progress: Progress | None = None,
+    queried: bool = True,
 ) -> Articles:
     """Write every article page; return the cards and feed entries the rest of the site needs.
 
@@ -123,7 +124,10 @@ def yield_articles(
     point at, its templates, the site view and the settings; when those hash to what was
     recorded last time the served file is kept without rendering.  Bodies are the query
     layer's (``markdown.article_body``): a body is converted once per change of its file,
-    wherever it is asked for, in the worker processes for those not converted yet.
+    wherever it is asked for, in the worker processes for those not converted yet.  ``queried``:
+    the build's link targets are the queries' (``model.targets``); not when its articles are not all
+    on the timeline (see ``pipeline._load``): then links are resolved against the build's own
+    (``by_key``, ``known_urls``, ``hidden``), without memos.
     """
     db = cache.queries
     common = renderer.settings_key()
@@ -133,10 +137,7 @@ def yield_articles(
     terms = [(t.kind, t.slug) for t in (*index.desks, *index.topics, *index.authors) if t.articles]
     forget_others(db, index.articles, terms)
     db.sweep(feed_entry, [(a.key,) for a in index.articles if a.url in in_feeds])
-    # The queries' link targets are this build's unless its articles are not all on the timeline (see
-    # pipeline._load): then links are resolved against the build's own, without memos.
     targets = Targets(by_key, frozenset(known_urls), hidden)
-    queried = targets_of(db) == targets
 
     def text_of(article: Article) -> str:
         """The Markdown body: the loaded articles do not hold it (100,000 of them would fill memory)."""

@@ -334,3 +334,17 @@ def test_memos_read_for_their_fingerprints_alone_get_their_values_in_one_pass_la
             ("b.md",): "Budget passes (5 words)",
         }
         assert sorted(events) == ["load a.md", "load b.md"] and RUNS == {}
+
+
+def test_memos_read_for_their_fingerprints_alone_are_let_go_and_read_again_seeing_a_change(folder: Path) -> None:
+    first_run(folder)
+    events: list[str] = []
+    with Database.open(folder, observe=lambda event, node: events.append(f"{event} {node.key[0]}")) as db:
+        desk(db, a=A, b=B)
+        once = db.fingerprints(card, [("a.md",), ("b.md",)], run=True)
+        assert db.fingerprints(card, [("a.md",), ("b.md",)], run=True) == once and RUNS == {}
+        assert card(db, "a.md") == "Storm hits coast (7 words)" and events == ["load a.md"]
+        desk(db, a=A, b="Budget fails\nBy one vote")  # the memo let go is found stale in the store
+        changed = db.fingerprints(card, [("a.md",), ("b.md",)], run=True)
+        assert changed[("a.md",)] == once[("a.md",)] and changed[("b.md",)] != once[("b.md",)]
+        assert RUNS["card b.md"] == 1 and "card a.md" not in RUNS
