@@ -144,7 +144,7 @@ class Graph:
             store = self._store
             assert store is not None
             packed = (
-                self._guard(lambda: store.trace(node, key_text(node.key)), None)
+                self._guard(lambda: store.trace(node, key_text(node.key), memo), None)
                 if memo.packed == UNREAD
                 else memo.packed
             )

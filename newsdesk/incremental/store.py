@@ -319,9 +319,13 @@ class Store:
                     if value is not UNLOADED:
                         yield text, value
 
-    def trace(self, node: Node, text: str) -> bytes | None:
-        """A memo's trace as stored (None: the memo is not in the file any more)."""
-        row = self._connection().execute("SELECT deps FROM memos WHERE name = ? AND key = ?", (node.name, text))
+    def trace(self, node: Node, text: str, memo: Memo) -> bytes | None:
+        """The stored trace of ``memo`` (read from this file without it): None when the row is another
+        memo's now (the parent saved a new one since a worker read this, say) or gone."""
+        row = self._connection().execute(
+            "SELECT deps FROM memos WHERE name = ? AND key = ? AND fingerprint IS ? AND changed_at = ?",
+            (node.name, text, memo.fingerprint, memo.changed_at),
+        )
         found = row.fetchone()
         return None if found is None else bytes(found[0])
 

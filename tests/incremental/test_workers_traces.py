@@ -131,3 +131,32 @@ def test_records_from_the_build_s_worker_pool() -> None:
     SOURCE.set(db, "07.md", "Story seven\nword")
     assert front_page(db, tuple(paths)).count("Story seven (3 words)") == 1
     assert RUNS == {"front_page": 2, "title 07.md": 1, "words 07.md": 1, "card 07.md": 1}
+
+
+def test_a_worker_never_pairs_a_memo_it_inherited_with_a_trace_the_parent_saved_since(tmp_path) -> None:
+    """A memo read in bulk leaves its trace in the file; if the parent saves a new one before a worker
+    verifies the inherited memo, the worker must not check the old value against the new trace."""
+    with Database.open(tmp_path) as db:
+        desk(db, a=A, b=B)
+        assert card(db, "a.md") == "Storm hits coast (7 words)"
+    db = Database.open(tmp_path)
+    desk(db, a=A, b=B)
+    assert db.memoised(card, [("a.md",)]) == {("a.md",): "Storm hits coast (7 words)"}  # its trace left unread
+    desk(db, a="Storm hits coast\nWinds of 100 km/h and rain", b=B)  # stale now, in memory
+    context = multiprocessing.get_context("fork")
+    go, wait = context.Pipe()
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        wait.recv()  # once the parent has saved the card made again
+        send.send(db.traced(card, "a.md").value)
+
+    process = context.Process(target=child)
+    process.start()
+    assert card(db, "a.md") == "Storm hits coast (9 words)"
+    db.save()
+    go.send(True)
+    assert receive.recv() == "Storm hits coast (9 words)"
+    process.join()
+    assert process.exitcode == 0
+    db.close()
