@@ -303,6 +303,8 @@ class Graph:
             if memo is not None and memo.fingerprint is not None:
                 # A spilled value let go unsaved: the stored one is older, so it goes (computed again).
                 changes.value(node, memo.value) if memo.value is not UNLOADED else changes.no_value(node)
+            elif memo is not None:  # a value that cannot be pickled is not stored: an older stored one goes
+                changes.no_value(node)
         for node in self.unsaved_marks:
             changes.mark(node, node in self.stale)
         for (read, reader), linked in self.edges.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from toy_graph import RUNS, SETTING, SOURCE, card, desk, front_page, retitled, teaser
 
 from newsdesk.errors import Severity
-from newsdesk.incremental import Database, MissingInput, Node
+from newsdesk.incremental import Database, Input, MissingInput, Node, query
 from newsdesk.incremental.cache import Cache
 from newsdesk.incremental.store import FILE, FORMAT
 from newsdesk.version import __version__
@@ -348,3 +349,25 @@ def test_memos_read_for_their_fingerprints_alone_are_let_go_and_read_again_seein
         changed = db.fingerprints(card, [("a.md",), ("b.md",)], run=True)
         assert changed[("a.md",)] == once[("a.md",)] and changed[("b.md",)] != once[("b.md",)]
         assert RUNS["card b.md"] == 1 and "card a.md" not in RUNS
+
+
+LOCKED: Input[str, int] = Input("locked")
+
+
+@query
+def maybe_locked(db: Database, key: str) -> tuple[str, object]:
+    """A value that can be pickled at 1, and one that cannot (a lock) otherwise."""
+    return ("plain", 1) if LOCKED(db, key) == 1 else ("locked", threading.Lock())
+
+
+def test_a_value_that_cannot_be_pickled_never_brings_an_older_stored_one_back(folder: Path) -> None:
+    with Database.open(folder) as db:
+        LOCKED.set(db, "a", 1)
+        assert maybe_locked(db, "a") == ("plain", 1)
+    with Database.open(folder) as db:
+        LOCKED.set(db, "a", 2)
+        assert maybe_locked(db, "a")[0] == "locked"
+    with Database.open(folder) as db:
+        LOCKED.set(db, "a", 2)
+        assert db.memoised(maybe_locked, [("a",)]) == {}  # computed again when asked, never the old value
+        assert maybe_locked(db, "a")[0] == "locked"
