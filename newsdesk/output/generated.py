@@ -42,18 +42,22 @@ def feed_writers(
             return None  # not known from the queries: written again
         return cache_digest(__version__, settings, repr(scalars), repr(members))
 
+    def read(feed: feeds.Feed) -> None:
+        """The cards and entries of a feed about to be written, each in one pass of the store."""
+        stories = [a.url for a in feed.articles]
+        written.cards.make(stories)
+        written.contents.prefetch(stories)
+
     def atom(feed: feeds.Feed) -> None:
         key = key_of(feed, "atom")
         if not kept_as_is(out, feed.url, key):
-            written.cards.make([a.url for a in feed.articles])
-            written.contents.prefetch(a.url for a in feed.articles)
+            read(feed)
             out.write(feed.url, feeds.atom(feed, written.cards, written.contents, config, fallback), key)
 
     def json_feed() -> None:
         key = key_of(site_feeds[0], "json")
         if not kept_as_is(out, urls.JSON_FEED_URL, key):
-            written.cards.make([a.url for a in site_feeds[0].articles])
-            written.contents.prefetch(a.url for a in site_feeds[0].articles)
+            read(site_feeds[0])
             out.write(urls.JSON_FEED_URL, feeds.json_feed(site_feeds[0], written.cards, written.contents, config), key)
 
     return [*(functools.partial(atom, feed) for feed in site_feeds), json_feed]

@@ -242,10 +242,10 @@ def yield_articles(
             progress.advance()
 
     def make_entries(wanted: list[str]) -> dict[str, str]:
-        keys = [(cards.by_url[url].key,) for url in wanted]
+        asked = [(cards.by_url[url].key,) for url in wanted]
         if queried:
-            found = db.memoised(feed_entry, keys)
-            return {url: found.get(key) or feed_entry(db, *key) for url, key in zip(wanted, keys, strict=True)}
+            found = db.memoised(feed_entry, asked)
+            return {url: found.get(key) or feed_entry(db, *key) for url, key in zip(wanted, asked, strict=True)}
         made: dict[str, str] = {}
         for url in wanted:
             article = cards.by_url[url]
@@ -253,13 +253,18 @@ def yield_articles(
             made[url] = made_entries.get(url) or feeds.entry_html(view_of(article, body)[0], config)
         return made
 
+    entry_prints: dict[str, bytes | None] = {}  # url -> its entry's fingerprint, asked once however many feeds carry it
+
     def entry_fingerprints(wanted: Iterable[str]) -> dict[str, bytes | None]:
         """What a feed's key is made of; unknown (so the feed is written again) when the links were not the queries'."""
         urls = list(wanted)
         if not queried:
             return dict.fromkeys(urls)
-        found = db.fingerprints(feed_entry, [(cards.by_url[url].key,) for url in urls], run=True)
-        return {url: found[(cards.by_url[url].key,)] for url in urls}
+        missing = [url for url in urls if url not in entry_prints]
+        if missing:
+            found = db.fingerprints(feed_entry, [(cards.by_url[url].key,) for url in missing], run=True)
+            entry_prints.update((url, found[(cards.by_url[url].key,)]) for url in missing)
+        return {url: entry_prints[url] for url in urls}
 
     return Articles(cards, Contents(sorted(in_feeds), make_entries), entry_fingerprints)
 
